@@ -1,0 +1,3 @@
+import { defineRules } from './define.js';
+
+export const rules = defineRules([]);
