@@ -110,7 +110,14 @@ export interface Finding {
 /** Something a source could not scan (too large, binary, unreadable...). Counted, never dropped. */
 export interface Skipped {
   path: string;
-  reason: 'too-large' | 'binary' | 'unreadable' | 'symlink-outside-root' | 'symlink-loop' | 'vanished' | 'not-regular';
+  reason:
+    | 'too-large'
+    | 'binary'
+    | 'unreadable'
+    | 'symlink-outside-root'
+    | 'symlink-loop'
+    | 'vanished'
+    | 'not-regular';
   detail?: string;
 }
 

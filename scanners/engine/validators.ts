@@ -62,7 +62,9 @@ function parseJsonObject(buf: Buffer | undefined): Record<string, unknown> | und
 }
 
 /** A JWS compact token whose header is JSON with an `alg` and whose payload is a JSON object. */
-export function decodeJwt(token: string): { header: Record<string, unknown>; payload: Record<string, unknown> } | undefined {
+export function decodeJwt(
+  token: string,
+): { header: Record<string, unknown>; payload: Record<string, unknown> } | undefined {
   const parts = token.split('.');
   if (parts.length !== 3) return undefined;
   const header = parseJsonObject(base64UrlDecode(parts[0] ?? ''));

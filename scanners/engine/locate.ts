@@ -1,0 +1,39 @@
+export interface Span {
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/**
+ * 1-based line/column for each [start, end) offset pair, in one forward pass: offsets must be
+ * sorted by start, which is how detect() produces them. `endColumn` is exclusive, as in SARIF.
+ */
+export function locate(text: string, ranges: [number, number][]): Span[] {
+  let line = 1;
+  let lineStart = 0;
+  let pos = 0;
+  const advance = (to: number): void => {
+    for (; pos < to; pos++) {
+      if (text.charCodeAt(pos) === 10) {
+        line++;
+        lineStart = pos + 1;
+      }
+    }
+  };
+  return ranges.map(([start, end]) => {
+    advance(start);
+    const startLine = line;
+    const startColumn = start - lineStart + 1;
+    // The end may lie beyond the next start (multi-line blocks); measure it without moving the cursor.
+    let endLine = line;
+    let endLineStart = lineStart;
+    for (let j = start; j < end; j++) {
+      if (text.charCodeAt(j) === 10) {
+        endLine++;
+        endLineStart = j + 1;
+      }
+    }
+    return { startLine, startColumn, endLine, endColumn: end - endLineStart + 1 };
+  });
+}
