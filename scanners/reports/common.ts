@@ -1,0 +1,141 @@
+import { SEVERITIES } from '../engine/types.js';
+import type { Finding, RuleInfo, ScanMeta, Severity, Skipped } from '../engine/types.js';
+import { redact } from './redact.js';
+
+/** Shown in place of a raw secret that reached rendered text through some unexpected field. */
+export const SCRUBBED = 'REDACTED-SECRET';
+
+/** Secrets shorter than this are too likely to collide with ordinary report text to be scrubbed. */
+const MIN_SCRUB_LENGTH = 8;
+
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+function compareText(a: string, b: string): number {
+  // Code-unit order, not localeCompare: output must not depend on the machine's locale.
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Total order on findings by place, so output never depends on the order sources yielded them. */
+export function compareByLocation(a: Finding, b: Finding): number {
+  const la = a.location;
+  const lb = b.location;
+  return (
+    compareText(la.layer?.digest ?? '', lb.layer?.digest ?? '') ||
+    compareText(la.path, lb.path) ||
+    la.startLine - lb.startLine ||
+    la.startColumn - lb.startColumn ||
+    la.endLine - lb.endLine ||
+    la.endColumn - lb.endColumn ||
+    compareText(a.ruleId, b.ruleId) ||
+    compareText(la.commit?.sha ?? '', lb.commit?.sha ?? '') ||
+    compareText(a.fingerprint, b.fingerprint)
+  );
+}
+
+export function sortByLocation(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(compareByLocation);
+}
+
+/** Most severe first; used where output may be truncated so the worst findings survive. */
+export function sortBySeverity(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) => severityRank(a.severity) - severityRank(b.severity) || compareByLocation(a, b),
+  );
+}
+
+/**
+ * The preview to print for a finding. `finding.redacted` is used when it is provably safe; if it is
+ * missing or shares a longer run with the secret than `redact` would reveal, it is recomputed.
+ */
+export function safePreview(finding: Finding): string {
+  const { secret, redacted } = finding;
+  if (redacted === '' || /[\r\n]/.test(redacted)) return redact(secret);
+  if (secret === '') return redacted;
+  const allowed = Math.min(4, Math.floor(Array.from(secret).length / 4));
+  const probe = allowed + 1;
+  for (let i = 0; i + probe <= redacted.length; i++) {
+    if (secret.includes(redacted.slice(i, i + probe))) return redact(secret);
+  }
+  return redacted;
+}
+
+/**
+ * Last line of defence: replaces any raw secret (and its JSON-escaped form) that reached the
+ * rendered output through a path, warning or detail string.
+ */
+export function scrubSecrets(output: string, findings: readonly Finding[]): string {
+  const forms = new Set<string>();
+  for (const { secret } of findings) {
+    if (secret.length < MIN_SCRUB_LENGTH) continue;
+    forms.add(secret);
+    forms.add(JSON.stringify(secret).slice(1, -1));
+  }
+  let result = output;
+  for (const form of [...forms].sort((a, b) => b.length - a.length)) {
+    if (result.includes(form)) result = result.split(form).join(SCRUBBED);
+  }
+  return result;
+}
+
+/** Rule metadata from the scan, falling back to what the finding itself carries. */
+export function ruleInfoFor(finding: Finding, meta: ScanMeta): RuleInfo {
+  const known = meta.rules.find((rule) => rule.id === finding.ruleId);
+  if (known) return known;
+  return { id: finding.ruleId, title: finding.title, provider: finding.provider, severity: finding.severity };
+}
+
+export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
+  const counts: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
+  for (const finding of findings) counts[finding.severity] += 1;
+  return counts;
+}
+
+/** `3 findings (1 critical, 2 high)`; severities with no findings are left out. */
+export function describeCounts(findings: readonly Finding[]): string {
+  const counts = countBySeverity(findings);
+  const noun = findings.length === 1 ? 'finding' : 'findings';
+  const parts = SEVERITIES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`);
+  return parts.length > 0 ? `${findings.length} ${noun} (${parts.join(', ')})` : `${findings.length} ${noun}`;
+}
+
+export function skippedByReason(skipped: readonly Skipped[]): Array<{ reason: Skipped['reason']; paths: string[] }> {
+  const groups = new Map<Skipped['reason'], string[]>();
+  for (const entry of skipped) {
+    const paths = groups.get(entry.reason) ?? [];
+    paths.push(entry.path);
+    groups.set(entry.reason, paths);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([reason, paths]) => ({ reason, paths: paths.sort(compareText) }));
+}
+
+/** `2 skipped (1 binary, 1 too-large)` or `0 skipped`. */
+export function describeSkipped(skipped: readonly Skipped[]): string {
+  const groups = skippedByReason(skipped);
+  if (groups.length === 0) return '0 skipped';
+  return `${skipped.length} skipped (${groups.map((g) => `${g.paths.length} ${g.reason}`).join(', ')})`;
+}
+
+export function formatMegabytes(bytes: number): string {
+  return `${(bytes / 1_000_000).toFixed(bytes < 10_000_000 ? 2 : 1)} MB`;
+}
+
+/** Control characters in file names could rewrite a terminal or break a table; show them escaped. */
+export function escapeControl(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+export function shortFingerprint(fingerprint: string): string {
+  return fingerprint.slice(0, 12);
+}
+
+export function shortSha(sha: string): string {
+  return sha.slice(0, 12);
+}
+
+export function isHttpUrl(value: string | undefined): value is string {
+  return value !== undefined && /^https?:\/\/\S+$/.test(value);
+}

@@ -1,0 +1,87 @@
+import type { BaselineEntry, Finding, ScanMeta, Severity } from '../engine/types.js';
+import {
+  describeCounts,
+  describeSkipped,
+  escapeControl,
+  formatMegabytes,
+  safePreview,
+  scrubSecrets,
+  shortFingerprint,
+  shortSha,
+  sortBySeverity,
+} from './common.js';
+
+export interface TextOptions {
+  /** ANSI colours; the CLI turns them on only for a TTY without NO_COLOR. */
+  color?: boolean;
+}
+
+const SEVERITY_COLOR: Record<Severity, string> = {
+  critical: '1;35',
+  high: '1;31',
+  medium: '33',
+  low: '36',
+};
+
+type Paint = (code: string, text: string) => string;
+
+function painter(color: boolean): Paint {
+  return color ? (code, text) => `\u001b[${code}m${text}\u001b[0m` : (_code, text) => text;
+}
+
+function findingBlock(finding: Finding, paint: Paint): string {
+  const loc = finding.location;
+  const severity = paint(SEVERITY_COLOR[finding.severity], finding.severity.toUpperCase().padEnd(8));
+  const lines = [
+    `${severity}  ${paint('1', finding.title)}  ${paint('2', `[${finding.ruleId}]`)}`,
+    `  at ${escapeControl(loc.path)}:${loc.startLine}:${loc.startColumn}`,
+    `  secret ${safePreview(finding)}  ${paint('2', `fingerprint ${shortFingerprint(finding.fingerprint)}`)}`,
+  ];
+  if (loc.commit) {
+    const by = loc.commit.author !== undefined ? ` by ${escapeControl(loc.commit.author)}` : '';
+    const on = loc.commit.date !== undefined ? ` on ${escapeControl(loc.commit.date)}` : '';
+    lines.push(`  commit ${shortSha(loc.commit.sha)}${by}${on}`);
+  }
+  if (loc.layer) {
+    const removed = loc.layer.removedBy !== undefined ? `, removed by ${loc.layer.removedBy}` : '';
+    lines.push(`  layer #${loc.layer.index} ${loc.layer.digest}${removed}`);
+  }
+  return lines.join('\n');
+}
+
+function baselineLine(kind: 'stale' | 'expired', entry: BaselineEntry): string {
+  const expires = kind === 'expired' && entry.expires !== undefined ? ` (expired ${entry.expires})` : '';
+  return `  ${kind.padEnd(7)} ${entry.fingerprint}  ${escapeControl(entry.reason)}${expires}`;
+}
+
+function summary(findings: readonly Finding[], meta: ScanMeta, paint: Paint): string[] {
+  const files = `${meta.stats.files} ${meta.stats.files === 1 ? 'file' : 'files'} scanned`;
+  const suppressed = meta.stats.suppressed > 0 ? ` · ${meta.stats.suppressed} suppressed` : '';
+  const line = [describeCounts(findings), files, formatMegabytes(meta.stats.bytes), describeSkipped(meta.skipped)];
+  const lines = [`${paint('1', line.join(' · '))}${suppressed}`];
+
+  const baseline = meta.baseline;
+  if (baseline && baseline.stale.length + baseline.expired.length > 0) {
+    lines.push(
+      `Baseline ${escapeControl(baseline.path)}: ${baseline.stale.length} stale, ${baseline.expired.length} expired`,
+      ...baseline.stale.map((entry) => baselineLine('stale', entry)),
+      ...baseline.expired.map((entry) => baselineLine('expired', entry)),
+    );
+  }
+  if (meta.warnings.length > 0) {
+    lines.push(paint('33', 'Warnings:'), ...meta.warnings.map((w) => `  - ${escapeControl(w)}`));
+  }
+  if (!meta.complete) {
+    lines.push(paint('1;33', 'Scan incomplete: some content was not scanned (see skipped files and warnings).'));
+  }
+  return lines;
+}
+
+/** Human-readable report for terminals and logs: one block per finding, then a summary. */
+export function renderText(findings: readonly Finding[], meta: ScanMeta, options: TextOptions = {}): string {
+  const paint = painter(options.color === true);
+  const blocks =
+    findings.length > 0 ? sortBySeverity(findings).map((f) => findingBlock(f, paint)) : ['No secrets found.'];
+  const output = `${[...blocks, summary(findings, meta, paint).join('\n')].join('\n\n')}\n`;
+  return scrubSecrets(output, findings);
+}
