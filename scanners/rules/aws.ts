@@ -46,7 +46,8 @@ export const rules = defineRules([
     severity: 'critical',
     keywords: ['secret_access_key', 'secretaccesskey', 'aws_secret', 'awssecret'],
     pattern: new RegExp(
-      String.raw`(?<![A-Za-z0-9])${SECRET_KEY_NAME}(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`,
+      // `gs_secret_access_key` is the same INI name for Google Cloud Storage HMAC keys.
+      String.raw`(?<![A-Za-z0-9])(?<!gs_)${SECRET_KEY_NAME}(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`,
       'i',
     ),
     window: { before: 60, after: 120 },
