@@ -1,0 +1,50 @@
+/** How many leading bytes are inspected for a NUL byte when deciding that a file is binary. */
+export const SNIFF_BYTES = 8192;
+
+export type Decoded =
+  { kind: 'text'; text: string; encoding: 'utf-8' | 'utf-16le' | 'utf-16be' } | { kind: 'binary' };
+
+const utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
+function hasUtf16Bom(head: Uint8Array): 'le' | 'be' | undefined {
+  if (head.length < 2) return undefined;
+  if (head[0] === 0xff && head[1] === 0xfe) return 'le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'be';
+  return undefined;
+}
+
+/**
+ * True when the first bytes look binary: a NUL byte within the sniff window. UTF-16 text is full of NUL
+ * bytes, so a UTF-16 byte-order mark wins over the sniff.
+ */
+export function looksBinary(head: Uint8Array): boolean {
+  if (hasUtf16Bom(head)) return false;
+  const end = Math.min(head.length, SNIFF_BYTES);
+  for (let i = 0; i < end; i++) if (head[i] === 0) return true;
+  return false;
+}
+
+/**
+ * Bytes -> text. UTF-16 needs a BOM (without one it is indistinguishable from binary by the NUL sniff).
+ * Everything else is UTF-8; invalid sequences become U+FFFD so the rest of the file is still scanned.
+ */
+export function decode(bytes: Uint8Array): Decoded {
+  const bom = hasUtf16Bom(bytes);
+  if (bom === 'le')
+    return { kind: 'text', text: decodeUtf16(bytes.subarray(2), false), encoding: 'utf-16le' };
+  if (bom === 'be') return { kind: 'text', text: decodeUtf16(bytes.subarray(2), true), encoding: 'utf-16be' };
+  if (looksBinary(bytes)) return { kind: 'binary' };
+  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  return { kind: 'text', text: utf8.decode(body), encoding: 'utf-8' };
+}
+
+function decodeUtf16(body: Uint8Array, bigEndian: boolean): string {
+  // An odd trailing byte cannot form a code unit; dropping it is what a lenient decoder does anyway.
+  const even = body.subarray(0, body.length - (body.length % 2));
+  const units = Buffer.from(even.buffer, even.byteOffset, even.byteLength);
+  if (!bigEndian) return units.toString('utf16le');
+  // Node has no utf16be codec without full ICU; swap into a copy so the caller's buffer is untouched.
+  const swapped = Buffer.from(units);
+  swapped.swap16();
+  return swapped.toString('utf16le');
+}

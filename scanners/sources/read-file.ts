@@ -1,0 +1,85 @@
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+
+import type { Skipped } from '../engine/types.js';
+import { decode, looksBinary, SNIFF_BYTES } from './decode.js';
+
+export type ReadResult =
+  { kind: 'text'; text: string; bytes: number } | { kind: 'skipped'; skipped: Skipped };
+
+const READ_CHUNK = 1 << 20;
+// If the path turned into a FIFO after the walk saw a regular file, a blocking open() would wait forever
+// for a writer; O_NONBLOCK makes it return at once and the fstat below rejects it. (Not on Windows.)
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Maps a filesystem error on `path` to the reason it is reported as skipped. */
+export function skippedFromError(path: string, error: unknown): Skipped {
+  const code = errorCode(error);
+  switch (code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return { path, reason: 'vanished', detail: code };
+    case 'ELOOP':
+      return { path, reason: 'symlink-loop', detail: code };
+    case 'ENXIO':
+    case 'EISDIR':
+      return { path, reason: 'not-regular', detail: code };
+    default:
+      return {
+        path,
+        reason: 'unreadable',
+        detail: code ?? (error instanceof Error ? error.message : String(error)),
+      };
+  }
+}
+
+/**
+ * Reads one file for scanning: regular files only, at most `maxFileSize` bytes, binary files (NUL in the
+ * first 8 KiB) rejected after reading only their head. Every failure becomes a `Skipped`, never a throw.
+ */
+export async function readTextFile(abs: string, rel: string, maxFileSize: number): Promise<ReadResult> {
+  let handle: FileHandle;
+  try {
+    handle = await open(abs, OPEN_FLAGS);
+  } catch (error) {
+    return { kind: 'skipped', skipped: skippedFromError(rel, error) };
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) return { kind: 'skipped', skipped: { path: rel, reason: 'not-regular' } };
+    if (stats.size > maxFileSize) {
+      const detail = `${stats.size} bytes > ${maxFileSize}`;
+      return { kind: 'skipped', skipped: { path: rel, reason: 'too-large', detail } };
+    }
+    const buffer = Buffer.allocUnsafe(stats.size);
+    let filled = await readInto(handle, buffer, 0, Math.min(stats.size, SNIFF_BYTES));
+    if (looksBinary(buffer.subarray(0, filled))) {
+      return { kind: 'skipped', skipped: { path: rel, reason: 'binary' } };
+    }
+    filled = await readInto(handle, buffer, filled, stats.size);
+    // A file that shrank after the fstat is scanned as far as it still goes.
+    const decoded = decode(buffer.subarray(0, filled));
+    if (decoded.kind === 'binary') return { kind: 'skipped', skipped: { path: rel, reason: 'binary' } };
+    return { kind: 'text', text: decoded.text, bytes: filled };
+  } catch (error) {
+    return { kind: 'skipped', skipped: skippedFromError(rel, error) };
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/** Fills `buffer[from, to)`; returns the new fill level, short at end of file. */
+async function readInto(handle: FileHandle, buffer: Buffer, from: number, to: number): Promise<number> {
+  let filled = from;
+  while (filled < to) {
+    const { bytesRead } = await handle.read(buffer, filled, Math.min(to - filled, READ_CHUNK), filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled;
+}

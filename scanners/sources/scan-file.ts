@@ -1,0 +1,42 @@
+import type { KeylessConfig } from '../config/load.js';
+import { buildRules } from '../config/ruleset.js';
+import { compileRules, detect, type CompiledRules } from '../engine/detect.js';
+import type { Finding, Rule, Skipped } from '../engine/types.js';
+import { builtinRules } from '../rules/index.js';
+import { readTextFile } from './read-file.js';
+
+/** One file to scan: the absolute path to read and the root-relative path to report. */
+export interface ScanTask {
+  abs: string;
+  rel: string;
+}
+
+export type FileOutcome = { findings: Finding[]; bytes: number } | { skipped: Skipped };
+
+/** What a scan worker is started with; plain data, because it is structured-cloned into the thread. */
+export interface ScanWorkerInit {
+  config: KeylessConfig;
+  maxFileSize: number;
+}
+
+/** Rules a scan runs for `config`; `rules` replaces the built-ins (tests, embedders). */
+export function compileForScan(config: KeylessConfig, rules: Rule[] = builtinRules): CompiledRules {
+  return compileRules(buildRules(rules, config), { allowedValueHashes: config.allowedValueHashes });
+}
+
+/** Read, decode and detect one file. Never throws: failures come back as a `Skipped`. */
+export async function scanFile(
+  task: ScanTask,
+  compiled: CompiledRules,
+  maxFileSize: number,
+): Promise<FileOutcome> {
+  const read = await readTextFile(task.abs, task.rel, maxFileSize);
+  if (read.kind === 'skipped') return { skipped: read.skipped };
+  try {
+    return { findings: detect({ text: read.text, path: task.rel }, compiled), bytes: read.bytes };
+  } catch (error) {
+    // The message names the failing step, not file content, so it cannot carry a secret.
+    const detail = `detection failed: ${error instanceof Error ? error.message : String(error)}`;
+    return { skipped: { path: task.rel, reason: 'unreadable', detail } };
+  }
+}

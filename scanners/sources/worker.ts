@@ -1,0 +1,50 @@
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+
+import {
+  compileForScan,
+  scanFile,
+  type FileOutcome,
+  type ScanTask,
+  type ScanWorkerInit,
+} from './scan-file.js';
+
+/** `workerData` of a scan worker; the marker tells the shared CLI bundle to act as a worker. */
+export interface ScanWorkerData extends ScanWorkerInit {
+  keylessScanWorker: true;
+}
+
+/** Main thread -> worker. */
+export interface TaskMessage extends ScanTask {
+  id: number;
+}
+
+/** Worker -> main thread: the outcome of task `id`. */
+export type ResultMessage = FileOutcome & { id: number };
+
+export function isScanWorker(): boolean {
+  return !isMainThread && (workerData as { keylessScanWorker?: unknown } | null)?.keylessScanWorker === true;
+}
+
+/**
+ * Serves scan tasks until the pool terminates the thread. Reading, decoding and detection all happen
+ * here so file text never crosses threads; only paths go in and findings come out. Several tasks may
+ * be in progress at once (their reads interleave), bounded by the pool's in-flight limit.
+ */
+export function runScanWorker(): void {
+  const port = parentPort;
+  if (!port) throw new Error('runScanWorker() must run in a worker thread');
+  const init = workerData as ScanWorkerData;
+  // A bad configuration throws here; the pool sees the worker fail and reports its files.
+  const compiled = compileForScan(init.config);
+  port.on('message', (task: TaskMessage) => {
+    void scanFile(task, compiled, init.maxFileSize)
+      .catch((error: unknown): FileOutcome => ({
+        skipped: {
+          path: task.rel,
+          reason: 'unreadable',
+          detail: error instanceof Error ? error.message : String(error),
+        },
+      }))
+      .then((outcome) => port.postMessage({ id: task.id, ...outcome } satisfies ResultMessage));
+  });
+}
