@@ -85,7 +85,7 @@ function readEntry(
       const line = reader.position(first).line;
       reader.fail(
         fingerprintRef,
-        `duplicate fingerprint, already listed at ${jsonPointer(first.path)} (line ${line})`,
+        `duplicate fingerprint, already listed at ${jsonPointer(first.path.slice(0, -1))} (line ${line})`,
       );
     } else {
       seen.set(fingerprint.toLowerCase(), fingerprintRef);
