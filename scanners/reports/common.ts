@@ -61,22 +61,75 @@ export function safePreview(finding: Finding): string {
   return redacted;
 }
 
+/** Every form in which a secret could appear in rendered text: whole, per line, JSON-escaped. */
+function secretForms(secret: string): string[] {
+  const whole = [secret, ...secret.split(/\r?\n/)];
+  return whole
+    .flatMap((form) => [form, JSON.stringify(form).slice(1, -1)])
+    .filter((f) => f.length >= MIN_SCRUB_LENGTH);
+}
+
 /**
- * Last line of defence: replaces any raw secret (and its JSON-escaped form) that reached the
- * rendered output through a path, warning or detail string.
+ * A function replacing any raw secret of `findings` in a text with SCRUBBED. Linear in the text:
+ * candidates are looked up by their first MIN_SCRUB_LENGTH characters.
  */
-export function scrubSecrets(output: string, findings: readonly Finding[]): string {
-  const forms = new Set<string>();
-  for (const { secret } of findings) {
-    if (secret.length < MIN_SCRUB_LENGTH) continue;
-    forms.add(secret);
-    forms.add(JSON.stringify(secret).slice(1, -1));
+export function makeScrubber(findings: readonly Finding[]): (text: string) => string {
+  const byPrefix = new Map<string, string[]>();
+  for (const form of new Set(findings.flatMap((f) => secretForms(f.secret)))) {
+    const prefix = form.slice(0, MIN_SCRUB_LENGTH);
+    byPrefix.set(
+      prefix,
+      [...(byPrefix.get(prefix) ?? []), form].sort((a, b) => b.length - a.length),
+    );
   }
-  let result = output;
-  for (const form of [...forms].sort((a, b) => b.length - a.length)) {
-    if (result.includes(form)) result = result.split(form).join(SCRUBBED);
-  }
-  return result;
+  return (text) => {
+    if (byPrefix.size === 0) return text;
+    let out = '';
+    let last = 0;
+    let i = 0;
+    while (i + MIN_SCRUB_LENGTH <= text.length) {
+      const hit = byPrefix.get(text.slice(i, i + MIN_SCRUB_LENGTH))?.find((form) => text.startsWith(form, i));
+      if (hit === undefined) {
+        i += 1;
+        continue;
+      }
+      out += `${text.slice(last, i)}${SCRUBBED}`;
+      i += hit.length;
+      last = i;
+    }
+    return last === 0 ? text : out + text.slice(last);
+  };
+}
+
+function scrubValue(value: unknown, scrub: (text: string) => string): unknown {
+  if (typeof value === 'string') return scrub(value);
+  if (Array.isArray(value)) return value.map((item: unknown) => scrubValue(item, scrub));
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, scrubValue(item, scrub)]));
+}
+
+export interface Sanitized {
+  findings: Finding[];
+  meta: ScanMeta;
+  /** Applied once more to the finished output as a last line of defence. */
+  scrub: (text: string) => string;
+}
+
+/**
+ * Copies of the inputs in which no string other than `secret` itself holds a raw secret (a warning
+ * or file name quoting one), and every `redacted` is safe. Scrubbing before rendering matters: once
+ * a renderer escapes or wraps a string, the secret no longer matches verbatim.
+ */
+export function sanitize(findings: readonly Finding[], meta: ScanMeta): Sanitized {
+  const scrub = makeScrubber(findings);
+  return {
+    findings: findings.map((finding) => {
+      const { secret, redacted: _redacted, ...rest } = finding;
+      return { ...(scrubValue(rest, scrub) as typeof rest), secret, redacted: safePreview(finding) };
+    }),
+    meta: scrubValue(meta, scrub) as ScanMeta,
+    scrub,
+  };
 }
 
 /** Rule metadata from the scan, falling back to what the finding itself carries. */
@@ -84,6 +137,13 @@ export function ruleInfoFor(finding: Finding, meta: ScanMeta): RuleInfo {
   const known = meta.rules.find((rule) => rule.id === finding.ruleId);
   if (known) return known;
   return { id: finding.ruleId, title: finding.title, provider: finding.provider, severity: finding.severity };
+}
+
+/** The rule's remediation, or advice that fits any credential (generic rules have no issuer name). */
+export function remediationFor(rule: RuleInfo): string {
+  if (rule.remediation !== undefined && rule.remediation.trim() !== '') return rule.remediation;
+  const issuer = rule.provider.toLowerCase() === 'generic' ? 'the service that issued it' : rule.provider;
+  return `Revoke this credential at ${issuer} and issue a new one; deleting it from the file does not remove it from history or from published images.`;
 }
 
 export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
@@ -100,7 +160,9 @@ export function describeCounts(findings: readonly Finding[]): string {
   return parts.length > 0 ? `${findings.length} ${noun} (${parts.join(', ')})` : `${findings.length} ${noun}`;
 }
 
-export function skippedByReason(skipped: readonly Skipped[]): Array<{ reason: Skipped['reason']; paths: string[] }> {
+export function skippedByReason(
+  skipped: readonly Skipped[],
+): Array<{ reason: Skipped['reason']; paths: string[] }> {
   const groups = new Map<Skipped['reason'], string[]>();
   for (const entry of skipped) {
     const paths = groups.get(entry.reason) ?? [];
@@ -125,7 +187,10 @@ export function formatMegabytes(bytes: number): string {
 
 /** Control characters in file names could rewrite a terminal or break a table; show them escaped. */
 export function escapeControl(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text.replace(
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }
 
 export function shortFingerprint(fingerprint: string): string {

@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Finding, ScanMeta, Severity } from '../engine/types.js';
-import { isHttpUrl, ruleInfoFor, safePreview, scrubSecrets, skippedByReason, sortByLocation } from './common.js';
+import {
+  isHttpUrl,
+  remediationFor,
+  ruleInfoFor,
+  safePreview,
+  sanitize,
+  skippedByReason,
+  sortByLocation,
+} from './common.js';
 
 /*
  * GitLab secret-detection report, schema 15.2.4.
@@ -105,9 +113,7 @@ function toVulnerability(finding: Finding, meta: ScanMeta, options: GitlabOption
   const commit = loc.commit;
   const file = reportedFile(finding);
   const docs = isHttpUrl(rule.docs) ? rule.docs : undefined;
-  const solution =
-    rule.remediation ??
-    `Revoke this credential at ${rule.provider} and issue a new one; deleting it from the file does not remove it from history.`;
+  const solution = remediationFor(rule);
   const inLayer = loc.layer ? ` of image layer ${loc.layer.index}` : '';
   return {
     id: vulnerabilityId(finding),
@@ -145,12 +151,19 @@ function messages(meta: ScanMeta): Array<{ level: 'info' | 'warn'; value: string
     level: reason === 'binary' || reason === 'not-regular' ? ('info' as const) : ('warn' as const),
     value: `Skipped ${paths.length} ${paths.length === 1 ? 'file' : 'files'} (${reason}).`,
   }));
-  const warnings = meta.warnings.filter((w) => w.trim() !== '').map((value) => ({ level: 'warn' as const, value }));
+  const warnings = meta.warnings
+    .filter((w) => w.trim() !== '')
+    .map((value) => ({ level: 'warn' as const, value }));
   return [...skipped, ...warnings];
 }
 
 /** GitLab secret-detection report (`artifacts:reports:secret_detection`). */
-export function renderGitlab(findings: readonly Finding[], meta: ScanMeta, options: GitlabOptions = {}): string {
+export function renderGitlab(
+  rawFindings: readonly Finding[],
+  rawMeta: ScanMeta,
+  options: GitlabOptions = {},
+): string {
+  const { findings, meta, scrub } = sanitize(rawFindings, rawMeta);
   const component = {
     id: 'keyless',
     name: 'Keyless',
@@ -171,5 +184,5 @@ export function renderGitlab(findings: readonly Finding[], meta: ScanMeta, optio
     },
     vulnerabilities: sortByLocation(findings).map((finding) => toVulnerability(finding, meta, options)),
   };
-  return scrubSecrets(`${JSON.stringify(report, null, 2)}\n`, findings);
+  return scrub(`${JSON.stringify(report, null, 2)}\n`);
 }

@@ -1,5 +1,5 @@
 import type { BaselineEntry, Finding, Location, ScanMeta } from '../engine/types.js';
-import { safePreview, scrubSecrets, sortByLocation } from './common.js';
+import { safePreview, sanitize, sortByLocation } from './common.js';
 
 /** Bumped whenever a field is removed or changes meaning; additions keep the version. */
 export const JSON_REPORT_VERSION = 1;
@@ -50,7 +50,12 @@ function baselineEntry(entry: BaselineEntry): BaselineEntry {
 }
 
 /** Keyless's own machine-readable report. The raw secret is never part of it. */
-export function renderJson(findings: readonly Finding[], meta: ScanMeta, _options: JsonOptions = {}): string {
+export function renderJson(
+  rawFindings: readonly Finding[],
+  rawMeta: ScanMeta,
+  _options: JsonOptions = {},
+): string {
+  const { findings, meta, scrub } = sanitize(rawFindings, rawMeta);
   const report = {
     version: JSON_REPORT_VERSION,
     tool: meta.tool,
@@ -80,5 +85,5 @@ export function renderJson(findings: readonly Finding[], meta: ScanMeta, _option
         }
       : null,
   };
-  return scrubSecrets(`${JSON.stringify(report, null, 2)}\n`, findings);
+  return scrub(`${JSON.stringify(report, null, 2)}\n`);
 }

@@ -5,9 +5,10 @@ import {
   escapeControl,
   formatMegabytes,
   isHttpUrl,
+  remediationFor,
   ruleInfoFor,
   safePreview,
-  scrubSecrets,
+  sanitize,
   severityRank,
   shortSha,
   sortBySeverity,
@@ -62,8 +63,7 @@ function row(finding: Finding): string {
 }
 
 function remediationItem(rule: RuleInfo, count: number): string {
-  const remediation =
-    rule.remediation ?? `Revoke it at ${rule.provider} and issue a new one; removing it from the file is not enough.`;
+  const remediation = remediationFor(rule);
   const times = count === 1 ? '1 finding' : `${count} findings`;
   return `- **${plain(rule.title)}** (${code(rule.id, false)}, ${times}): ${plain(remediation)}${link('Documentation', rule.docs)}`;
 }
@@ -129,11 +129,16 @@ function takeWithin(lines: readonly string[], budget: number): number {
  * Findings table plus remediation, for PR comments and job summaries. Most severe findings come
  * first, so when the output has to be cut to `maxLength` the least severe rows are the ones dropped.
  */
-export function renderMarkdown(findings: readonly Finding[], meta: ScanMeta, options: MarkdownOptions = {}): string {
+export function renderMarkdown(
+  rawFindings: readonly Finding[],
+  rawMeta: ScanMeta,
+  options: MarkdownOptions = {},
+): string {
+  const { findings, meta, scrub } = sanitize(rawFindings, rawMeta);
   const maxLength = options.maxLength ?? MARKDOWN_MAX_LENGTH;
   const head = header(findings, meta, options.title ?? 'Keyless secret scan');
   if (findings.length === 0) {
-    return clamp(scrubSecrets(`${[...head, '', 'No secrets found.'].join('\n')}\n`, findings), maxLength);
+    return clamp(scrub(`${[...head, '', 'No secrets found.'].join('\n')}\n`), maxLength);
   }
 
   const rows = sortBySeverity(findings).map(row);
@@ -162,7 +167,7 @@ export function renderMarkdown(findings: readonly Finding[], meta: ScanMeta, opt
     ...(remedyCount > 0 ? [...remedyHead, ...remedies.slice(0, remedyCount)] : []),
     ...notice(rows.length - rowCount, remedies.length - remedyCount),
   ];
-  return clamp(scrubSecrets(`${lines.join('\n')}\n`, findings), maxLength);
+  return clamp(scrub(`${lines.join('\n')}\n`), maxLength);
 }
 
 /** Only reached when even the header does not fit (a tiny `maxLength`). */

@@ -1,7 +1,17 @@
 import type { Finding, RuleInfo, ScanMeta, Severity, Skipped } from '../engine/types.js';
-import { isHttpUrl, ruleInfoFor, safePreview, scrubSecrets, shortSha, skippedByReason, sortByLocation } from './common.js';
+import {
+  isHttpUrl,
+  remediationFor,
+  ruleInfoFor,
+  safePreview,
+  sanitize,
+  shortSha,
+  skippedByReason,
+  sortByLocation,
+} from './common.js';
 
-const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+const SARIF_SCHEMA =
+  'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 const SRCROOT = '%SRCROOT%';
 const FINGERPRINT_KEY = 'keylessFingerprint/v1';
 /** Skipped paths listed by name in one notification; the rest are only counted. */
@@ -9,10 +19,20 @@ const MAX_LISTED_SKIPPED = 20;
 
 type SarifLevel = 'error' | 'warning' | 'note';
 
-const LEVELS: Record<Severity, SarifLevel> = { critical: 'error', high: 'error', medium: 'warning', low: 'note' };
+const LEVELS: Record<Severity, SarifLevel> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+};
 
 /** GitHub code scanning reads this property to rank alerts (>= 9.0 critical, >= 7.0 high...). */
-const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0' };
+const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '3.0',
+};
 
 /** Reasons that mean content the user expected to be scanned was not. */
 const SKIP_WARNINGS: ReadonlySet<Skipped['reason']> = new Set(['too-large', 'unreadable', 'vanished']);
@@ -33,15 +53,8 @@ function precision(rule: RuleInfo): 'high' | 'medium' {
   return rule.id.startsWith('generic') || rule.provider.toLowerCase() === 'generic' ? 'medium' : 'high';
 }
 
-function remediationText(rule: RuleInfo): string {
-  return (
-    rule.remediation ??
-    `Revoke this credential at ${rule.provider} and issue a new one; deleting it from the file does not remove it from history or from published images.`
-  );
-}
-
 function describeRule(rule: RuleInfo, informationUri: string): Record<string, unknown> {
-  const remediation = remediationText(rule);
+  const remediation = remediationFor(rule);
   const docs = isHttpUrl(rule.docs) ? rule.docs : undefined;
   const text = docs ? `${remediation}\nDocumentation: ${docs}` : remediation;
   const markdown = [
@@ -170,7 +183,12 @@ function notifications(meta: ScanMeta): Array<Record<string, unknown>> {
 }
 
 /** SARIF 2.1.0 with one run, shaped for GitHub code scanning uploads. */
-export function renderSarif(findings: readonly Finding[], meta: ScanMeta, _options: SarifOptions = {}): string {
+export function renderSarif(
+  rawFindings: readonly Finding[],
+  rawMeta: ScanMeta,
+  _options: SarifOptions = {},
+): string {
+  const { findings, meta, scrub } = sanitize(rawFindings, rawMeta);
   const sorted = sortByLocation(findings);
   const ruleIds = [...new Set(sorted.map((f) => f.ruleId))].sort();
   const ruleIndex = new Map(ruleIds.map((id, index) => [id, index]));
@@ -206,5 +224,5 @@ export function renderSarif(findings: readonly Finding[], meta: ScanMeta, _optio
       },
     ],
   };
-  return scrubSecrets(`${JSON.stringify(log, null, 2)}\n`, findings);
+  return scrub(`${JSON.stringify(log, null, 2)}\n`);
 }

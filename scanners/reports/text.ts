@@ -5,7 +5,7 @@ import {
   escapeControl,
   formatMegabytes,
   safePreview,
-  scrubSecrets,
+  sanitize,
   shortFingerprint,
   shortSha,
   sortBySeverity,
@@ -56,9 +56,14 @@ function baselineLine(kind: 'stale' | 'expired', entry: BaselineEntry): string {
 
 function summary(findings: readonly Finding[], meta: ScanMeta, paint: Paint): string[] {
   const files = `${meta.stats.files} ${meta.stats.files === 1 ? 'file' : 'files'} scanned`;
-  const suppressed = meta.stats.suppressed > 0 ? ` · ${meta.stats.suppressed} suppressed` : '';
-  const line = [describeCounts(findings), files, formatMegabytes(meta.stats.bytes), describeSkipped(meta.skipped)];
-  const lines = [`${paint('1', line.join(' · '))}${suppressed}`];
+  const line = [
+    describeCounts(findings),
+    files,
+    formatMegabytes(meta.stats.bytes),
+    describeSkipped(meta.skipped),
+  ];
+  if (meta.stats.suppressed > 0) line.push(`${meta.stats.suppressed} suppressed`);
+  const lines = [paint('1', line.join(' · '))];
 
   const baseline = meta.baseline;
   if (baseline && baseline.stale.length + baseline.expired.length > 0) {
@@ -72,16 +77,23 @@ function summary(findings: readonly Finding[], meta: ScanMeta, paint: Paint): st
     lines.push(paint('33', 'Warnings:'), ...meta.warnings.map((w) => `  - ${escapeControl(w)}`));
   }
   if (!meta.complete) {
-    lines.push(paint('1;33', 'Scan incomplete: some content was not scanned (see skipped files and warnings).'));
+    lines.push(
+      paint('1;33', 'Scan incomplete: some content was not scanned (see skipped files and warnings).'),
+    );
   }
   return lines;
 }
 
 /** Human-readable report for terminals and logs: one block per finding, then a summary. */
-export function renderText(findings: readonly Finding[], meta: ScanMeta, options: TextOptions = {}): string {
+export function renderText(
+  rawFindings: readonly Finding[],
+  rawMeta: ScanMeta,
+  options: TextOptions = {},
+): string {
+  const { findings, meta, scrub } = sanitize(rawFindings, rawMeta);
   const paint = painter(options.color === true);
   const blocks =
     findings.length > 0 ? sortBySeverity(findings).map((f) => findingBlock(f, paint)) : ['No secrets found.'];
   const output = `${[...blocks, summary(findings, meta, paint).join('\n')].join('\n\n')}\n`;
-  return scrubSecrets(output, findings);
+  return scrub(output);
 }
