@@ -1,0 +1,131 @@
+/**
+ * Heuristics for values that are found only by their context (a password in a URL, a literal
+ * assigned to `api_key`): is this a literal secret, or code, a type, a reference, a default?
+ * Used by the connection-string, config-file and generic rules; the engine's own placeholder and
+ * reference suppression runs afterwards.
+ */
+
+/** Passwords that are defaults or documentation, never worth a finding on their own. */
+const TRIVIAL = new Set(
+  'password passwd pass pwd passw0rd p@ssw0rd p@ssword pa55word secret secrets changeit default ' +
+    'root toor admin administrator admin123 guest user username test testing tester demo dev ' +
+    'development local localhost docker qwerty letmein welcome mypassword mysecret secretpassword ' +
+    'supersecret topsecret hunter2 foo bar baz foobar token apikey api_key key none null nil empty ' +
+    'postgres postgresql mysql mariadb mongo mongodb redis rabbitmq rabbit amqp sa oracle ftp ' +
+    'anonymous app application service pw pwd123 password1 password123 tiger manager ' +
+    'change_on_install secret123 test123 root123 pass123'.split(' '),
+);
+
+/** A default, a documentation value, or the user name repeated as the password. */
+export function isTrivialPassword(password: string, user?: string): boolean {
+  const lower = password.toLowerCase();
+  if (TRIVIAL.has(lower)) return true;
+  if (user !== undefined && user.length > 0 && lower === user.toLowerCase()) return true;
+  // `{password}`, `[PASSWORD]`, `:password`, `__PASSWORD__`, `#{Password}#`, `@password@`
+  if (/^(?:\{\w+\}|\[\w+\]|\(\w+\)|:\w+|__\w+__|#\{\w+\}#?|@\w+@|%\w+%)$/.test(password)) return true;
+  return /^(\d)\1*$/.test(password) || /^[*x.]+$/i.test(password);
+}
+
+/**
+ * References that resolve elsewhere at runtime: shell/env (`$X`, `%X%`), format strings (`%s`,
+ * `{0}`, `{}`), Ansible/Helm/Azure DevOps/Octopus tokens (`{{`, `$(X)`, `#{X}`), Spring (`${x}`).
+ */
+export function isReference(value: string): boolean {
+  return (
+    /^\$\{?[A-Za-z_][\w.]*\}?$/.test(value) ||
+    /^\$\(\w[\w.]*\)$/.test(value) ||
+    /^%[A-Za-z_]\w*%$/.test(value) ||
+    /^%[sdr]$|^%\(\w+\)[sdr]$|^\{\d*\}$|^\{\w+\}$/.test(value) ||
+    /^#\{[^}]+\}#?$/.test(value) ||
+    /\$\{|\{\{|\$\(|%\(|<%/.test(value)
+  );
+}
+
+/** How many of lower case, upper case, digits and symbols the value uses. */
+export function characterClasses(value: string): number {
+  return (
+    Number(/[a-z]/.test(value)) +
+    Number(/[A-Z]/.test(value)) +
+    Number(/[0-9]/.test(value)) +
+    Number(/[^A-Za-z0-9]/.test(value))
+  );
+}
+
+/** Shannon entropy in bits per character. */
+export function entropy(value: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let bits = 0;
+  for (const count of counts.values()) {
+    const p = count / value.length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+
+/**
+ * Names rather than secrets: `camelCase`, `PascalCase`, `snake_case`, `CONSTANT_CASE`, `kebab-case`,
+ * dotted paths (`config.db.password`), each optionally with a short numeric suffix (`user2`).
+ */
+export function isIdentifierLike(value: string): boolean {
+  const word = String.raw`(?:[a-z]+|[A-Z][a-z]+|[A-Z]+)`;
+  const identifier = new RegExp(String.raw`^${word}(?:[_.-]?${word}){0,8}\d{0,2}$`);
+  if (!identifier.test(value)) return false;
+  // Random mixed-case runs (`kQvTzRwPmX`) also fit the grammar above; real words alternate little.
+  const switches = value.match(/[a-z][A-Z]|[A-Z][a-z]/g)?.length ?? 0;
+  return switches <= Math.max(2, value.length / 4);
+}
+
+/** Words the generic rules see after a key that denote a type, a keyword or a literal non-secret. */
+const NON_VALUES = new Set(
+  'string str bytes byte char int integer number bool boolean object any unknown void true false ' +
+    'yes no on off null nil none undefined required optional secretstr securestring sensitive text ' +
+    'hidden password secret self this new await function lambda return static final const let var'.split(' '),
+);
+
+export function isNonValue(value: string): boolean {
+  return NON_VALUES.has(value.toLowerCase());
+}
+
+/** Code rather than a literal: calls, indexing, member access, operators, casts, arrays. */
+export function looksLikeCode(value: string): boolean {
+  return (
+    /^[\w$.]+\s*[([]/.test(value) ||
+    /^(?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*$/.test(value) ||
+    /^[!&*@]?[A-Za-z_$][\w$]*(?:\?\.|\.|::|->)[A-Za-z_$]/.test(value) ||
+    /^(?:!|&|\*)[A-Za-z]/.test(value) ||
+    /^(?:new|await|typeof|sizeof|function|lambda|fn|func)\b/.test(value)
+  );
+}
+
+/** Percent-decoding that never throws on malformed input. */
+export function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** Hosts used only in documentation. */
+export function isDocumentationHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/:\d+$/, '');
+  return (
+    /(?:^|\.)(?:example|invalid|test|localdomain)$/.test(h) ||
+    /(?:^|\.)example\.(?:com|org|net)$/.test(h) ||
+    /^(?:host|hostname|server|servername|myhost|yourhost|dbhost|db-host|domain|address|ip|host-name)$/.test(h)
+  );
+}
+
+/** Loopback and single-label (compose service, Kubernetes short name) hosts: local development. */
+export function isLocalHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/:\d+$/, '');
+  return (
+    h === 'localhost' ||
+    h === '0.0.0.0' ||
+    h.startsWith('127.') ||
+    h === '[::1]' ||
+    h === 'host.docker.internal' ||
+    /^[a-z0-9_-]+$/.test(h)
+  );
+}
