@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 
 import type { FileOutcome, ScanTask, ScanWorkerInit } from './scan-file.js';
-import type { ResultMessage, ScanWorkerData, TaskMessage } from './worker.js';
+import type { ScanWorkerData, TaskMessage, WorkerMessage } from './worker.js';
 
 export interface PoolOptions {
   /** Script that runs `runScanWorker()` when started with `workerData.keylessScanWorker`. */
@@ -21,6 +21,8 @@ interface Slot {
   worker: Worker;
   inFlight: Map<number, ScanTask>;
   alive: boolean;
+  /** Set once the worker has built its rules; a failure before that is not any file's doing. */
+  ready: boolean;
   failure?: string;
 }
 
@@ -57,11 +59,14 @@ export class ScanPool {
       }
       if (!this.slots.some((s) => s.alive)) {
         this.pending++;
+        let outcome: FileOutcome;
         try {
-          this.options.onResult(task, await this.options.fallback(task));
-        } finally {
+          outcome = await this.options.fallback(task);
+        } catch (error) {
           this.settle();
+          throw error;
         }
+        this.finish(task, outcome);
         return;
       }
       await this.changed();
@@ -97,9 +102,9 @@ export class ScanPool {
       this.warnings.push(`scan worker ${index} could not start: ${message(error)}`);
       return undefined;
     }
-    const slot: Slot = { index, worker, inFlight: new Map(), alive: true };
+    const slot: Slot = { index, worker, inFlight: new Map(), alive: true, ready: false };
     this.slots.push(slot);
-    worker.on('message', (result: ResultMessage) => this.receive(slot, result));
+    worker.on('message', (result: WorkerMessage) => this.receive(slot, result));
     worker.on('error', (error) => {
       slot.failure ??= message(error);
     });
@@ -118,39 +123,60 @@ export class ScanPool {
     slot.worker.postMessage({ id, abs: task.abs, rel: task.rel } satisfies TaskMessage);
   }
 
-  private receive(slot: Slot, result: ResultMessage): void {
+  private receive(slot: Slot, result: WorkerMessage): void {
+    if ('ready' in result) {
+      slot.ready = true;
+      return;
+    }
     const task = slot.inFlight.get(result.id);
     if (!task) return;
     slot.inFlight.delete(result.id);
     const { id: _id, ...outcome } = result;
-    try {
-      this.options.onResult(task, outcome);
-    } finally {
-      this.settle();
-    }
+    this.finish(task, outcome);
   }
 
   private lost(slot: Slot, failure: string): void {
     if (!slot.alive) return;
     slot.alive = false;
-    if (this.closing && slot.inFlight.size === 0) return;
-    const left = this.slots.filter((s) => s.alive).length;
-    this.warnings.push(
-      `scan worker ${slot.index} stopped (${failure}); ${slot.inFlight.size} file(s) reported unreadable, ` +
-        (left > 0 ? `continuing with ${left} worker(s)` : 'continuing on the main thread'),
-    );
     const tasks = [...slot.inFlight.values()];
     slot.inFlight.clear();
-    for (const task of tasks) {
-      try {
-        this.options.onResult(task, {
-          skipped: { path: task.rel, reason: 'unreadable', detail: `scan worker failed: ${failure}` },
-        });
-      } finally {
-        this.settle();
-      }
+    if (this.closing && tasks.length === 0) return;
+    const left = this.slots.filter((s) => s.alive).length;
+    const next = left > 0 ? `continuing with ${left} worker(s)` : 'continuing on the main thread';
+    if (!slot.ready) {
+      this.warnings.push(`scan worker ${slot.index} failed to start (${failure}); ${next}`);
+      for (const task of tasks) void this.resubmit(task);
+    } else {
+      this.warnings.push(
+        `scan worker ${slot.index} stopped (${failure}); ${tasks.length} file(s) reported unreadable; ${next}`,
+      );
+      const detail = `scan worker failed: ${failure}`;
+      for (const task of tasks)
+        this.finish(task, { skipped: { path: task.rel, reason: 'unreadable', detail } });
     }
     this.notify();
+  }
+
+  /** Hands a task of a worker that never started to another worker (or this thread). */
+  private async resubmit(task: ScanTask): Promise<void> {
+    // The task stays counted as pending until its new dispatch is counted, so drain() cannot finish early.
+    try {
+      await this.submit(task);
+    } catch (error) {
+      this.options.onResult(task, {
+        skipped: { path: task.rel, reason: 'unreadable', detail: message(error) },
+      });
+    } finally {
+      this.settle();
+    }
+  }
+
+  private finish(task: ScanTask, outcome: FileOutcome): void {
+    try {
+      this.options.onResult(task, outcome);
+    } finally {
+      this.settle();
+    }
   }
 
   private settle(): void {

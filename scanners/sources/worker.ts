@@ -21,6 +21,9 @@ export interface TaskMessage extends ScanTask {
 /** Worker -> main thread: the outcome of task `id`. */
 export type ResultMessage = FileOutcome & { id: number };
 
+/** Worker -> main thread: `ready` once the rules are built, then one result per task. */
+export type WorkerMessage = { ready: true } | ResultMessage;
+
 export function isScanWorker(): boolean {
   return !isMainThread && (workerData as { keylessScanWorker?: unknown } | null)?.keylessScanWorker === true;
 }
@@ -36,6 +39,7 @@ export function runScanWorker(): void {
   const init = workerData as ScanWorkerData;
   // A bad configuration throws here; the pool sees the worker fail and reports its files.
   const compiled = compileForScan(init.config);
+  port.postMessage({ ready: true } satisfies WorkerMessage);
   port.on('message', (task: TaskMessage) => {
     void scanFile(task, compiled, init.maxFileSize)
       .catch((error: unknown): FileOutcome => ({
