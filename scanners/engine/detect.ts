@@ -1,6 +1,6 @@
 import { shannonEntropy } from './entropy.js';
 import { fingerprint, valueHash } from './fingerprint.js';
-import { buildAutomaton, findKeywords, type KeywordAutomaton } from './prefilter.js';
+import { buildAutomaton, scanKeywords, type KeywordAutomaton } from './prefilter.js';
 import { isPlaceholder, isPublicShape, isReference } from './suppress.js';
 import { redact } from '../reports/redact.js';
 import { SEVERITIES, type Finding, type Fragment, type Rule, type RuleWindow } from './types.js';
@@ -68,10 +68,14 @@ interface Candidate {
 }
 
 /** Windows around keyword hits, merged per rule as they arrive in text order. */
-function collectWindows(text: string, compiled: CompiledRules): Map<number, number[]> {
+function collectWindows(
+  text: string,
+  utf8: Uint8Array | undefined,
+  compiled: CompiledRules,
+): Map<number, number[]> {
   const windows = new Map<number, number[]>();
   const n = text.length;
-  findKeywords(compiled.automaton, text, (keywordId, hit) => {
+  scanKeywords(compiled.automaton, text, utf8, (keywordId, hit) => {
     for (const ruleIndex of compiled.keywordRules[keywordId] ?? []) {
       const { window } = compiled.rules[ruleIndex] as CompiledRule;
       let list = windows.get(ruleIndex);
@@ -131,9 +135,9 @@ function accept(candidate: Candidate, text: string, compiled: CompiledRules): bo
   return true;
 }
 
-function findCandidates(text: string, compiled: CompiledRules): Candidate[] {
+function findCandidates(text: string, utf8: Uint8Array | undefined, compiled: CompiledRules): Candidate[] {
   const candidates: Candidate[] = [];
-  for (const [ruleIndex, list] of collectWindows(text, compiled)) {
+  for (const [ruleIndex, list] of collectWindows(text, utf8, compiled)) {
     const compiledRule = compiled.rules[ruleIndex] as CompiledRule;
     const { regex, rule } = compiledRule;
     for (let w = 0; w < list.length; w += 2) {
@@ -202,7 +206,7 @@ function dedupe(candidates: Candidate[]): Candidate[] {
 /** Pure: the same fragment and rules always give the same findings, in text order. */
 export function detect(fragment: Fragment, compiled: CompiledRules): Finding[] {
   const { text } = fragment;
-  const candidates = dedupe(findCandidates(text, compiled));
+  const candidates = dedupe(findCandidates(text, fragment.utf8, compiled));
   if (candidates.length === 0) return [];
   const spans = locate(
     text,

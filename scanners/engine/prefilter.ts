@@ -1,3 +1,5 @@
+import { scanBytes } from './wasm/keyword-scanner.js';
+
 /**
  * Aho–Corasick automaton over ASCII, case-insensitive. One pass over the text finds every keyword
  * occurrence, so the cost of the prefilter does not grow with the number of rules.
@@ -10,6 +12,8 @@ export interface KeywordAutomaton {
   /** For each state, the keyword ids that end here (including via failure links), or undefined. */
   outputs: (number[] | undefined)[];
   lengths: number[];
+  /** The same DFA encoded for the WebAssembly loop: next state * 512, bit 0 = ends a keyword. */
+  wasmTable: Int32Array;
 }
 
 export function buildAutomaton(keywords: string[]): KeywordAutomaton {
@@ -64,10 +68,48 @@ export function buildAutomaton(keywords: string[]): KeywordAutomaton {
   for (let s = 0; s < goto.length; s++) {
     for (let c = 65; c <= 90; c++) delta[s * ALPHABET + c] = delta[s * ALPHABET + c + 32] as number;
   }
-  return { delta, outputs, lengths: keywords.map((k) => k.length) };
+  const wasmTable = new Int32Array(delta.length);
+  for (let i = 0; i < delta.length; i++) {
+    const next = delta[i] as number;
+    wasmTable[i] = (next << 9) | (outputs[next] ? 1 : 0);
+  }
+  return { delta, outputs, lengths: keywords.map((k) => k.length), wasmTable };
 }
 
 /**
+ * Keyword occurrences as character offsets, found over the text's UTF-8 bytes by the WebAssembly
+ * loop. `utf8` may be passed when the source already holds the exact encoding of `text`.
+ */
+export function scanKeywords(
+  automaton: KeywordAutomaton,
+  text: string,
+  utf8: Uint8Array | undefined,
+  onHit: (keywordId: number, start: number) => void,
+): void {
+  const bytes = utf8 ?? Buffer.from(text, 'utf8');
+  const { outputs, lengths } = automaton;
+  const report = (endChar: number, state: number): void => {
+    for (const id of outputs[state] ?? []) onHit(id, endChar - (lengths[id] as number) + 1);
+  };
+  if (bytes.length === text.length) {
+    scanBytes(automaton.wasmTable, bytes, report);
+    return;
+  }
+  // Multi-byte characters: convert byte offsets to UTF-16 offsets, walking forward once.
+  let byte = 0;
+  let units = 0;
+  scanBytes(automaton.wasmTable, bytes, (endByte, state) => {
+    for (; byte < endByte; byte++) {
+      const b = bytes[byte] as number;
+      if ((b & 0xc0) !== 0x80) units += b >= 0xf0 ? 2 : 1;
+    }
+    report(units, state);
+  });
+}
+
+/**
+ * Pure-JavaScript form of the same scan, over UTF-16 code units; kept as the reference the
+ * WebAssembly loop is tested against.
  * Calls `onHit(keywordId, start)` for every occurrence, in order of the occurrence's end.
  * Non-ASCII characters reset the automaton, as no keyword contains one.
  */

@@ -63,6 +63,8 @@ export interface Fragment {
   path: string;
   /** Line number of the fragment's first line within the file (1-based). Defaults to 1. */
   startLine?: number;
+  /** The exact UTF-8 encoding of `text`, when the source has it (saves re-encoding). */
+  utf8?: Uint8Array;
   commit?: CommitInfo;
   layer?: LayerInfo;
 }

@@ -1,0 +1,46 @@
+import { writeFile } from 'node:fs/promises';
+import { renderReport } from '../../scanners/reports/index.js';
+import { SEVERITIES, type Finding } from '../../scanners/engine/types.js';
+import { parseScanOptions, type FailOn } from '../args.js';
+import { EXIT, UsageError } from '../exit-codes.js';
+import { runDirScan, type ScanContext } from '../scan-run.js';
+import type { Io } from '../io.js';
+
+export function failing(findings: Finding[], failOn: FailOn): Finding[] {
+  if (failOn === 'none') return [];
+  const threshold = SEVERITIES.indexOf(failOn);
+  return findings.filter((f) => SEVERITIES.indexOf(f.severity) <= threshold);
+}
+
+export async function scanCommand(args: string[], io: Io, context: ScanContext): Promise<number> {
+  const [target, ...rest] = args;
+  if (target !== 'dir') {
+    throw new UsageError(
+      target === undefined
+        ? 'scan: expected a target: keyless scan dir [PATH]'
+        : `scan: unknown target "${target}" (expected: dir)`,
+    );
+  }
+  const { options } = parseScanOptions(rest);
+  const run = await runDirScan(options, context);
+  const color = options.output === undefined && io.stdout.isTTY === true && !io.env['NO_COLOR'];
+  const report = renderReport(options.format, run.findings, run.meta, { color });
+  if (options.output !== undefined) {
+    await writeFile(options.output, report);
+    // A summary on stderr so CI logs still say what the file holds.
+    io.stderr.write(
+      `keyless: ${run.findings.length} finding(s) in ${run.meta.stats.files} files; report written to ${options.output}\n`,
+    );
+  } else {
+    io.stdout.write(report.endsWith('\n') ? report : `${report}\n`);
+  }
+  for (const warning of run.meta.warnings) io.stderr.write(`keyless: warning: ${warning}\n`);
+  if (!run.meta.complete) {
+    const unreadable = run.meta.skipped.filter((s) => s.reason === 'unreadable').length;
+    io.stderr.write(
+      `keyless: scan incomplete: ${unreadable} file(s) could not be read (listed in the report)\n`,
+    );
+    return EXIT.error;
+  }
+  return failing(run.findings, options.failOn).length > 0 ? EXIT.findings : EXIT.ok;
+}

@@ -1,0 +1,26 @@
+export const HELP = `keyless — find secrets before they leak; replace them with CI identity
+
+Usage:
+  keyless scan dir [PATH] [options]     scan a directory (default: .)
+  keyless baseline create [PATH] [options] [--reason TEXT]
+                                        accept the current findings into a baseline file
+  keyless rules [--format text|json]    list the built-in rules
+  keyless --version | --help
+
+Scan options:
+  -f, --format text|json|sarif|gitlab|markdown   report format (default text)
+  -o, --output FILE          write the report to FILE instead of stdout
+  -c, --config FILE          configuration (default: .keyless.yml in PATH, if present)
+  -b, --baseline FILE        baseline of accepted findings (default: .keyless-baseline.json in PATH, if present)
+      --fail-on LEVEL        critical|high|medium|low|none: exit 1 on findings at or above LEVEL (default low)
+      --max-file-size SIZE   skip (and report) larger files (default 10MB)
+      --no-ignore            do not apply .gitignore rules
+      --workers N            worker threads (default: one per core; 0 scans on the main thread)
+      --no-progress          no progress line on stderr
+
+Exit codes:
+  0  the scan completed and found nothing at or above --fail-on
+  1  the scan completed and found secrets at or above --fail-on
+  2  the scan could not complete: bad usage, invalid configuration or baseline, a missing path,
+     or files that could not be read (each is named on stderr and in the report)
+`;
