@@ -1,3 +1,4 @@
+import type { Rule } from '../engine/types.js';
 import { defineRules } from './define.js';
 import { ASSIGNMENT_WINDOW, assignment } from './assignment.js';
 import { rules as regional } from './payments-regional.js';
@@ -217,7 +218,22 @@ export const rules = defineRules([
       ],
     },
   },
-  ...(['shpat', 'shpca', 'shppa', 'shpss'] as const).map((prefix) => shopify(prefix)),
+  shopify('shpat', 'shopify-access-token', 'Shopify Admin API access token', [
+    '0226452eea225b92f72280eae04e5b51',
+    '3be9094628881804c8abfceffc28fbf0',
+  ]),
+  shopify('shpca', 'shopify-custom-app-token', 'Shopify custom app access token', [
+    '0ec88ef08ed58a2a2a4e7d9c91f6b8b7',
+    '399aa52a07251ba7bc56bd9f700b877b',
+  ]),
+  shopify('shppa', 'shopify-private-app-password', 'Shopify private app password', [
+    'e79fb16a28e56d99cdc2553b14da52a8',
+    '3be9094628881804c8abfceffc28fbf0',
+  ]),
+  shopify('shpss', 'shopify-shared-secret', 'Shopify app shared secret', [
+    '399aa52a07251ba7bc56bd9f700b877b',
+    '0226452eea225b92f72280eae04e5b51',
+  ]),
   {
     id: 'adyen-api-key',
     title: 'Adyen API key',
@@ -241,25 +257,12 @@ export const rules = defineRules([
 ]);
 
 /** Shopify's four token kinds share one shape: prefix, underscore, 32 hex. */
-function shopify(prefix: 'shpat' | 'shpca' | 'shppa' | 'shpss') {
-  const kinds = {
-    shpat: ['shopify-access-token', 'Shopify Admin API access token'],
-    shpca: ['shopify-custom-app-token', 'Shopify custom app access token'],
-    shppa: ['shopify-private-app-password', 'Shopify private app password'],
-    shpss: ['shopify-shared-secret', 'Shopify app shared secret'],
-  } as const;
-  const [id, title] = kinds[prefix];
-  const values = {
-    shpat: ['0226452eea225b92f72280eae04e5b51', '3be9094628881804c8abfceffc28fbf0'],
-    shpca: ['0ec88ef08ed58a2a2a4e7d9c91f6b8b7', '399aa52a07251ba7bc56bd9f700b877b'],
-    shppa: ['e79fb16a28e56d99cdc2553b14da52a8', '3be9094628881804c8abfceffc28fbf0'],
-    shpss: ['399aa52a07251ba7bc56bd9f700b877b', '0226452eea225b92f72280eae04e5b51'],
-  }[prefix];
+function shopify(prefix: string, id: string, title: string, values: readonly [string, string]): Rule {
   return {
     id,
     title,
     provider: 'Shopify',
-    severity: 'high' as const,
+    severity: 'high',
     keywords: [`${prefix}_`],
     pattern: new RegExp(`(?<![A-Za-z0-9_])${prefix}_[a-fA-F0-9]{32}(?![A-Za-z0-9])`),
     minEntropy: 3,
