@@ -7,13 +7,15 @@
 
 /** Passwords that are defaults or documentation, never worth a finding on their own. */
 const TRIVIAL = new Set(
-  'password passwd pass pwd passw0rd p@ssw0rd p@ssword pa55word secret secrets changeit default ' +
+  (
+    'password passwd pass pwd passw0rd p@ssw0rd p@ssword pa55word secret secrets changeit default ' +
     'root toor admin administrator admin123 guest user username test testing tester demo dev ' +
     'development local localhost docker qwerty letmein welcome mypassword mysecret secretpassword ' +
     'supersecret topsecret hunter2 foo bar baz foobar token apikey api_key key none null nil empty ' +
     'postgres postgresql mysql mariadb mongo mongodb redis rabbitmq rabbit amqp sa oracle ftp ' +
     'anonymous app application service pw pwd123 password1 password123 tiger manager ' +
-    'change_on_install secret123 test123 root123 pass123'.split(' '),
+    'change_on_install secret123 test123 root123 pass123'
+  ).split(' '),
 );
 
 /** A default, a documentation value, or the user name repeated as the password. */
@@ -65,22 +67,24 @@ export function entropy(value: string): number {
 
 /**
  * Names rather than secrets: `camelCase`, `PascalCase`, `snake_case`, `CONSTANT_CASE`, `kebab-case`,
- * dotted paths (`config.db.password`), each optionally with a short numeric suffix (`user2`).
+ * dotted paths (`config.db.password`), words with short numeric tails (`oauth2Token`, `user2`).
+ * Random mixed-case strings (`kQvTzRwPmX`) split into many one- and two-letter parts instead.
  */
 export function isIdentifierLike(value: string): boolean {
-  const word = String.raw`(?:[a-z]+|[A-Z][a-z]+|[A-Z]+)`;
-  const identifier = new RegExp(String.raw`^${word}(?:[_.-]?${word}){0,8}\d{0,2}$`);
-  if (!identifier.test(value)) return false;
-  // Random mixed-case runs (`kQvTzRwPmX`) also fit the grammar above; real words alternate little.
-  const switches = value.match(/[a-z][A-Z]|[A-Z][a-z]/g)?.length ?? 0;
-  return switches <= Math.max(2, value.length / 4);
+  if (!/^[A-Za-z][A-Za-z0-9_.-]*$/.test(value)) return false;
+  const parts = value.split(/[_.-]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/).filter(Boolean);
+  if (parts.length === 0 || !parts.every((p) => /^(?:[A-Za-z][a-z]*|[A-Z]+)\d{0,3}$/.test(p))) return false;
+  const letters = value.replace(/[^A-Za-z]/g, '').length;
+  return letters / parts.length >= 3 && parts.filter((p) => p.length < 2).length <= 1;
 }
 
 /** Words the generic rules see after a key that denote a type, a keyword or a literal non-secret. */
 const NON_VALUES = new Set(
-  'string str bytes byte char int integer number bool boolean object any unknown void true false ' +
+  (
+    'string str bytes byte char int integer number bool boolean object any unknown void true false ' +
     'yes no on off null nil none undefined required optional secretstr securestring sensitive text ' +
-    'hidden password secret self this new await function lambda return static final const let var'.split(' '),
+    'hidden password secret self this new await function lambda return static final const let var'
+  ).split(' '),
 );
 
 export function isNonValue(value: string): boolean {
@@ -128,4 +132,41 @@ export function isLocalHost(host: string): boolean {
     h === 'host.docker.internal' ||
     /^[a-z0-9_-]+$/.test(h)
   );
+}
+
+/** The lower-cased word a weak password is built on (`Welcome1!` -> `welcome`). */
+function stem(value: string): string {
+  return value.replace(/[\d!@#$%^&*.?_-]+$/, '').toLowerCase();
+}
+
+/** A human-chosen password that is worth reporting: mixes character classes, not a word or default. */
+export function isPasswordLike(value: string): boolean {
+  if (value.length < 8 || value.length > 128 || /\s/.test(value)) return false;
+  if (isTrivialPassword(value) || isTrivialPassword(stem(value)) || isNonValue(value)) return false;
+  if (isIdentifierLike(value) || looksLikeCode(value) || isReference(value)) return false;
+  const classes = characterClasses(value);
+  const bits = entropy(value);
+  if (classes >= 3) return bits >= 2.5;
+  if (classes === 2) return value.length >= 10 && bits >= 3.0 && !/^[A-Za-z]+\d{1,4}$/.test(value);
+  return value.length >= 16 && bits >= 3.5;
+}
+
+/** A machine-generated key or token: long, high entropy, no spaces, not an identifier. */
+export function isTokenLike(value: string, minLength = 16): boolean {
+  if (value.length < minLength || value.length > 4096 || /\s/.test(value)) return false;
+  if (isIdentifierLike(value) || isNonValue(value) || looksLikeCode(value) || isReference(value))
+    return false;
+  if (/^\d+$/.test(value)) return false;
+  const bits = entropy(value);
+  if (characterClasses(value) === 1) return value.length >= 24 && bits >= 3.8;
+  return bits >= 3.0;
+}
+
+/** Decoded base64 as text, when it is printable (UTF-8 without control characters other than newlines). */
+export function decodeBase64Text(value: string): string | undefined {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 !== 0) return undefined;
+  const text = Buffer.from(value, 'base64').toString('utf8');
+  if (text.length === 0 || text.includes('\uFFFD') || /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text))
+    return undefined;
+  return text;
 }

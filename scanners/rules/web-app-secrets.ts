@@ -1,0 +1,185 @@
+import type { Rule } from '../engine/types.js';
+import { isPlaceholder } from '../engine/suppress.js';
+import { entropy, isPasswordLike, isReference, isTokenLike, isTrivialPassword } from './value-shape.js';
+
+/**
+ * Framework and web-server secrets with a fixed home: WordPress `wp-config.php`, Rails
+ * `secret_key_base`, Django/Flask `SECRET_KEY`, Laravel `APP_KEY`, Spring `*.password` properties,
+ * Apache/nginx htpasswd entries.
+ */
+
+const WP_SAMPLE = /put your unique phrase here|_here$/i;
+
+function literal(value: string): boolean {
+  return !isReference(value) && !isPlaceholder(value) && !isTrivialPassword(value);
+}
+
+export const webAppSecretRules: Rule[] = [
+  {
+    id: 'htpasswd-hash',
+    title: 'Password hash in an htpasswd file',
+    provider: 'htpasswd',
+    severity: 'medium',
+    keywords: ['$2y$', '$2a$', '$2b$', '$apr1$', '{sha}'],
+    pattern:
+      /^(?<user>[\w.@+-]{1,64}):(?<secret>\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}|\$apr1\$[./A-Za-z0-9]{1,8}\$[./A-Za-z0-9]{22}|\{SHA\}[A-Za-z0-9+/]{27}=)[ \t]*$/m,
+    window: { before: 80, after: 120 },
+    remediation:
+      'Change the user’s password (hashes can be cracked offline) and keep the htpasswd file out of the repository.',
+    docs: 'https://httpd.apache.org/docs/2.4/misc/password_encryptions.html',
+    examples: {
+      positive: [
+        'admin:$apr1$Qx7rT2pL$/sNRkzcfGtABHXAsqVErk1',
+        'deploy:$2y$10$MlymCW2aRfb.sByZswJFLeAP5owDx26833GHDaWEx.ku1inb7iMG5\nmetrics:{SHA}6uIPqiErROzm4ziiCG8MU2zxRWE=\n',
+      ],
+      negative: [
+        'password_hash: $2y$10$MlymCW2aRfb.sByZswJFLeAP5owDx26833GHDaWEx.ku1inb7iMG5',
+        'admin:$apr1$salt$hash',
+      ],
+    },
+  },
+  {
+    id: 'wordpress-db-password',
+    title: 'WordPress database password (wp-config.php)',
+    provider: 'WordPress',
+    severity: 'high',
+    keywords: ['db_password'],
+    pattern: /define\(\s*(?<k>['"])DB_PASSWORD\k<k>\s*,\s*(?<q>['"])(?<secret>[^'"\r\n]{3,256}?)\k<q>\s*\)/,
+    window: { before: 16, after: 300 },
+    validate: (secret) => literal(secret) && !WP_SAMPLE.test(secret),
+    remediation: 'Change the MySQL user’s password and read it from the environment in wp-config.php.',
+    docs: 'https://developer.wordpress.org/advanced-administration/wordpress/wp-config/',
+    examples: {
+      positive: ["define( 'DB_PASSWORD', 'Wq8#zLr2Kv9m' );", 'define("DB_PASSWORD", "m4Gt7Xq2pZ");'],
+      negative: [
+        "define( 'DB_PASSWORD', 'password_here' );",
+        "define( 'DB_PASSWORD', getenv('WORDPRESS_DB_PASSWORD') );",
+        "define( 'DB_PASSWORD', 'root' );",
+      ],
+    },
+  },
+  {
+    id: 'wordpress-auth-salt',
+    title: 'WordPress authentication key or salt (wp-config.php)',
+    provider: 'WordPress',
+    severity: 'high',
+    keywords: ['auth_key', 'auth_salt', 'logged_in_key', 'logged_in_salt', 'nonce_key', 'nonce_salt'],
+    pattern:
+      /define\(\s*(?<k>['"])(?:SECURE_)?(?:AUTH|LOGGED_IN|NONCE)_(?:KEY|SALT)\k<k>\s*,\s*'(?<secret>[^'\r\n]{32,128})'\s*\)/,
+    window: { before: 24, after: 300 },
+    minEntropy: 4,
+    validate: (secret) => !WP_SAMPLE.test(secret),
+    remediation:
+      'Generate new keys and salts (https://api.wordpress.org/secret-key/1.1/salt/); this logs out every session.',
+    docs: 'https://developer.wordpress.org/advanced-administration/security/hardening/#security-keys',
+    examples: {
+      positive: [
+        "define( 'AUTH_KEY',         'tW{/kwnfz/.dzx(O|[U)3za^WHtBF} OI){*8ZQ@89mAm-/-0mx+d:gbFfp6Ov7t' );",
+        "define('NONCE_SALT', 'h8]Q;2v|Xz@r5K!m^Lw0$Tn7yBp3&Ce9+Gd6~Fs1Jk4Rq8Vx2Hz5Mu7Na0Wb');",
+      ],
+      negative: [
+        "define( 'AUTH_KEY',         'put your unique phrase here' );",
+        "define( 'NONCE_KEY', getenv('NONCE_KEY') );",
+      ],
+    },
+  },
+  {
+    id: 'rails-secret-key-base',
+    title: 'Rails secret_key_base',
+    provider: 'Ruby on Rails',
+    severity: 'high',
+    keywords: ['secret_key_base'],
+    pattern:
+      /(?:secret_key_base|SECRET_KEY_BASE)["']?\s*(?:=>|[:=])\s*["']?(?<secret>[0-9a-f]{64,256})(?![0-9A-Za-z])/,
+    window: { before: 0, after: 400 },
+    minEntropy: 3.2,
+    remediation:
+      'Generate a new value with `bin/rails secret`, store it in encrypted credentials or the environment; existing sessions and signed cookies become invalid.',
+    docs: 'https://guides.rubyonrails.org/security.html#custom-credentials',
+    examples: {
+      positive: [
+        'production:\n  secret_key_base: 42b6c076660986d06e4f97570a141f2ed6fec5fd16ae6679c4ebb3ba6c2bf4733fc46845ea36431714a6fc4d69fe0398dc48d5631430ef15a3642b00164671f1',
+        'SECRET_KEY_BASE=42b6c076660986d06e4f97570a141f2ed6fec5fd16ae6679c4ebb3ba6c2bf473',
+      ],
+      negative: [
+        'production:\n  secret_key_base: <%= ENV["SECRET_KEY_BASE"] %>',
+        'secret_key_base: ' + '0'.repeat(128),
+      ],
+    },
+  },
+  {
+    id: 'django-secret-key',
+    title: 'Django / Flask SECRET_KEY',
+    provider: 'Django',
+    severity: 'high',
+    keywords: ['secret_key'],
+    // Also the literal fallback of `os.environ.get("SECRET_KEY", "...")`, which ships to production.
+    pattern:
+      /\bSECRET_KEY\b["']?\]?\s*=\s*(?:(?:os\.environ\.get|os\.getenv|env(?:\.str)?|config)\(\s*["']\w+["']\s*,\s*(?:default\s*=\s*)?)?(?<q>['"])(?<secret>[^'"\r\n]{24,128})\k<q>/,
+    window: { before: 40, after: 300 },
+    minEntropy: 3.5,
+    validate: (secret) => literal(secret),
+    remediation:
+      'Generate a new key (django.core.management.utils.get_random_secret_key) and load it from the environment; sessions and signed tokens are invalidated.',
+    docs: 'https://docs.djangoproject.com/en/stable/ref/settings/#secret-key',
+    examples: {
+      positive: [
+        "SECRET_KEY = 'django-insecure-$)efsll%n)y-12&0^!$z7=hbb4@d-bi#zr*irkga07&g7v7hq*'",
+        'SECRET_KEY = os.environ.get("SECRET_KEY", "w_w0KFpCIF3te3Hopz-qqsnuxk-_fSzZMb2c")',
+        "app.config['SECRET_KEY'] = 'U5FEAVZrzi2xWXTaFndEQYPH-M2QM8ED'",
+      ],
+      negative: [
+        "SECRET_KEY = os.environ['SECRET_KEY']",
+        "SECRET_KEY = 'django-insecure-change-me-please-this-is-not-secret'",
+        'SECRET_KEY = get_random_secret_key()',
+      ],
+    },
+  },
+  {
+    id: 'laravel-app-key',
+    title: 'Laravel APP_KEY',
+    provider: 'Laravel',
+    severity: 'high',
+    keywords: ['app_key'],
+    pattern: /(?<![\w])APP_KEY\s*=\s*["']?base64:(?<secret>[A-Za-z0-9+/]{43}=)/,
+    window: { before: 0, after: 200 },
+    validate: (secret) => Buffer.from(secret, 'base64').length === 32 && entropy(secret) > 4,
+    remediation:
+      'Run `php artisan key:generate` for a new key and re-encrypt stored encrypted values; keep .env out of git.',
+    docs: 'https://laravel.com/docs/encryption#configuration',
+    examples: {
+      positive: [
+        'APP_KEY=base64:oK9IDrk9KHJ6VXOfPECRaGIGq0lCU6Vg3zGSE6h1ZAQ=',
+        "'key' => env('APP_KEY', 'x'),\nAPP_KEY=\"base64:oK9IDrk9KHJ6VXOfPECRaGIGq0lCU6Vg3zGSE6h1ZAQ=\"",
+      ],
+      negative: ['APP_KEY=', 'APP_KEY=base64:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='],
+    },
+  },
+  {
+    id: 'spring-property-password',
+    title: 'Password in Spring Boot properties',
+    provider: 'Spring',
+    severity: 'high',
+    keywords: ['spring.'],
+    // `${ENV_VAR:default}` resolves to the literal default when the variable is unset.
+    pattern:
+      /(?<![\w.-])spring\.[\w.-]{1,80}?\.password[ \t]*[=:][ \t]*(?:\$\{[\w.-]{1,80}:)?(?<secret>[^\s'"}]{1,256})/,
+    window: { before: 0, after: 400 },
+    validate: (secret) => literal(secret) && (isPasswordLike(secret) || isTokenLike(secret)),
+    remediation:
+      'Change the password at the service it belongs to and supply it through an environment variable or Spring Cloud Config with a secret backend.',
+    docs: 'https://docs.spring.io/spring-boot/reference/features/external-config.html',
+    examples: {
+      positive: [
+        'spring.datasource.password=Rk7#pVz2Qw9x',
+        'spring.rabbitmq.password=${RABBIT_PASSWORD:Lm4xQz8Wv2Tk}',
+        'spring.data.redis.password: Hn5Vq2Xz8Kw3',
+      ],
+      negative: [
+        'spring.datasource.password=${DB_PASSWORD}',
+        'spring.datasource.password=',
+        'spring.security.user.password=admin',
+      ],
+    },
+  },
+];
