@@ -55,6 +55,12 @@ export function assignment(name: string, value: string, lead?: string, flags = '
   return new RegExp(`${intro}(?<secret>${value})${VALUE_END}`, flags);
 }
 
+/**
+ * Gap between a provider word and the secret's role word inside one name: `TWILIO_AUTH_TOKEN`,
+ * `twilio.authToken`, or an SDK call such as `cohere.Client(api_key=`.
+ */
+export const GAP = String.raw`[\w.(-]{0,30}?`;
+
 /** Default search window for assignment rules: the name precedes the value on the same line. */
 export const ASSIGNMENT_WINDOW = { before: 64, after: 256 };
 

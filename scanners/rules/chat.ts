@@ -1,5 +1,5 @@
 import { defineRules } from './define.js';
-import { ASSIGNMENT_WINDOW, UUID, assignment } from './assignment.js';
+import { ASSIGNMENT_WINDOW, GAP, UUID, assignment } from './assignment.js';
 
 const SLACK_TOKENS = 'https://api.slack.com/authentication/token-types';
 
@@ -203,7 +203,7 @@ export const rules = defineRules([
     provider: 'Discord',
     severity: 'high',
     keywords: ['discord'],
-    pattern: assignment(String.raw`discord[\w.-]{0,30}?client[_.-]?secret`, '[A-Za-z0-9_-]{32}'),
+    pattern: assignment(String.raw`discord${GAP}client[_.-]?secret`, '[A-Za-z0-9_-]{32}'),
     window: ASSIGNMENT_WINDOW,
     minEntropy: 3.5,
     remediation: 'Reset the client secret on the OAuth2 page of the Discord developer portal.',
@@ -316,7 +316,7 @@ export const rules = defineRules([
     provider: 'Mattermost',
     severity: 'high',
     keywords: ['mattermost'],
-    pattern: assignment(String.raw`mattermost[\w.-]{0,30}?(?:token|secret|key)`, '[a-z0-9]{26}'),
+    pattern: assignment(String.raw`mattermost${GAP}(?:token|secret|key)`, '[a-z0-9]{26}'),
     window: ASSIGNMENT_WINDOW,
     minEntropy: 3.5,
     remediation:
@@ -359,7 +359,7 @@ export const rules = defineRules([
     severity: 'high',
     keywords: ['zulip'],
     pattern: assignment(
-      String.raw`zulip[\w.-]{0,30}?(?:api[_.-]?key|key|token)`,
+      String.raw`zulip${GAP}(?:api[_.-]?key|key|token)`,
       '[A-Za-z0-9]{32}',
       '^[ \\t]*key[ \\t]*=[ \\t]*',
       'm',
@@ -383,10 +383,7 @@ export const rules = defineRules([
     provider: 'Twitch',
     severity: 'high',
     keywords: ['twitch'],
-    pattern: assignment(
-      String.raw`twitch[\w.-]{0,30}?(?:secret|token|oauth|password)`,
-      '(?:oauth:)?[a-z0-9]{30}',
-    ),
+    pattern: assignment(String.raw`twitch${GAP}(?:secret|token|oauth|password)`, '(?:oauth:)?[a-z0-9]{30}'),
     window: ASSIGNMENT_WINDOW,
     minEntropy: 3.5,
     remediation:

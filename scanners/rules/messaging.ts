@@ -1,5 +1,5 @@
 import { defineRules } from './define.js';
-import { ASSIGNMENT_WINDOW, UUID, assignment } from './assignment.js';
+import { ASSIGNMENT_WINDOW, GAP, UUID, assignment } from './assignment.js';
 
 /** Email, SMS and push delivery providers. */
 export const rules = defineRules([
@@ -28,7 +28,7 @@ export const rules = defineRules([
     provider: 'Twilio',
     severity: 'high',
     keywords: ['twilio'],
-    pattern: assignment(String.raw`twilio[\w.-]{0,30}?secret`, '[A-Za-z0-9]{32}'),
+    pattern: assignment(String.raw`twilio${GAP}secret`, '[A-Za-z0-9]{32}'),
     window: ASSIGNMENT_WINDOW,
     minEntropy: 3.5,
     remediation: 'Delete the API key in the Twilio console (API keys & tokens) and create a new one.',
@@ -48,7 +48,7 @@ export const rules = defineRules([
     severity: 'critical',
     keywords: ['twilio'],
     pattern: assignment(
-      String.raw`twilio[\w.-]{0,30}?(?:auth[_.-]?token|token)`,
+      String.raw`twilio${GAP}(?:auth[_.-]?token|token)`,
       '[a-f0-9]{32}',
       String.raw`AC[a-f0-9]{32}["']?\s{0,3}[:,]\s{0,3}["']?`,
     ),
@@ -135,7 +135,7 @@ export const rules = defineRules([
     provider: 'Mailgun',
     severity: 'medium',
     keywords: ['mailgun'],
-    pattern: assignment(String.raw`mailgun[\w.-]{0,30}?(?:signing|webhook)[\w.-]{0,20}?key`, '[a-f0-9]{32}'),
+    pattern: assignment(String.raw`mailgun${GAP}(?:signing|webhook)[\w.-]{0,20}?key`, '[a-f0-9]{32}'),
     window: ASSIGNMENT_WINDOW,
     minEntropy: 3,
     remediation: 'Reset the HTTP webhook signing key in the Mailgun control panel (Sending > Webhooks).',
@@ -173,7 +173,7 @@ export const rules = defineRules([
     severity: 'high',
     keywords: ['mandrill', 'transactional'],
     pattern: assignment(
-      String.raw`(?:mandrill|mailchimp[\w.-]{0,10}?transactional)[\w.-]{0,30}?(?:key|token)`,
+      String.raw`(?:mandrill|mailchimp[\w.-]{0,10}?transactional)${GAP}(?:key|token)`,
       '(?:md-)?[A-Za-z0-9_-]{22}',
     ),
     window: ASSIGNMENT_WINDOW,
@@ -194,7 +194,7 @@ export const rules = defineRules([
     provider: 'Postmark',
     severity: 'high',
     keywords: ['postmark'],
-    pattern: assignment(String.raw`postmark[\w.-]{0,30}?(?:token|key)`, UUID),
+    pattern: assignment(String.raw`postmark${GAP}(?:token|key)`, UUID),
     window: ASSIGNMENT_WINDOW,
     remediation: "Regenerate the token on the server's API Tokens tab (or the account's) in Postmark.",
     docs: 'https://postmarkapp.com/developer/api/overview#authentication',
@@ -251,10 +251,7 @@ export const rules = defineRules([
     provider: 'Mailjet',
     severity: 'high',
     keywords: ['mailjet', 'mj_'],
-    pattern: assignment(
-      String.raw`(?:mailjet|(?<![A-Za-z0-9])mj)[\w.-]{0,30}?(?:secret|private)`,
-      '[a-f0-9]{32}',
-    ),
+    pattern: assignment(String.raw`(?:mailjet|(?<![A-Za-z0-9])mj)${GAP}(?:secret|private)`, '[a-f0-9]{32}'),
     window: ASSIGNMENT_WINDOW,
     minEntropy: 3,
     remediation: 'Regenerate the secret key under Account settings > API key management in Mailjet.',
@@ -273,7 +270,7 @@ export const rules = defineRules([
     provider: 'Vonage',
     severity: 'high',
     keywords: ['vonage', 'nexmo'],
-    pattern: assignment(String.raw`(?:vonage|nexmo)[\w.-]{0,30}?secret`, '[A-Za-z0-9]{16}'),
+    pattern: assignment(String.raw`(?:vonage|nexmo)${GAP}secret`, '[A-Za-z0-9]{16}'),
     window: ASSIGNMENT_WINDOW,
     minEntropy: 3,
     remediation: 'Rotate the API secret in the Vonage API dashboard (Settings > API keys).',
@@ -289,10 +286,7 @@ export const rules = defineRules([
     provider: 'MessageBird',
     severity: 'high',
     keywords: ['messagebird', 'message_bird', 'msgbird'],
-    pattern: assignment(
-      String.raw`(?:message[_.-]?bird|msgbird)[\w.-]{0,30}?(?:key|token)`,
-      '[A-Za-z0-9]{25}',
-    ),
+    pattern: assignment(String.raw`(?:message[_.-]?bird|msgbird)${GAP}(?:key|token)`, '[A-Za-z0-9]{25}'),
     window: ASSIGNMENT_WINDOW,
     minEntropy: 3.5,
     remediation:
@@ -315,7 +309,7 @@ export const rules = defineRules([
     provider: 'Plivo',
     severity: 'high',
     keywords: ['plivo'],
-    pattern: assignment(String.raw`plivo[\w.-]{0,30}?(?:auth[_.-]?token|token|secret)`, '[A-Za-z0-9]{40}'),
+    pattern: assignment(String.raw`plivo${GAP}(?:auth[_.-]?token|token|secret)`, '[A-Za-z0-9]{40}'),
     window: ASSIGNMENT_WINDOW,
     minEntropy: 3.5,
     remediation: 'Rotate the auth token from the Plivo console overview page.',
@@ -334,7 +328,7 @@ export const rules = defineRules([
     provider: 'Pusher',
     severity: 'high',
     keywords: ['pusher'],
-    pattern: assignment(String.raw`pusher[\w.-]{0,30}?secret`, '[a-f0-9]{20}'),
+    pattern: assignment(String.raw`pusher${GAP}secret`, '[a-f0-9]{20}'),
     window: ASSIGNMENT_WINDOW,
     minEntropy: 2.8,
     remediation: "Rotate the secret on the app's App Keys page in the Pusher dashboard.",
@@ -389,7 +383,7 @@ export const rules = defineRules([
     provider: 'SparkPost',
     severity: 'high',
     keywords: ['sparkpost'],
-    pattern: assignment(String.raw`sparkpost[\w.-]{0,30}?(?:key|token)`, '[a-f0-9]{40}'),
+    pattern: assignment(String.raw`sparkpost${GAP}(?:key|token)`, '[a-f0-9]{40}'),
     window: ASSIGNMENT_WINDOW,
     minEntropy: 3,
     remediation: 'Delete the key under Configuration > API Keys in SparkPost and create a new one.',

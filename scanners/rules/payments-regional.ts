@@ -1,5 +1,5 @@
 import { defineRules } from './define.js';
-import { ASSIGNMENT_WINDOW, UUID, assignment } from './assignment.js';
+import { ASSIGNMENT_WINDOW, GAP, UUID, assignment } from './assignment.js';
 
 /** Regional payment gateways, bank-debit and open-banking providers, payouts and crypto exchanges. */
 export const rules = defineRules([
@@ -11,7 +11,7 @@ export const rules = defineRules([
     keywords: ['razorpay', 'rzp_'],
     // Either a name mentioning Razorpay, or the secret passed right after its key id.
     pattern: assignment(
-      String.raw`razorpay[\w.-]{0,30}?secret`,
+      String.raw`razorpay${GAP}secret`,
       '[A-Za-z0-9]{24}',
       String.raw`rzp_(?:live|test)_[A-Za-z0-9]{14}["']?\s{0,3}[,:]\s{0,3}["']?`,
     ),
@@ -175,7 +175,7 @@ export const rules = defineRules([
     provider: 'Wise',
     severity: 'critical',
     keywords: ['wise'],
-    pattern: assignment(String.raw`(?:transferwise|(?<![A-Za-z0-9])wise)[\w.-]{0,30}?(?:token|key)`, UUID),
+    pattern: assignment(String.raw`(?:transferwise|(?<![A-Za-z0-9])wise)${GAP}(?:token|key)`, UUID),
     window: ASSIGNMENT_WINDOW,
     remediation: 'Delete the personal API token in Wise (Settings > API tokens) and create a new one.',
     docs: 'https://docs.wise.com/api-docs/features/authentication-access/personal-tokens',
@@ -193,7 +193,7 @@ export const rules = defineRules([
     provider: 'Plaid',
     severity: 'critical',
     keywords: ['plaid'],
-    pattern: assignment(String.raw`plaid[\w.-]{0,30}?secret`, '[a-f0-9]{30}'),
+    pattern: assignment(String.raw`plaid${GAP}secret`, '[a-f0-9]{30}'),
     window: ASSIGNMENT_WINDOW,
     minEntropy: 3,
     remediation: 'Rotate the secret for the environment in the Plaid Dashboard (Developers > Keys).',
@@ -233,7 +233,7 @@ export const rules = defineRules([
     provider: 'Coinbase',
     severity: 'critical',
     keywords: ['coinbase'],
-    pattern: assignment(String.raw`coinbase[\w.-]{0,30}?secret`, '[A-Za-z0-9+/]{32,88}={0,2}'),
+    pattern: assignment(String.raw`coinbase${GAP}secret`, '[A-Za-z0-9+/]{32,88}={0,2}'),
     window: ASSIGNMENT_WINDOW,
     minEntropy: 4,
     remediation: 'Delete the API key in the Coinbase (Developer Platform) settings and create a new one.',

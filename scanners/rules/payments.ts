@@ -1,6 +1,6 @@
 import type { Rule } from '../engine/types.js';
 import { defineRules } from './define.js';
-import { ASSIGNMENT_WINDOW, assignment } from './assignment.js';
+import { ASSIGNMENT_WINDOW, GAP, assignment } from './assignment.js';
 import { rules as regional } from './payments-regional.js';
 
 /**
@@ -178,7 +178,7 @@ export const rules = defineRules([
     provider: 'PayPal Braintree',
     severity: 'critical',
     keywords: ['braintree'],
-    pattern: assignment(String.raw`braintree[\w.-]{0,30}?private[_.-]?key`, '[a-f0-9]{32}'),
+    pattern: assignment(String.raw`braintree${GAP}private[_.-]?key`, '[a-f0-9]{32}'),
     window: ASSIGNMENT_WINDOW,
     minEntropy: 3,
     remediation:
@@ -201,7 +201,7 @@ export const rules = defineRules([
     provider: 'PayPal',
     severity: 'critical',
     keywords: ['paypal'],
-    pattern: assignment(String.raw`paypal[\w.-]{0,30}?secret`, '[A-Za-z0-9_-]{80}'),
+    pattern: assignment(String.raw`paypal${GAP}secret`, '[A-Za-z0-9_-]{80}'),
     window: ASSIGNMENT_WINDOW,
     minEntropy: 4,
     remediation:
