@@ -69,33 +69,61 @@ function secretForms(secret: string): string[] {
     .filter((f) => f.length >= MIN_SCRUB_LENGTH);
 }
 
+const HASH_BASE = 0x01000193;
+/** HASH_BASE ** (MIN_SCRUB_LENGTH - 1) mod 2^32, to drop the outgoing character of a window. */
+const HASH_TOP = Array.from({ length: MIN_SCRUB_LENGTH - 1 }).reduce<number>(
+  (p) => Math.imul(p, HASH_BASE),
+  1,
+);
+/** Bits of the quick-reject table indexed by the top bits of a window hash. */
+const FILTER_BITS = 20;
+
+function windowHash(text: string, start: number): number {
+  let hash = 0;
+  for (let i = start; i < start + MIN_SCRUB_LENGTH; i++)
+    hash = (Math.imul(hash, HASH_BASE) + text.charCodeAt(i)) | 0;
+  return hash >>> 0;
+}
+
 /**
- * A function replacing any raw secret of `findings` in a text with SCRUBBED. Linear in the text:
- * candidates are looked up by their first MIN_SCRUB_LENGTH characters.
+ * A function replacing any raw secret of `findings` in a text with SCRUBBED. Linear in the text
+ * whatever the number of secrets: a rolling hash of each MIN_SCRUB_LENGTH-character window, checked
+ * against a bit table first, selects the few forms worth comparing at that position.
  */
 export function makeScrubber(findings: readonly Finding[]): (text: string) => string {
-  const byPrefix = new Map<string, string[]>();
+  const byHash = new Map<number, string[]>();
+  const filter = new Uint8Array(1 << FILTER_BITS);
   for (const form of new Set(findings.flatMap((f) => secretForms(f.secret)))) {
-    const prefix = form.slice(0, MIN_SCRUB_LENGTH);
-    byPrefix.set(
-      prefix,
-      [...(byPrefix.get(prefix) ?? []), form].sort((a, b) => b.length - a.length),
-    );
+    const hash = windowHash(form, 0);
+    const forms = byHash.get(hash);
+    if (forms) forms.push(form);
+    else byHash.set(hash, [form]);
+    filter[hash >>> (32 - FILTER_BITS)] = 1;
   }
+  for (const forms of byHash.values()) forms.sort((a, b) => b.length - a.length);
   return (text) => {
-    if (byPrefix.size === 0) return text;
+    if (byHash.size === 0 || text.length < MIN_SCRUB_LENGTH) return text;
     let out = '';
     let last = 0;
     let i = 0;
-    while (i + MIN_SCRUB_LENGTH <= text.length) {
-      const hit = byPrefix.get(text.slice(i, i + MIN_SCRUB_LENGTH))?.find((form) => text.startsWith(form, i));
-      if (hit === undefined) {
-        i += 1;
+    let hash = windowHash(text, 0);
+    for (;;) {
+      const hit =
+        filter[hash >>> (32 - FILTER_BITS)] === 1
+          ? byHash.get(hash)?.find((form) => text.startsWith(form, i))
+          : undefined;
+      if (hit !== undefined) {
+        out += `${text.slice(last, i)}${SCRUBBED}`;
+        i += hit.length;
+        last = i;
+        if (i + MIN_SCRUB_LENGTH > text.length) break;
+        hash = windowHash(text, i);
         continue;
       }
-      out += `${text.slice(last, i)}${SCRUBBED}`;
-      i += hit.length;
-      last = i;
+      if (i + MIN_SCRUB_LENGTH >= text.length) break;
+      const dropped = (hash - Math.imul(text.charCodeAt(i), HASH_TOP)) | 0;
+      hash = (Math.imul(dropped, HASH_BASE) + text.charCodeAt(i + MIN_SCRUB_LENGTH)) >>> 0;
+      i += 1;
     }
     return last === 0 ? text : out + text.slice(last);
   };
