@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Finding, RuleInfo, ScanMeta, Severity, Skipped } from '../engine/types.js';
 import {
   isHttpUrl,
@@ -107,7 +108,8 @@ function baseUri(meta: ScanMeta): Record<string, unknown> {
 
 function resultProperties(finding: Finding): Record<string, unknown> | undefined {
   const { commit, layer } = finding.location;
-  const properties: Record<string, unknown> = {};
+  // The baseline fingerprint (rule + secret) lets users baseline straight from an alert.
+  const properties: Record<string, unknown> = { fingerprint: finding.fingerprint };
   if (commit) {
     properties['commit'] = {
       sha: commit.sha,
@@ -124,6 +126,15 @@ function resultProperties(finding: Finding): Record<string, unknown> | undefined
     };
   }
   return Object.keys(properties).length > 0 ? properties : undefined;
+}
+
+/**
+ * Code scanning merges results that share a partial fingerprint into one alert, so the same
+ * secret in two files needs two: the path joins the (line-independent) secret fingerprint.
+ */
+function alertFingerprint(finding: Finding): string {
+  const hash = createHash('sha256').update(finding.fingerprint).update('\0').update(finding.location.path);
+  return hash.digest('hex').slice(0, 32);
 }
 
 function resultMessage(finding: Finding): string {
@@ -158,7 +169,7 @@ function toResult(finding: Finding, ruleIndex: number): Record<string, unknown> 
         },
       },
     ],
-    partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint },
+    partialFingerprints: { [FINGERPRINT_KEY]: alertFingerprint(finding) },
     ...(properties ? { properties } : {}),
   };
 }

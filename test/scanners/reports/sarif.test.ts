@@ -11,7 +11,7 @@ function parse(text: string): any {
 }
 
 function resultFor(log: any, fingerprint: string): any {
-  return log.runs[0].results.find((r: any) => r.partialFingerprints['keylessFingerprint/v1'] === fingerprint);
+  return log.runs[0].results.find((r: any) => r.properties.fingerprint === fingerprint);
 }
 
 describe('renderSarif', () => {
@@ -134,7 +134,18 @@ describe('renderSarif', () => {
       removedBy: imageFinding.location.layer?.removedBy,
       imageDigest: imageFinding.location.layer?.imageDigest,
     });
-    expect(resultFor(log, dirFinding.fingerprint).properties).toBeUndefined();
+    expect(resultFor(log, dirFinding.fingerprint).properties).toEqual({
+      fingerprint: dirFinding.fingerprint,
+    });
+  });
+
+  it('gives the same secret in two files two alert fingerprints, stable across line moves', () => {
+    const moved = { ...dirFinding, location: { ...dirFinding.location, startLine: 90, endLine: 90 } };
+    const copied = { ...dirFinding, location: { ...dirFinding.location, path: 'other/file.ts' } };
+    const alert = (f: typeof dirFinding): string =>
+      parse(renderSarif([f], makeMeta())).runs[0].results[0].partialFingerprints['keylessFingerprint/v1'];
+    expect(alert(moved)).toBe(alert(dirFinding));
+    expect(alert(copied)).not.toBe(alert(dirFinding));
   });
 
   it('puts the title and the redacted preview in the message', () => {
