@@ -275,7 +275,7 @@ export const rules = defineRules([
     id: 'planetscale-password',
     title: 'PlanetScale database password',
     provider: 'PlanetScale',
-    severity: 'high',
+    severity: 'critical',
     keywords: ['pscale_pw_'],
     pattern: /(?<![A-Za-z0-9_])(?<secret>pscale_pw_[A-Za-z0-9_=.-]{32,64})(?![A-Za-z0-9_=.-])/,
     window: { before: 1, after: 80 },
