@@ -4,6 +4,7 @@
  *   ⟦gh-pat⟧                   a planted secret from generator `gh-pat` (labelled, kind from the generator)
  *   ⟦password:url#db-password⟧ generator argument after `:`, label kind override after `#`
  *   ⟦!sha1⟧                    a look-alike from a negative generator (never labelled)
+ *   ⟦same⟧                     the previous positive value again, labelled on its own line
  *   ⟦~aws-akid⟧                a real-shaped companion on a line already labelled by another marker
  *                              (labels are per line: one label per line)
  *
@@ -41,6 +42,7 @@ export function stamp(source: string): Stamped {
   let text = '';
   let last = 0;
   const spans: Stamped['spans'] = [];
+  let previous: { value: string; kind: string; note: string } | undefined;
   for (const m of source.matchAll(MARKER)) {
     const [whole, mode, name = '', arg, kindOverride] = m;
     const at = m.index;
@@ -50,7 +52,12 @@ export function stamp(source: string): Stamped {
     const indent = /^[ \t]*/.exec(text.slice(lineStart))?.[0] ?? '';
     let value: string;
     let label: { kind: string; note: string } | undefined;
-    if (mode === '!') {
+    if (name === 'same' && mode === '') {
+      // The value printed again (shell traces, duplicated config): same secret, its own label.
+      if (!previous) throw new Error('⟦same⟧ needs an earlier positive marker in the file');
+      value = previous.value;
+      label = { kind: previous.kind, note: previous.note };
+    } else if (mode === '!') {
       const make = negativeMakers[name];
       if (!make) throw new Error(`unknown negative generator "${name}"`);
       value = make(arg);
@@ -59,6 +66,7 @@ export function stamp(source: string): Stamped {
       if (!spec) throw new Error(`unknown generator "${name}"`);
       value = spec.make(arg);
       if (mode !== '~') label = { kind: kindOverride ?? spec.kind, note: spec.title };
+      previous = { value, kind: kindOverride ?? spec.kind, note: spec.title };
     }
     // Continuation lines of a multi-line value follow the marker line's indentation (YAML blocks).
     value = value.replace(/\n/g, `\n${indent}`);

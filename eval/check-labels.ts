@@ -11,9 +11,9 @@ const root = process.cwd();
 const labelsFile = resolve(root, 'eval/labels.json');
 const { problems, fixed, moved } = checkLabels(resolve(root, 'eval/corpus'), loadLabels(labelsFile));
 for (const p of problems) console.error(p);
-if (process.argv.includes('--fix') && moved > 0) {
+if (process.argv.includes('--fix')) {
   saveLabels(labelsFile, fixed);
-  console.error(`re-anchored ${moved} label(s); run again to confirm`);
+  if (moved > 0) console.error(`re-anchored ${moved} label(s); run again to confirm`);
 }
 const count = Object.values(fixed).reduce((n, l) => n + l.length, 0);
 console.log(`${count} label(s) in ${Object.keys(fixed).length} file(s); ${problems.length} problem(s)`);

@@ -105,6 +105,7 @@ export function loadLabels(file: string): Labels {
 export function sortLabels(labels: Labels): Labels {
   const out: Labels = {};
   for (const path of Object.keys(labels).sort()) {
+    if ((labels[path] ?? []).length === 0) continue;
     const list = [...(labels[path] ?? [])].sort((a, b) => a.line - b.line || a.column - b.column);
     // Fixed key order keeps the file diffable.
     out[path] = list.map((l) => ({

@@ -1,4 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import { withCrc32Suffix } from '../../scanners/engine/validators.js';
 import { ALNUM, B64URL, DIGITS, HEX, LOWER, UPPER, b64, b64json, b64url, pick } from './random.js';
 import { intArg, type PositiveSpec } from './spec.js';
 
@@ -35,7 +36,8 @@ const WORDS = [
 ];
 
 function password(arg: string | undefined): string {
-  const [set = 'default', len] = (arg ?? '').split(',');
+  const [setArg, len] = (arg ?? '').split(',');
+  const set = setArg || 'default';
   if (set === 'human') {
     // The kind of password people actually type: two words, digits, a symbol.
     const w = () => WORDS[randomInt(WORDS.length)] ?? 'Harbor';
@@ -120,6 +122,17 @@ export const generic: Record<string, PositiveSpec> = {
     kind: 'basic-auth-credentials',
     title: 'Base64 user:password credentials',
     make: (a) => Buffer.from(`${a ?? 'deploy'}:${password('url')}`).toString('base64'),
+  },
+  dockerconfigjson: {
+    kind: 'docker-config-auth',
+    title: 'Base64 .dockerconfigjson with registry credentials',
+    make: (a) => {
+      const auth = Buffer.from(`${a ?? 'acme-bot'}:${withCrc32Suffix('ghp_', pick(ALNUM, 30))}`).toString(
+        'base64',
+      );
+      const json = { auths: { 'ghcr.io': { username: a ?? 'acme-bot', auth } } };
+      return Buffer.from(JSON.stringify(json)).toString('base64');
+    },
   },
   jwt: { kind: 'jwt', title: 'Signed JSON Web Token', make: jwt },
   'django-key': {

@@ -3,10 +3,12 @@ import { hasValidCrc32Suffix } from '../../scanners/engine/validators.js';
 import {
   ALNUM,
   B64,
+  BECH32_UPPER,
   B64URL,
   DIGITS,
   HEX,
   LOWER,
+  UPPER,
   b64,
   b64json,
   b64url,
@@ -38,6 +40,7 @@ export const negatives: Record<string, NegativeMaker> = {
   'sha512-integrity': () => `sha512-${randomBytes(64).toString('base64')}`,
   'sha1-integrity': () => `sha1-${randomBytes(20).toString('base64')}`,
   'sha256-integrity': () => `sha256-${randomBytes(32).toString('base64')}`,
+  'sha384-integrity': () => `sha384-${randomBytes(48).toString('base64')}`,
   'go-sum': () => `h1:${randomBytes(32).toString('base64')}`,
   digest: () => `sha256:${pick(HEX, 64)}`,
   uuid: () => uuid(),
@@ -70,7 +73,9 @@ export const negatives: Record<string, NegativeMaker> = {
   hex: (arg) => pick(HEX, intArg(arg, 40)),
   b64: (arg) => b64(intArg(arg, 32)),
   alnum: (arg) => pick(ALNUM, intArg(arg, 32)),
+  'upper-alnum': (arg) => pick(UPPER + DIGITS, intArg(arg, 10)),
   digits: (arg) => digits(intArg(arg, 12)),
+  bech32: (arg) => pick(BECH32_UPPER.toLowerCase(), intArg(arg, 58)),
   'nonce-hash': (arg) =>
     createHash('sha256')
       .update(randomBytes(16))
