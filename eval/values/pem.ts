@@ -77,8 +77,11 @@ function encryptedPkcs8(): string {
 function dsa(): string {
   return inTemp((dir) => {
     const params = join(dir, 'p.pem');
+    const key = join(dir, 'k.pem');
     openssl(['dsaparam', '-out', params, '2048']);
-    return openssl(['gendsa', params]).replace(/^[\s\S]*?(?=-----BEGIN)/, '');
+    writeFileSync(key, openssl(['gendsa', params]).replace(/^[\s\S]*?(?=-----BEGIN)/, ''));
+    // OpenSSL 3 writes PKCS#8; the legacy `BEGIN DSA PRIVATE KEY` form is what old hosts carry.
+    return openssl(['pkey', '-in', key, '-traditional']);
   });
 }
 
