@@ -8,7 +8,7 @@
  *
  * Usage: node build/bench/corpus.js [--size MB] [--dir PATH] [--force]
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -27,8 +27,12 @@ export const MB = 1024 * 1024;
 /** Planted fakes per MB of scanned text: a few hundred over the default size. */
 const PLANTS_PER_MB = 1.3;
 
-/** Relative to the working directory: `npm run bench` runs from the repository root. */
-export const DEFAULT_CORPUS_DIR = 'bench/corpus';
+/**
+ * Relative to the working directory (`npm run bench` runs from the repository root). bench/corpus/ is
+ * git-ignored; the tree sits in a dot directory inside it because the tsconfig files include bench/
+ * and TypeScript's wildcards skip dot directories, so the corpus's .ts files never reach a build.
+ */
+export const DEFAULT_CORPUS_DIR = 'bench/corpus/.repo';
 const MANIFEST = '.git/keyless-bench.json';
 
 export interface ManifestFile {
@@ -59,10 +63,10 @@ type Generator = (rng: Rng, size: number) => string;
 
 // Size tiers: most files are small; the bytes are dominated by the few large lock files, bundles and data.
 const TIERS = {
-  small: { weight: 0.88, min: 1024, max: 50 * 1024 },
+  small: { weight: 0.9, min: 1024, max: 50 * 1024 },
   medium: { weight: 0.08, min: 50 * 1024, max: 100 * 1024 },
-  large: { weight: 0.035, min: 100 * 1024, max: 2 * MB },
-  huge: { weight: 0.005, min: 2 * MB, max: 8 * MB },
+  large: { weight: 0.018, min: 100 * 1024, max: 2 * MB },
+  huge: { weight: 0.002, min: 2 * MB, max: 8 * MB },
 } as const;
 type Tier = keyof typeof TIERS;
 
@@ -196,8 +200,16 @@ function textFile(rng: Rng, writer: Writer, kind: Kind, size: number, ignoredPat
   writer.write(ignoredPath ?? path, content, { kind, ignored: ignoredPath !== undefined, binary: false });
 }
 
-export function generate(root: string, sizeMB: number, seed: number): Manifest {
+/** Refuses to wipe a directory that is neither empty nor a corpus made here (a mistyped --corpus). */
+function clear(root: string): void {
+  if (existsSync(root) && readdirSync(root).length > 0 && !existsSync(join(root, MANIFEST))) {
+    throw new Error(`${root} exists and is not a benchmark corpus; refusing to replace it`);
+  }
   rmSync(root, { recursive: true, force: true });
+}
+
+export function generate(root: string, sizeMB: number, seed: number): Manifest {
+  clear(root);
   // A minimal valid repository: git tools run inside the corpus see an empty repo, not the parent one.
   for (const dir of ['.git/objects', '.git/refs/heads']) mkdirSync(join(root, dir), { recursive: true });
   writeFileSync(join(root, '.git/HEAD'), 'ref: refs/heads/main\n');
@@ -315,13 +327,17 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const { values } = parseArgs({
     options: { size: { type: 'string' }, dir: { type: 'string' }, force: { type: 'boolean' } },
   });
-  const result = ensureCorpus({
-    ...(values.dir ? { root: resolve(values.dir) } : {}),
-    sizeMB: values.size ? Number(values.size) : DEFAULT_SIZE_MB,
-    force: values.force === true,
-    log: (line) => console.log(line),
-  });
-  console.log(
-    `${result.generated ? 'generated' : 'reused'} in ${result.seconds.toFixed(1)} s: ${describe(result.manifest)}`,
-  );
+  try {
+    const result = ensureCorpus({
+      ...(values.dir ? { root: resolve(values.dir) } : {}),
+      sizeMB: values.size ? Number(values.size) : DEFAULT_SIZE_MB,
+      force: values.force === true,
+      log: (line) => console.log(line),
+    });
+    const how = result.generated ? 'generated' : 'reused';
+    console.log(`${how} in ${result.seconds.toFixed(1)} s: ${describe(result.manifest)}`);
+  } catch (error) {
+    console.error(`corpus: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 2;
+  }
 }
