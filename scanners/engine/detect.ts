@@ -113,11 +113,13 @@ function collectWindows(
 }
 
 function lineAround(text: string, index: number): string {
-  const from = text.lastIndexOf('\n', index) + 1;
-  let to = text.indexOf('\n', index);
-  if (to === -1) to = text.length;
-  // Long minified lines: the neighbourhood is all the heuristics need.
-  return text.slice(Math.max(from, index - 300), Math.min(to, index + 300));
+  // Long minified lines: the neighbourhood is all the heuristics need. Searching only within it
+  // keeps many findings on one huge line linear (an unbounded lastIndexOf made it quadratic).
+  const lo = Math.max(0, index - 300);
+  const hi = Math.min(text.length, index + 300);
+  const before = text.slice(lo, index).lastIndexOf('\n');
+  const after = text.slice(index, hi).indexOf('\n');
+  return text.slice(before === -1 ? lo : lo + before + 1, after === -1 ? hi : index + after);
 }
 
 function accept(candidate: Candidate, text: string, compiled: CompiledRules): boolean {
@@ -190,7 +192,8 @@ function dedupe(candidates: Candidate[]): Candidate[] {
     let dominated = false;
     for (let i = kept.length - 1; i >= 0; i--) {
       const k = kept[i] as Candidate;
-      if (k.end <= c.start) continue;
+      // Kept findings never overlap and are sorted by start, so their ends are sorted too.
+      if (k.end <= c.start) break;
       if (outranks(c, k)) {
         kept.splice(i, 1);
       } else {
