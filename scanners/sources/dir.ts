@@ -6,7 +6,7 @@ import type { CompiledRules } from '../engine/detect.js';
 import type { Finding, Fragment, Rule, Skipped } from '../engine/types.js';
 import { builtinRules } from '../rules/index.js';
 import { ScanPool } from './pool.js';
-import { readTextFile } from './read-file.js';
+import { readTextFileSync } from './read-file.js';
 import { compileForScan, scanFile, type FileOutcome, type ScanTask } from './scan-file.js';
 import { walk } from './walk.js';
 
@@ -78,7 +78,7 @@ export async function scanDirectory(options: DirScanOptions): Promise<DirScanRes
   };
 
   let compiled: CompiledRules | undefined;
-  const scanHere = (task: ScanTask): Promise<FileOutcome> => {
+  const scanHere = (task: ScanTask): FileOutcome => {
     compiled ??= compileForScan(options.config, options.rules ?? builtinRules);
     return scanFile(task, compiled, options.maxFileSize);
   };
@@ -92,7 +92,7 @@ export async function scanDirectory(options: DirScanOptions): Promise<DirScanRes
   if (options.workerUrl === undefined || workers <= 0 || options.rules !== undefined) {
     for await (const entry of entries) {
       if (entry.kind === 'skipped') skipped.push(entry.skipped);
-      else record(await scanHere(entry));
+      else record(scanHere(entry));
     }
   } else {
     // Fail on a bad configuration here, once, instead of in every worker.
@@ -102,7 +102,7 @@ export async function scanDirectory(options: DirScanOptions): Promise<DirScanRes
       workers,
       init: { config: options.config, maxFileSize: options.maxFileSize },
       onResult: (_task, outcome) => record(outcome),
-      fallback: scanHere,
+      fallback: async (task) => scanHere(task),
     });
     try {
       for await (const entry of entries) {
@@ -141,7 +141,7 @@ export async function* dirFragments(options: DirFragmentOptions): AsyncGenerator
       options.onSkipped?.(entry.skipped);
       continue;
     }
-    const read = await readTextFile(entry.abs, entry.rel, options.maxFileSize);
+    const read = readTextFileSync(entry.abs, entry.rel, options.maxFileSize);
     if (read.kind === 'skipped') options.onSkipped?.(read.skipped);
     else yield { text: read.text, path: entry.rel, startLine: 1 };
   }

@@ -142,6 +142,10 @@ export async function rootScope(realRoot: string): Promise<IgnoreScope | undefin
     scope = await enterDirectory(scope, join(top, ...prefix.slice(0, depth)));
     scope = { rules: scope.rules, prefix: childPath(scope.prefix, prefix[depth] as string) };
   }
+  // Asked to scan a directory its repository ignores (say `node_modules/pkg`): the explicit request
+  // wins over the enclosing rules, and only .gitignore files inside the root apply.
+  if (scope.prefix !== '' && scope.rules.ignores(scope.prefix, true))
+    return { rules: new IgnoreRules(), prefix: '' };
   return scope;
 }
 

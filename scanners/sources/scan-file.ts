@@ -3,7 +3,7 @@ import { buildRules } from '../config/ruleset.js';
 import { compileRules, detect, type CompiledRules } from '../engine/detect.js';
 import type { Finding, Rule, Skipped } from '../engine/types.js';
 import { builtinRules } from '../rules/index.js';
-import { readTextFile } from './read-file.js';
+import { readTextFileSync } from './read-file.js';
 
 /** One file to scan: the absolute path to read and the root-relative path to report. */
 export interface ScanTask {
@@ -24,13 +24,9 @@ export function compileForScan(config: KeylessConfig, rules: Rule[] = builtinRul
   return compileRules(buildRules(rules, config), { allowedValueHashes: config.allowedValueHashes });
 }
 
-/** Read, decode and detect one file. Never throws: failures come back as a `Skipped`. */
-export async function scanFile(
-  task: ScanTask,
-  compiled: CompiledRules,
-  maxFileSize: number,
-): Promise<FileOutcome> {
-  const read = await readTextFile(task.abs, task.rel, maxFileSize);
+/** Read, decode and detect one file, synchronously. Never throws: failures come back as a `Skipped`. */
+export function scanFile(task: ScanTask, compiled: CompiledRules, maxFileSize: number): FileOutcome {
+  const read = readTextFileSync(task.abs, task.rel, maxFileSize);
   if (read.kind === 'skipped') return { skipped: read.skipped };
   try {
     return { findings: detect({ text: read.text, path: task.rel }, compiled), bytes: read.bytes };

@@ -30,25 +30,25 @@ export function isScanWorker(): boolean {
 
 /**
  * Serves scan tasks until the pool terminates the thread. Reading, decoding and detection all happen
- * here so file text never crosses threads; only paths go in and findings come out. Several tasks may
- * be in progress at once (their reads interleave), bounded by the pool's in-flight limit.
+ * here so file text never crosses threads; only paths go in and findings come out. Tasks run one at a
+ * time with blocking reads (this thread has nothing else to do); the pool keeps a few queued so the
+ * thread never waits for the main thread between files.
  */
 export function runScanWorker(): void {
   const port = parentPort;
   if (!port) throw new Error('runScanWorker() must run in a worker thread');
   const init = workerData as ScanWorkerData;
-  // A bad configuration throws here; the pool sees the worker fail and reports its files.
+  // A bad configuration throws here; the pool sees the worker fail before `ready` and rescans its files.
   const compiled = compileForScan(init.config);
   port.postMessage({ ready: true } satisfies WorkerMessage);
   port.on('message', (task: TaskMessage) => {
-    void scanFile(task, compiled, init.maxFileSize)
-      .catch((error: unknown): FileOutcome => ({
-        skipped: {
-          path: task.rel,
-          reason: 'unreadable',
-          detail: error instanceof Error ? error.message : String(error),
-        },
-      }))
-      .then((outcome) => port.postMessage({ id: task.id, ...outcome } satisfies ResultMessage));
+    let outcome: FileOutcome;
+    try {
+      outcome = scanFile(task, compiled, init.maxFileSize);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      outcome = { skipped: { path: task.rel, reason: 'unreadable', detail } };
+    }
+    port.postMessage({ id: task.id, ...outcome } satisfies ResultMessage);
   });
 }

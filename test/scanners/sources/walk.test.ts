@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
-import { readTextFile, skippedFromError } from '../../../scanners/sources/read-file.js';
+import { readTextFileSync, skippedFromError } from '../../../scanners/sources/read-file.js';
 import { walk } from '../../../scanners/sources/walk.js';
 import { collect, filesOf, removeDir, skippedOf, tempDir, writeTree } from './helpers.js';
 
@@ -92,7 +92,7 @@ describe('walk', () => {
         { path: 'sock', reason: 'not-regular' },
       ]);
       // A FIFO reaching the reader (e.g. swapped in after the walk) must not block either.
-      const read = await readTextFile(join(root, 'pipe'), 'pipe', 1024);
+      const read = readTextFileSync(join(root, 'pipe'), 'pipe', 1024);
       expect(read).toEqual({ kind: 'skipped', skipped: { path: 'pipe', reason: 'not-regular' } });
     } finally {
       await new Promise((resolve) => server.close(resolve));
@@ -186,7 +186,7 @@ describe('file errors', () => {
     try {
       await writeFile(join(dir, 'gone.txt'), 'x');
       await unlink(join(dir, 'gone.txt'));
-      expect(await readTextFile(join(dir, 'gone.txt'), 'gone.txt', 100)).toEqual({
+      expect(readTextFileSync(join(dir, 'gone.txt'), 'gone.txt', 100)).toEqual({
         kind: 'skipped',
         skipped: { path: 'gone.txt', reason: 'vanished', detail: 'ENOENT' },
       });
