@@ -17,10 +17,13 @@ export function normalizeArmour(block: string): string {
       line
         .trim()
         .replace(/^(?:(?:#|\*|\/\/|;)\s|["'`])+/, '')
-        .replace(/["'`,;+)\\\s]+$/, '')
+        // A closing quote and what follows it (`" +`, `",`, `');`), or a shell continuation; `+` is
+        // also a base64 character, so it is only dropped after a quote.
+        .replace(/["'`][\s+,;)\\]*$/, '')
+        .replace(/\s+\\$/, '')
         .trim(),
     )
-    .filter((line) => line.length > 0)
+    .filter((line) => line.length > 0 && !/^[+,;)\\]+$/.test(line))
     .join('\n');
 }
 

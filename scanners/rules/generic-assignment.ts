@@ -1,0 +1,91 @@
+import { anyCase } from './assignment.js';
+import { isPlaceholder } from '../engine/suppress.js';
+import {
+  decodeBase64Text,
+  isIdentifierLike,
+  isTrivialPassword,
+  isNonValue,
+  isPasswordLike,
+  isReference,
+  isTokenLike,
+  looksLikeCode,
+} from './value-shape.js';
+
+/**
+ * The grammar shared by the generic rules: a secret-named key, an assignment operator of some
+ * language or format, and a literal value. Key names are matched in any letter case, but word
+ * boundaries are case-aware so `dbPass` and `DB_PASS` match while `bypass` and `compass` do not.
+ */
+
+/** A short key word that must start a word: after a non-alphanumeric or at a camelCase hump. */
+export function wordStart(word: string): string {
+  const first = word.charAt(0);
+  return String.raw`(?:(?<![A-Za-z0-9])[${first}${first.toUpperCase()}]|(?<=[a-z0-9])${first.toUpperCase()})${anyCase(word.slice(1))}`;
+}
+
+/**
+ * After the key: an optional index digit, closing quote or bracket, then one of `=`, `:`, `=>`, `:=`,
+ * `?=`, a typed declaration (`password: str = `, `password string = `), or `, ` between two quoted
+ * strings (`put("password", "...")`). Comparisons (`==`, `=~`) and `::` are not assignments.
+ */
+const OPERATOR = [
+  String.raw`\s{0,4}:\s{0,4}[A-Za-z_][\w.<>\[\]?|]{0,40}\s{0,4}=(?![=~])`,
+  String.raw`\s+(?:string|String|str)\s{0,4}=(?![=~])`,
+  String.raw`\s{0,4}(?:=>|:=|\?=|=(?![=~])|:(?![:\w]))`,
+  String.raw`(?<=["'\x60])\s{0,4},(?=\s{0,4}["'\x60])`,
+].join('|');
+
+/**
+ * The value: quoted (any of `"'\``, optional Python/C# prefix) or bare up to a delimiter. Spaces end
+ * a value either way; a passphrase with spaces is not worth the false positives of prose.
+ */
+const VALUE = String.raw`\s{0,4}(?:[bBrR]{1,2}|@)?(?<q>["'\x60]?)(?<secret>[^\s"'\x60]{1,256}?)\k<q>(?:(?<=["'\x60])|(?=[\s,;)}\]]|$))`;
+
+export function assignmentPattern(key: string): RegExp {
+  return new RegExp(String.raw`(?:${key})\d{0,2}["'\x60]?\]?(?:${OPERATOR})${VALUE}`, 'm');
+}
+
+/** Window for single-line assignments: enough before the keyword for the boundary lookbehinds. */
+export const ASSIGNMENT_WINDOW = { before: 40, after: 400 };
+
+const SECRET_STORE =
+  /^(?:ENC\[|!vault|vault:|ref\+|arn:aws:|sm:\/\/|op:\/\/|azure-keyvault|keyvault:|gcp:|awssm:|sops:)/i;
+const FILE_PATH =
+  /^(?:~|\.{1,2})?\/|^[A-Za-z]:[\\/]|\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|ini|conf|cfg|properties|toml|xml|gpg|asc)$/i;
+
+/**
+ * Values that cannot be a literal secret whatever the key: references and secret-store pointers,
+ * code, types and keywords, numbers and versions, paths, URLs (the connection-string rules own
+ * them), e-mail addresses, format strings and maven-style `{encrypted}` blobs.
+ */
+export function isNotALiteral(value: string): boolean {
+  return (
+    isReference(value) ||
+    SECRET_STORE.test(value) ||
+    looksLikeCode(value) ||
+    isNonValue(value) ||
+    isIdentifierLike(value) ||
+    /^[@:&*!%$#][A-Za-z_][\w.]*$/.test(value) ||
+    /^[\d.,:_-]+$/.test(value) ||
+    FILE_PATH.test(value) ||
+    value.includes('://') ||
+    /^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$/.test(value) ||
+    /\{[\w.]*\}|%[sd]/.test(value) ||
+    /^\{.*\}$/.test(value)
+  );
+}
+
+export type Family = 'password' | 'secret' | 'token';
+
+/** Passwords pass at human strength; keys and tokens must look machine-generated. */
+export function isGenericSecret(value: string, family: Family): boolean {
+  if (isNotALiteral(value)) return false;
+  // base64 `user:password` (basic auth material): judge the password inside.
+  const decoded = decodeBase64Text(value);
+  const pair = decoded?.match(/^(?<user>[^:\s]{1,128}):(?<password>\S{1,256})$/)?.groups;
+  if (pair)
+    return !isTrivialPassword(pair['password'] ?? '', pair['user']) && !isPlaceholder(pair['password'] ?? '');
+  if (family === 'password') return isPasswordLike(value) || isTokenLike(value);
+  if (family === 'secret') return isTokenLike(value) || (value.length >= 10 && isPasswordLike(value));
+  return isTokenLike(value);
+}
