@@ -1,4 +1,4 @@
-import { lstat, readFile } from 'node:fs/promises';
+import { lstatSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 
@@ -80,9 +80,9 @@ export function childPath(prefix: string, name: string): string {
   return prefix === '' ? name : `${prefix}/${name}`;
 }
 
-async function readOptional(path: string): Promise<string | undefined> {
+function readOptional(path: string): string | undefined {
   try {
-    return await readFile(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch {
     // Missing is normal; an unreadable ignore file only means more gets scanned, never less.
     return undefined;
@@ -90,9 +90,9 @@ async function readOptional(path: string): Promise<string | undefined> {
 }
 
 /** True when `dir` holds a `.git` directory or file (a work tree top, submodule or linked worktree). */
-export async function hasGitEntry(dir: string): Promise<boolean> {
+export function hasGitEntry(dir: string): boolean {
   try {
-    await lstat(join(dir, '.git'));
+    lstatSync(join(dir, '.git'));
     return true;
   } catch {
     return false;
@@ -100,25 +100,25 @@ export async function hasGitEntry(dir: string): Promise<boolean> {
 }
 
 /** `$GIT_COMMON_DIR/info/exclude` of the work tree at `top`, following `.git` files and `commondir`. */
-async function readInfoExclude(top: string): Promise<string | undefined> {
+function readInfoExclude(top: string): string | undefined {
   let gitDir = join(top, '.git');
   try {
-    if (!(await lstat(gitDir)).isDirectory()) {
-      const pointer = /^gitdir:\s*(.+?)\s*$/m.exec(await readFile(gitDir, 'utf8'));
+    if (!lstatSync(gitDir).isDirectory()) {
+      const pointer = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(gitDir, 'utf8'));
       if (!pointer?.[1]) return undefined;
       gitDir = resolve(top, pointer[1]);
     }
   } catch {
     return undefined;
   }
-  const common = await readOptional(join(gitDir, 'commondir'));
+  const common = readOptional(join(gitDir, 'commondir'));
   const commonDir = common ? resolve(gitDir, common.trim()) : gitDir;
   return readOptional(join(commonDir, 'info', 'exclude'));
 }
 
 /** Rules for a directory that is itself a work tree top (before its own .gitignore is read). */
-export async function workTreeScope(top: string): Promise<IgnoreScope> {
-  const exclude = await readInfoExclude(top);
+export function workTreeScope(top: string): IgnoreScope {
+  const exclude = readInfoExclude(top);
   return { rules: exclude ? new IgnoreRules().extend('', exclude) : new IgnoreRules(), prefix: '' };
 }
 
@@ -127,19 +127,19 @@ export async function workTreeScope(top: string): Promise<IgnoreScope> {
  * is an ancestor of the root, the .gitignore files between them apply too (the root's own .gitignore
  * is read by the walker like any directory's).
  */
-export async function rootScope(realRoot: string): Promise<IgnoreScope | undefined> {
+export function rootScope(realRoot: string): IgnoreScope | undefined {
   let top: string | undefined;
   for (let dir = realRoot; ; dir = dirname(dir)) {
-    if (await hasGitEntry(dir)) {
+    if (hasGitEntry(dir)) {
       top = dir;
       break;
     }
     if (dirname(dir) === dir) return undefined;
   }
-  let scope = await workTreeScope(top);
+  let scope = workTreeScope(top);
   const prefix = relative(top, realRoot).split(sep).filter(Boolean);
   for (let depth = 0; depth < prefix.length; depth++) {
-    scope = await enterDirectory(scope, join(top, ...prefix.slice(0, depth)));
+    scope = enterDirectory(scope, join(top, ...prefix.slice(0, depth)));
     scope = { rules: scope.rules, prefix: childPath(scope.prefix, prefix[depth] as string) };
   }
   // Asked to scan a directory its repository ignores (say `node_modules/pkg`): the explicit request
@@ -150,8 +150,8 @@ export async function rootScope(realRoot: string): Promise<IgnoreScope | undefin
 }
 
 /** Adds the .gitignore of `dir` (whose top-relative path is `scope.prefix`) to the scope. */
-export async function enterDirectory(scope: IgnoreScope, dir: string): Promise<IgnoreScope> {
-  const content = await readOptional(join(dir, '.gitignore'));
+export function enterDirectory(scope: IgnoreScope, dir: string): IgnoreScope {
+  const content = readOptional(join(dir, '.gitignore'));
   return content === undefined
     ? scope
     : { rules: scope.rules.extend(scope.prefix, content), prefix: scope.prefix };

@@ -1,5 +1,4 @@
-import type { Dir, Dirent } from 'node:fs';
-import { lstat, opendir, realpath, stat } from 'node:fs/promises';
+import { lstatSync, opendirSync, realpathSync, statSync, type Dir, type Dirent, type Stats } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
 
 import type { Skipped } from '../engine/types.js';
@@ -57,6 +56,24 @@ function otherKind(stats: {
   return 'unknown file type';
 }
 
+const DIR_OPTIONS = { bufferSize: 64 };
+// The walk uses blocking calls (each async fs call is a thread-pool round trip, and the walk on its own
+// would then take twice as long), so it lets the event loop run now and then: worker results, timers
+// and signal handlers must not wait for the whole tree.
+const ENTRIES_PER_BREAK = 256;
+
+function breather(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function closeQuietly(dir: Dir): void {
+  try {
+    dir.closeSync();
+  } catch {
+    // Already closed or gone: nothing left to release.
+  }
+}
+
 /** True when `path` is `dir` or below it (both real, absolute). */
 function isWithin(path: string, dir: string): boolean {
   if (path === dir) return true;
@@ -72,8 +89,8 @@ function isWithin(path: string, dir: string): boolean {
  */
 export async function* walk(options: WalkOptions): AsyncGenerator<WalkEntry, void, undefined> {
   const rootAbs = resolve(options.root);
-  const realRoot = await realpath(rootAbs);
-  const rootStats = await stat(realRoot);
+  const realRoot = realpathSync(rootAbs);
+  const rootStats = statSync(realRoot);
   if (!rootStats.isDirectory()) {
     if (rootStats.isFile()) yield { kind: 'file', abs: rootAbs, rel: basename(rootAbs) };
     else yield { kind: 'skipped', skipped: { path: basename(rootAbs), reason: 'not-regular' } };
@@ -82,9 +99,12 @@ export async function* walk(options: WalkOptions): AsyncGenerator<WalkEntry, voi
 
   const skipPath = options.skipPath;
   const followedTargets = new Set<string>();
-  let ignore = options.respectGitignore ? await rootScope(realRoot) : undefined;
-  if (ignore) ignore = await enterDirectory(ignore, realRoot);
-  const stack: Frame[] = [{ dir: await opendir(rootAbs), abs: rootAbs, rel: '', real: realRoot, ignore }];
+  let ignore = options.respectGitignore ? rootScope(realRoot) : undefined;
+  if (ignore) ignore = enterDirectory(ignore, realRoot);
+  const stack: Frame[] = [
+    { dir: opendirSync(rootAbs, DIR_OPTIONS), abs: rootAbs, rel: '', real: realRoot, ignore },
+  ];
+  let sinceBreak = 0;
 
   const excluded = (frame: Frame, name: string, rel: string, isDirectory: boolean): boolean => {
     if (skipPath?.(rel)) return true;
@@ -96,17 +116,21 @@ export async function* walk(options: WalkOptions): AsyncGenerator<WalkEntry, voi
 
   try {
     while (stack.length > 0) {
+      if (++sinceBreak >= ENTRIES_PER_BREAK) {
+        sinceBreak = 0;
+        await breather();
+      }
       const frame = stack[stack.length - 1] as Frame;
       let entry: Dirent | null;
       try {
-        entry = await frame.dir.read();
+        entry = frame.dir.readSync();
       } catch (error) {
         yield { kind: 'skipped', skipped: skippedFromError(frame.rel || '.', error) };
         entry = null;
       }
       if (entry === null) {
         stack.pop();
-        await frame.dir.close().catch(() => undefined);
+        closeQuietly(frame.dir);
         continue;
       }
       const name = entry.name;
@@ -117,23 +141,23 @@ export async function* walk(options: WalkOptions): AsyncGenerator<WalkEntry, voi
       let kind = kindOf(entry);
       let real: string | undefined;
       let via: 'symlink' | undefined;
-      let stats: Awaited<ReturnType<typeof lstat>> | undefined;
+      let stats: Stats | undefined;
       try {
         if (kind === 'other') {
           // Some filesystems report no type in readdir; ask the inode.
-          stats = await lstat(abs);
+          stats = lstatSync(abs);
           kind = kindOf(stats);
         }
         if (kind === 'symlink') {
           via = 'symlink';
-          real = await realpath(abs);
+          real = realpathSync(abs);
           if (!isWithin(real, realRoot)) {
             if (!excluded(frame, name, rel, false)) {
               yield { kind: 'skipped', skipped: { path: rel, reason: 'symlink-outside-root' } };
             }
             continue;
           }
-          stats = await stat(real);
+          stats = statSync(real);
           kind = kindOf(stats);
         }
       } catch (error) {
@@ -186,28 +210,28 @@ export async function* walk(options: WalkOptions): AsyncGenerator<WalkEntry, voi
       }
       let scope: IgnoreScope | undefined;
       try {
-        scope = await childScope(frame.ignore, options.respectGitignore, abs, name);
-        stack.push({ dir: await opendir(abs), abs, rel, real: realDir, ignore: scope });
+        scope = childScope(frame.ignore, options.respectGitignore, abs, name);
+        stack.push({ dir: opendirSync(abs, DIR_OPTIONS), abs, rel, real: realDir, ignore: scope });
       } catch (error) {
         yield { kind: 'skipped', skipped: skippedFromError(rel, error) };
       }
     }
   } finally {
     // Reached on early return/throw from the consumer too: release every handle still open.
-    for (const frame of stack) await frame.dir.close().catch(() => undefined);
+    for (const frame of stack) closeQuietly(frame.dir);
   }
 }
 
 /** Ignore scope of subdirectory `name`: a nested repository starts afresh, others inherit and extend. */
-async function childScope(
+function childScope(
   parent: IgnoreScope | undefined,
   respectGitignore: boolean,
   abs: string,
   name: string,
-): Promise<IgnoreScope | undefined> {
+): IgnoreScope | undefined {
   if (!respectGitignore) return undefined;
   let scope: IgnoreScope | undefined;
-  if (await hasGitEntry(abs)) scope = await workTreeScope(abs);
+  if (hasGitEntry(abs)) scope = workTreeScope(abs);
   else if (parent) scope = { rules: parent.rules, prefix: childPath(parent.prefix, name) };
   return scope ? enterDirectory(scope, abs) : undefined;
 }
