@@ -101,6 +101,43 @@ describe('walk with .gitignore', () => {
     expect(walked).not.toContain('other.log');
   });
 
+  it('scans a directory its repository ignores when asked to, still applying the .gitignore files inside', async () => {
+    git(root, 'init', '-q');
+    await writeTree(root, {
+      '.gitignore': 'vendor/\n*.tmp\n',
+      'vendor/lib/a.js': 'a',
+      'vendor/lib/b.tmp': 'b',
+      'vendor/lib/.gitignore': 'drop.js\n',
+      'vendor/lib/drop.js': 'd',
+    });
+    const walked = filesOf(await collect({ root: join(root, 'vendor'), respectGitignore: true }));
+    expect(walked).toEqual(['lib/.gitignore', 'lib/a.js', 'lib/b.tmp']);
+  });
+
+  it('reads info/exclude through the .git file of a linked worktree', async () => {
+    const repo = join(root, 'repo');
+    await mkdir(repo);
+    git(repo, 'init', '-q');
+    git(
+      repo,
+      '-c',
+      'user.name=t',
+      '-c',
+      'user.email=t@t.invalid',
+      'commit',
+      '-q',
+      '--allow-empty',
+      '-m',
+      'init',
+    );
+    git(repo, 'worktree', 'add', '-q', join(root, 'wt'));
+    await writeFile(join(repo, '.git', 'info', 'exclude'), 'local-only.txt\n');
+    await writeTree(join(root, 'wt'), { 'local-only.txt': 'l', 'shared.txt': 's' });
+    const expected = gitVisible(join(root, 'wt'));
+    expect(expected).toEqual(['shared.txt']);
+    expect(filesOf(await collect({ root: join(root, 'wt'), respectGitignore: true }))).toEqual(expected);
+  });
+
   it('ignores nothing in a plain directory, or when disabled', async () => {
     await writeTree(root, TREE);
     const all = Object.keys(TREE).sort();
