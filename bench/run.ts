@@ -5,6 +5,7 @@
  *
  * Options: --size MB (default 220)   --cli PATH (default dist/cli/index.js)   --corpus DIR
  *          --runs N (default 2, best kept)   --json   --skip-secretlint   --secretlint-budget SECONDS
+ *          --secretlint-profiler (keep secretlint 12's always-on profiler; see secretlint.ts)
  */
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_CORPUS_DIR, DEFAULT_SIZE_MB, MB, describe, ensureCorpus } from './corpus.js';
 import { measureFloor } from './floor.js';
 import { resolveCli, runKeyless, type KeylessResult } from './keyless.js';
-import { everyNth, runSecretlint, type LintFile } from './secretlint.js';
+import { everyNth, runSecretlint, type LintFile, type SecretlintResult } from './secretlint.js';
 
 const TARGET_PER_CORE = 100;
 const TARGET_RATIO = 2.5;
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
       json: { type: 'boolean' },
       'skip-secretlint': { type: 'boolean' },
       'secretlint-budget': { type: 'string' },
+      'secretlint-profiler': { type: 'boolean' },
     },
   });
   const sizeMB = values.size ? Number(values.size) : DEFAULT_SIZE_MB;
@@ -102,21 +104,23 @@ async function main(): Promise<void> {
   const paths = scanned.map((f) => join(corpusDir, f.path));
   const plantedTotal = Object.values(manifest.planted).reduce((a, b) => a + b, 0);
 
-  // secretlint is far slower than the others: calibrate on a small sample, then lint a subset if the
+  // secretlint can be far slower than the others: calibrate on a small sample, then lint a subset if the
   // whole corpus would not fit the time budget.
   const lintFiles: LintFile[] = scanned.map((f) => ({ abs: join(corpusDir, f.path), bytes: f.bytes }));
   let lintSet = lintFiles;
   let lintNote: string | undefined;
+  const profiler = values['secretlint-profiler'] === true;
   if (!values['skip-secretlint']) {
-    const sample = everyNth(lintFiles, 4 * MB);
-    const probe = await runSecretlint(sample);
-    const estimate = (manifest.scannedBytes / probe.bytes) * probe.seconds;
+    const probe = await runSecretlint(everyNth(lintFiles, 4 * MB), { profiler });
+    // Per-file overhead and per-byte cost both matter; scaling by the larger ratio errs on the slow side.
+    const scale = Math.max(manifest.scannedBytes / probe.bytes, lintFiles.length / probe.files);
+    const estimate = scale * probe.lintSeconds;
     log(
-      `secretlint probe: ${(probe.bytes / MB / probe.seconds).toFixed(1)} MB/s; whole corpus ~${estimate.toFixed(0)} s per run`,
+      `secretlint probe: ${probe.files} files, ${(probe.bytes / MB).toFixed(1)} MB in ${probe.lintSeconds.toFixed(1)} s; whole corpus ~${estimate.toFixed(0)} s per run`,
     );
     if (estimate > budget) {
-      const rate = probe.bytes / probe.seconds;
-      lintSet = everyNth(lintFiles, Math.max(SECRETLINT_MIN_SUBSET, rate * budget * 0.8));
+      const fits = (manifest.scannedBytes / estimate) * budget * 0.8;
+      lintSet = everyNth(lintFiles, Math.max(SECRETLINT_MIN_SUBSET, fits));
       const bytes = lintSet.reduce((a, f) => a + f.bytes, 0);
       lintNote = `subset: ${lintSet.length} of ${lintFiles.length} files (every Nth), ${(bytes / MB).toFixed(0)} MB`;
     }
@@ -127,7 +131,7 @@ async function main(): Promise<void> {
   let floor1: Sample | undefined;
   let keylessN: KeylessResult | undefined;
   let keyless1: KeylessResult | undefined;
-  let lint: (Sample & { findings: number; errors: number }) | undefined;
+  let lint: SecretlintResult | undefined;
   for (let round = 1; round <= runs; round++) {
     log(`round ${round}/${runs}: read floor (${cores} threads)`);
     floorN = keepBest(floorN, await measureFloor(paths, cores));
@@ -139,7 +143,7 @@ async function main(): Promise<void> {
     keyless1 = keepBest(keyless1, await runKeyless(cli, corpusDir, 0));
     if (!values['skip-secretlint']) {
       log(`round ${round}/${runs}: secretlint`);
-      lint = keepBest(lint, await runSecretlint(lintSet));
+      lint = keepBest(lint, await runSecretlint(lintSet, { profiler }));
     }
   }
   if (!floorN || !decodeN || !floor1 || !keylessN || !keyless1) throw new Error('no measurement');
@@ -164,6 +168,7 @@ async function main(): Promise<void> {
     rows.push(
       row('secretlint', 'secretlint (recommended preset)', 1, lint, {
         vsFloor: vs(lint, floor1),
+        maxRssMiB: lint.maxRssMiB,
         findings: lint.findings,
         ...(lintNote ? { note: lintNote } : {}),
       }),

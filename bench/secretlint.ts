@@ -1,10 +1,20 @@
 /**
  * secretlint through its Node API (`@secretlint/core` `lintSource` with the recommended preset), the
- * way its CLI drives it: one file at a time on one thread, reading included in the time.
+ * way its CLI drives it: a fresh Node process, one file at a time on one thread, reading included.
+ *
+ * secretlint 12 records a performance mark per rule per file in an always-on profiler whose observer
+ * scans every mark recorded so far: the cost per file grows with the number of files linted in the
+ * process (secretlint issues #1633/#1653, fixed upstream by making the profiler opt-in, PR #1673). On a
+ * corpus of thousands of files that bug, not the detection work, dominates, so by default the child
+ * turns the profiler's `mark` into a no-op, which is what the fixed releases do without --profile.
+ * `profiler: true` measures the installed package exactly as it is.
  */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { lintSource } from '@secretlint/core';
-import { creator as recommendedPreset } from '@secretlint/secretlint-rule-preset-recommend';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface LintFile {
   abs: string;
@@ -16,24 +26,79 @@ export interface SecretlintResult {
   bytes: number;
   findings: number;
   errors: number;
+  /** Spawn to exit, as for the keyless CLI. */
   seconds: number;
+  /** Linting alone, inside the child (no start-up). */
+  lintSeconds: number;
   cpuSeconds: number;
+  maxRssMiB: number;
 }
 
-const config = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: recommendedPreset }] };
+type ChildReport = Pick<SecretlintResult, 'files' | 'bytes' | 'findings' | 'errors' | 'lintSeconds'>;
 
-export async function runSecretlint(files: LintFile[]): Promise<SecretlintResult> {
+/** Runs secretlint over `files` in a new process and times it from spawn to exit. */
+export async function runSecretlint(
+  files: LintFile[],
+  options: { profiler?: boolean } = {},
+): Promise<SecretlintResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'keyless-bench-secretlint-'));
+  const list = join(dir, 'files.json');
+  const output = join(dir, 'report.json');
+  const rusage = join(dir, 'rusage.json');
+  writeFileSync(list, JSON.stringify(files.map((f) => f.abs)));
+  const hook = new URL('./rusage-hook.js', import.meta.url).href;
+  const args = [`--import=${hook}`, fileURLToPath(import.meta.url), list, output];
+  if (options.profiler) args.push('--profiler');
+  try {
+    const started = performance.now();
+    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((done, fail) => {
+      const child = spawn(process.execPath, args, {
+        env: { ...process.env, KEYLESS_BENCH_RUSAGE: rusage },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let err = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+      child.once('error', fail);
+      child.once('close', (exit) => done({ code: exit, stderr: err }));
+    });
+    const seconds = (performance.now() - started) / 1000;
+    if (code !== 0) throw new Error(`secretlint child exited with ${code}:\n${stderr.trim()}`);
+    const report = JSON.parse(readFileSync(output, 'utf8')) as ChildReport;
+    const usage = JSON.parse(readFileSync(rusage, 'utf8')) as {
+      maxRssKiB: number;
+      userUs: number;
+      systemUs: number;
+    };
+    return {
+      ...report,
+      seconds,
+      cpuSeconds: (usage.userUs + usage.systemUs) / 1e6,
+      maxRssMiB: usage.maxRssKiB / 1024,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function lintAll(paths: string[], profiler: boolean): Promise<ChildReport> {
+  if (!profiler) {
+    const { secretLintProfiler } = await import('@secretlint/profiler');
+    secretLintProfiler.mark = () => undefined;
+  }
+  // Loaded after the profiler is silenced, as the CLI would load them.
+  const { lintSource } = await import('@secretlint/core');
+  const { creator } = await import('@secretlint/secretlint-rule-preset-recommend');
+  const config = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: creator }] };
   let bytes = 0;
   let findings = 0;
   let errors = 0;
-  const cpuBefore = process.cpuUsage();
   const started = performance.now();
-  for (const file of files) {
-    const content = await readFile(file.abs, 'utf8');
+  for (const abs of paths) {
+    const content = await readFile(abs, 'utf8');
     bytes += Buffer.byteLength(content);
     try {
       const result = await lintSource({
-        source: { content, filePath: file.abs, contentType: 'text' },
+        source: { content, filePath: abs, contentType: 'text' },
         options: { config, maskSecrets: true },
       });
       findings += result.messages.length;
@@ -42,9 +107,7 @@ export async function runSecretlint(files: LintFile[]): Promise<SecretlintResult
       errors++;
     }
   }
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuBefore);
-  return { files: files.length, bytes, findings, errors, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+  return { files: paths.length, bytes, findings, errors, lintSeconds: (performance.now() - started) / 1000 };
 }
 
 /**
@@ -65,4 +128,11 @@ export function everyNth(files: LintFile[], minBytes: number): LintFile[] {
     }
   }
   return chosen;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const [list, output, flag] = process.argv.slice(2);
+  if (!list || !output) throw new Error('usage: secretlint.js FILES.json REPORT.json [--profiler]');
+  const paths = JSON.parse(readFileSync(list, 'utf8')) as string[];
+  writeFileSync(output, JSON.stringify(await lintAll(paths, flag === '--profiler')));
 }
