@@ -1,6 +1,7 @@
 import { isPlaceholder } from '../engine/suppress.js';
 import { defineRules } from './define.js';
 import { hasKeyStructure, opensshCipher } from './pem-body.js';
+import { databaseConfigRules } from './database-config-secrets.js';
 import { kubernetesSecretRules } from './kubernetes-secrets.js';
 import { webAppSecretRules } from './web-app-secrets.js';
 import {
@@ -246,10 +247,9 @@ export const rules = defineRules([
     severity: 'high',
     keywords: ['machine'],
     pattern:
-      /(?<![\w-])machine[ \t]+(?<host>[^\s]{1,253})(?:\s+(?:login|account|port)[ \t]+(?<user>[^\s]{1,256})){1,3}\s+password[ \t]+(?<secret>[^\s]{1,256})/,
+      /(?<![\w-])machine[ \t]+(?<host>[^\s]{1,253})(?:\s+(?:login|account|port)[ \t]+(?<user>[^\s]{1,256})){1,3}\s+password[ \t]+(?<q>"?)(?<secret>[^\s"]{1,256})\k<q>/,
     window: { before: 0, after: 1200, multiline: true },
-    validate: (secret, match) =>
-      !isDocumentationHost(match.groups?.['host'] ?? '') && literalSecret(secret, match.groups?.['user']),
+    validate: (secret, match) => literalSecret(secret, match.groups?.['user']),
     remediation:
       'Revoke the password or token at the named host and remove the entry; use a credential helper or CI secret instead.',
     docs: 'https://www.gnu.org/software/inetutils/manual/html_node/The-_002enetrc-file.html',
@@ -262,6 +262,7 @@ export const rules = defineRules([
         'machine github.com login x-access-token password ${{ secrets.GITHUB_TOKEN }}',
         'machine example.com login daniel password qwerty',
         'echo "machine $HOST login $USER password $PASS" > ~/.netrc',
+        'machine {full machine name} login {user-id} password "{password}"',
       ],
     },
   },
@@ -319,4 +320,5 @@ export const rules = defineRules([
   },
   ...kubernetesSecretRules,
   ...webAppSecretRules,
+  ...databaseConfigRules,
 ]);

@@ -4,7 +4,9 @@ import { defineRules } from './define.js';
 import {
   isDocumentationHost,
   isLocalHost,
+  isPasswordLike,
   isReference,
+  isTokenLike,
   isTrivialPassword,
   safeDecode,
 } from './value-shape.js';
@@ -16,7 +18,7 @@ import {
 
 // User info ends at the first `:`; the password may hold an unencoded `@` (common in practice), so
 // it runs to the last `@` before the host.
-const CREDENTIALS = String.raw`(?<user>[^\s:/?#@'"\x60<>\\]{0,128}):(?<secret>[^\s/?#'"\x60<>\\]{1,256})@`;
+const CREDENTIALS = String.raw`(?<user>[^\s:/?#@'"\x60<>\\]{0,128}):(?<secret>[^\s/?'"\x60<>\\]{1,256})@`;
 const HOST = String.raw`(?<host>\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9_.%-]{1,253})(?![A-Za-z0-9_.%@-])`;
 
 function urlPattern(schemes: string): RegExp {
@@ -34,6 +36,14 @@ function credentialsCheck(local: boolean) {
     if (password.length < 3 || isReference(secret) || isReference(password) || isPlaceholder(password))
       return false;
     if (isTrivialPassword(password, user) || isPlaceholder(user) || isReference(user)) return false;
+    // Documentation writes `user:...@`; only a strong password makes such a URL look real.
+    if (
+      /^(?:user|username|name|login|me|someone)$/i.test(user) &&
+      !isPasswordLike(password) &&
+      !isTokenLike(password)
+    ) {
+      return false;
+    }
     return !isDocumentationHost(host) && isLocalHost(host) === local;
   };
 }
@@ -80,9 +90,35 @@ const SCHEMES = {
   ftp: String.raw`s?ftps?`,
   smtp: String.raw`smtps?(?:\+(?:ssl|tls|starttls))?|submission`,
   http: String.raw`(?:git\+)?https?`,
+  other: String.raw`snowflake|clickhouse(?:s|\+\w+)?|cassandra|scylla|neo4j(?:\+s|\+ssc)?|bolt(?:\+s)?|couchdbs?|couchbases?|elasticsearch|influxdb|oracle(?:\+\w+)?|db2|hana|redshift(?:\+\w+)?|presto|trino|vertica|tidb|singlestore|memcached?|nats|mqtts?|kafka|arangodb|rethinkdb|surrealdb|firebird|teradata|exasol|questdb|databricks|sybase`,
 };
 
 const LOCAL_SCHEMES = Object.values(SCHEMES).join('|');
+const LOCAL_KEYWORDS = [
+  'postgres',
+  'mysql',
+  'mariadb',
+  'mongodb',
+  'redis',
+  'amqp',
+  'mssql',
+  'sqlserver',
+  'ldap',
+  'ftp',
+  'smtp',
+  'http',
+  'clickhouse',
+  'cassandra',
+  'neo4j',
+  'bolt',
+  'couchdb',
+  'elasticsearch',
+  'influxdb',
+  'nats',
+  'mqtt',
+  'kafka',
+  'memcache',
+];
 
 export const rules = defineRules([
   urlRule({
@@ -243,6 +279,58 @@ export const rules = defineRules([
     ],
     negative: ['EMAIL_URL=smtp://mailhog:1025', 'MAILER_DSN=smtp://user:pass@smtp.example.com:25'],
   }),
+  urlRule({
+    id: 'database-url-credentials',
+    title: 'Database, warehouse or broker URL with password',
+    provider: 'Database',
+    schemes: SCHEMES.other,
+    keywords: [
+      'snowflake',
+      'clickhouse',
+      'cassandra',
+      'scylla',
+      'neo4j',
+      'bolt',
+      'couchdb',
+      'couchbase',
+      'elasticsearch',
+      'influxdb',
+      'oracle',
+      'db2',
+      'hana',
+      'redshift',
+      'presto',
+      'trino',
+      'vertica',
+      'tidb',
+      'singlestore',
+      'memcache',
+      'nats',
+      'mqtt',
+      'kafka',
+      'arangodb',
+      'rethinkdb',
+      'surrealdb',
+      'firebird',
+      'teradata',
+      'exasol',
+      'questdb',
+      'databricks',
+      'sybase',
+    ],
+    remediation: DB_ROTATE,
+    docs: 'https://www.rfc-editor.org/rfc/rfc3986#section-3.2.1',
+    positive: [
+      'engine_url = "snowflake://analyst:ofiRDLf3Q6Wg!X@acme-eu.snowflakecomputing.com/ANALYTICS/PUBLIC?warehouse=WH"',
+      'NEO4J_URI=neo4j+s://neo4j:Kq9vZ2xLp7Wt@4f2a9c1e.databases.neo4j.io',
+      'CLICKHOUSE_URL=clickhouse://reporter:Tz4#mQ8wVx2n@ch.acme-internal.net:9000/events',
+    ],
+    negative: [
+      'snowflake://<user>:<password>@<account>/<database>',
+      'neo4j://neo4j:neo4j@localhost:7687',
+      'kafka://broker-1.acme.io:9092',
+    ],
+  }),
   {
     ...urlRule({
       id: 'generic-url-credentials',
@@ -273,20 +361,7 @@ export const rules = defineRules([
       title: 'Connection URL with password to a local or single-label host',
       provider: 'Generic',
       schemes: LOCAL_SCHEMES,
-      keywords: [
-        'postgres',
-        'mysql',
-        'mariadb',
-        'mongodb',
-        'redis',
-        'amqp',
-        'mssql',
-        'sqlserver',
-        'ldap',
-        'ftp',
-        'smtp',
-        'http',
-      ],
+      keywords: LOCAL_KEYWORDS,
       remediation:
         'If this password is used beyond a local development setup, change it and load it from an untracked .env file or secret store.',
       docs: 'https://12factor.net/config',

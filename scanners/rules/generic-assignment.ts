@@ -29,20 +29,22 @@ export function wordStart(word: string): string {
  * strings (`put("password", "...")`). Comparisons (`==`, `=~`) and `::` are not assignments.
  */
 const OPERATOR = [
-  String.raw`\s{0,4}:\s{0,4}[A-Za-z_][\w.<>\[\]?|]{0,40}\s{0,4}=(?![=~])`,
-  String.raw`\s+(?:string|String|str)\s{0,4}=(?![=~])`,
-  String.raw`\s{0,4}(?:=>|:=|\?=|=(?![=~])|:(?![:\w]))`,
-  String.raw`(?<=["'\x60])\s{0,4},(?=\s{0,4}["'\x60])`,
+  String.raw`[ \t]{0,32}:[ \t]{0,4}[A-Za-z_][\w.<>\[\]?|]{0,40}[ \t]{1,4}=(?![=~])(?=\s)`,
+  String.raw`[ \t]+(?:string|String|str)[ \t]{0,4}=(?![=~])`,
+  String.raw`[ \t]{0,32}(?:=>|:=|\?=|=(?![=~])|:(?![:\w]))`,
+  String.raw`(?<=["'\x60])[ \t]{0,4}(?<comma>,)(?=[ \t]{0,4}["'\x60])`,
 ].join('|');
 
 /**
- * The value: quoted (any of `"'\``, optional Python/C# prefix) or bare up to a delimiter. Spaces end
- * a value either way; a passphrase with spaces is not worth the false positives of prose.
+ * The value: quoted (any of `"'\``, optional Python/C# prefix) or bare up to a delimiter (including
+ * `&next=` in a query string). Spaces end a value either way; a passphrase with spaces is not worth
+ * the false positives of prose.
  */
-const VALUE = String.raw`\s{0,4}(?:[bBrR]{1,2}|@)?(?<q>["'\x60]?)(?<secret>[^\s"'\x60]{1,256}?)\k<q>(?:(?<=["'\x60])|(?=[\s,;)}\]]|$))`;
+const VALUE = String.raw`[ \t]{0,4}(?:[bBrR]{1,2}|@)?(?<q>["'\x60]?)(?<secret>[^\s"'\x60]{1,256}?)\k<q>(?:(?<=["'\x60])|(?=[\s,;)}\]"'\x60]|&\w{1,40}=|$))`;
 
+/** Key names may end in a version or index: `password2`, `smtp_password_v4`. */
 export function assignmentPattern(key: string): RegExp {
-  return new RegExp(String.raw`(?:${key})\d{0,2}["'\x60]?\]?(?:${OPERATOR})${VALUE}`, 'm');
+  return new RegExp(String.raw`(?:${key})(?:[_-]?v?\d{1,2})?["'\x60]?\]?(?:${OPERATOR})${VALUE}`, 'm');
 }
 
 /** Window for single-line assignments: enough before the keyword for the boundary lookbehinds. */
@@ -71,8 +73,29 @@ export function isNotALiteral(value: string): boolean {
     value.includes('://') ||
     /^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$/.test(value) ||
     /\{[\w.]*\}|%[sd]/.test(value) ||
-    /^\{.*\}$/.test(value)
+    /^[([{]|\w\(/.test(value) ||
+    isSlashPath(value) ||
+    /^\{.*\}$/.test(value) ||
+    /\.\.\.|…/.test(value) ||
+    // Checksummed formats belong to their provider rule, which rejects values that fail the check.
+    /^(?:gh[pousr]_|npm_)[A-Za-z0-9]{36}$/.test(value) ||
+    // Publishable by design: Stripe and Mapbox public keys, PostHog project keys.
+    /^(?:pk_(?:live|test)_|pk\.eyJ|phc_)/.test(value)
   );
+}
+
+/** `kadmin/passwd`, `secrets/db/password`: slash-separated words. */
+function isSlashPath(value: string): boolean {
+  return value.includes('/') && value.split('/').every((part) => part.length <= 3 || isIdentifierLike(part));
+}
+
+/**
+ * `put("password", "...")` counts only when the key is a whole quoted string; otherwise any two
+ * neighbouring strings in a list (`"kadmin/passwd", "kadmin/server"`) would pair up.
+ */
+export function commaPairIsKeyValue(match: RegExpExecArray): boolean {
+  if (match.groups?.['comma'] === undefined) return true;
+  return /["'\x60][\w.-]{0,40}$/.test(match.input.slice(Math.max(0, match.index - 41), match.index));
 }
 
 export type Family = 'password' | 'secret' | 'token';

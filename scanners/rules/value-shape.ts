@@ -75,7 +75,9 @@ export function isIdentifierLike(value: string): boolean {
   const parts = value.split(/[_.-]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/).filter(Boolean);
   if (parts.length === 0 || !parts.every((p) => /^(?:[A-Za-z][a-z]*|[A-Z]+)\d{0,3}$/.test(p))) return false;
   const letters = value.replace(/[^A-Za-z]/g, '').length;
-  return letters / parts.length >= 3 && parts.filter((p) => p.length < 2).length <= 1;
+  // Words have vowels; `hjftvDwhzw` is a random run that happens to fit the camelCase grammar.
+  const wordless = parts.some((p) => p.replace(/\d+$/, '').length >= 5 && !/[aeiouy]/i.test(p));
+  return !wordless && letters / parts.length >= 3 && parts.filter((p) => p.length < 2).length <= 1;
 }
 
 /** Words the generic rules see after a key that denote a type, a keyword or a literal non-secret. */
@@ -95,9 +97,12 @@ export function isNonValue(value: string): boolean {
 export function looksLikeCode(value: string): boolean {
   return (
     /^[\w$.]+\s*[([]/.test(value) ||
-    /^(?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*$/.test(value) ||
-    /^[!&*@]?[A-Za-z_$][\w$]*(?:\?\.|\.|::|->)[A-Za-z_$]/.test(value) ||
-    /^(?:!|&|\*)[A-Za-z]/.test(value) ||
+    // `cfg.Token`, `obj?.secret`, `self::$key`, `$this->password`, `os.environ[...]`: a path of
+    // identifiers, maybe called or indexed. `Ember.Tangerine67!` is not one (it goes on after).
+    /^[!&*@$]?[A-Za-z_$][\w$]*(?:(?:\?\.|\.|::|->)\$?[A-Za-z_$][\w$]*)+(?:[([{].*)?$/.test(value) ||
+    /^[!&*~]+[A-Za-z_$][\w$.]*$/.test(value) ||
+    /^[A-Za-z_][\w]*\$\d+$/.test(value) ||
+    /^[A-Za-z_$][\w$.]*</.test(value) ||
     /^(?:new|await|typeof|sizeof|function|lambda|fn|func)\b/.test(value)
   );
 }
@@ -134,6 +139,11 @@ export function isLocalHost(host: string): boolean {
   );
 }
 
+/** `invoices_v2,proration`, `read|write`: a list of names. */
+function isNameList(value: string): boolean {
+  return /[,;|]/.test(value) && value.split(/[,;|]+/).every((part) => part === '' || isIdentifierLike(part));
+}
+
 /** The lower-cased word a weak password is built on (`Welcome1!` -> `welcome`). */
 function stem(value: string): string {
   return value.replace(/[\d!@#$%^&*.?_-]+$/, '').toLowerCase();
@@ -143,7 +153,8 @@ function stem(value: string): string {
 export function isPasswordLike(value: string): boolean {
   if (value.length < 8 || value.length > 128 || /\s/.test(value)) return false;
   if (isTrivialPassword(value) || isTrivialPassword(stem(value)) || isNonValue(value)) return false;
-  if (isIdentifierLike(value) || looksLikeCode(value) || isReference(value)) return false;
+  if (isIdentifierLike(value) || looksLikeCode(value) || isReference(value) || isNameList(value))
+    return false;
   const classes = characterClasses(value);
   const bits = entropy(value);
   if (classes >= 3) return bits >= 2.5;
@@ -156,6 +167,7 @@ export function isTokenLike(value: string, minLength = 16): boolean {
   if (value.length < minLength || value.length > 4096 || /\s/.test(value)) return false;
   if (isIdentifierLike(value) || isNonValue(value) || looksLikeCode(value) || isReference(value))
     return false;
+  if (isNameList(value)) return false;
   if (/^\d+$/.test(value)) return false;
   const bits = entropy(value);
   if (characterClasses(value) === 1) return value.length >= 24 && bits >= 3.8;

@@ -4,40 +4,23 @@ import { entropy, isPasswordLike, isReference, isTokenLike, isTrivialPassword } 
 
 /**
  * Framework and web-server secrets with a fixed home: WordPress `wp-config.php`, Rails
- * `secret_key_base`, Django/Flask `SECRET_KEY`, Laravel `APP_KEY`, Spring `*.password` properties,
- * Apache/nginx htpasswd entries.
+ * `secret_key_base`, Django/Flask `SECRET_KEY`, Laravel `APP_KEY`, Spring `*.password` properties.
+ * htpasswd and other password hashes are deliberately not reported: a hash is not a credential.
  */
 
 const WP_SAMPLE = /put your unique phrase here|_here$/i;
+
+/** The top-level YAML key (`production:`, `test:`) above a position, if any. */
+function railsEnvironment(before: string): string | undefined {
+  const sections = [...before.matchAll(/^(\w+):[ \t]*$/gm)];
+  return sections[sections.length - 1]?.[1];
+}
 
 function literal(value: string): boolean {
   return !isReference(value) && !isPlaceholder(value) && !isTrivialPassword(value);
 }
 
 export const webAppSecretRules: Rule[] = [
-  {
-    id: 'htpasswd-hash',
-    title: 'Password hash in an htpasswd file',
-    provider: 'htpasswd',
-    severity: 'medium',
-    keywords: ['$2y$', '$2a$', '$2b$', '$apr1$', '{sha}'],
-    pattern:
-      /^(?<user>[\w.@+-]{1,64}):(?<secret>\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}|\$apr1\$[./A-Za-z0-9]{1,8}\$[./A-Za-z0-9]{22}|\{SHA\}[A-Za-z0-9+/]{27}=)[ \t]*$/m,
-    window: { before: 80, after: 120 },
-    remediation:
-      'Change the user’s password (hashes can be cracked offline) and keep the htpasswd file out of the repository.',
-    docs: 'https://httpd.apache.org/docs/2.4/misc/password_encryptions.html',
-    examples: {
-      positive: [
-        'admin:$apr1$Qx7rT2pL$/sNRkzcfGtABHXAsqVErk1',
-        'deploy:$2y$10$MlymCW2aRfb.sByZswJFLeAP5owDx26833GHDaWEx.ku1inb7iMG5\nmetrics:{SHA}6uIPqiErROzm4ziiCG8MU2zxRWE=\n',
-      ],
-      negative: [
-        'password_hash: $2y$10$MlymCW2aRfb.sByZswJFLeAP5owDx26833GHDaWEx.ku1inb7iMG5',
-        'admin:$apr1$salt$hash',
-      ],
-    },
-  },
   {
     id: 'wordpress-db-password',
     title: 'WordPress database password (wp-config.php)',
@@ -68,7 +51,10 @@ export const webAppSecretRules: Rule[] = [
       /define\(\s*(?<k>['"])(?:SECURE_)?(?:AUTH|LOGGED_IN|NONCE)_(?:KEY|SALT)\k<k>\s*,\s*'(?<secret>[^'\r\n]{32,128})'\s*\)/,
     window: { before: 24, after: 300 },
     minEntropy: 4,
-    validate: (secret) => !WP_SAMPLE.test(secret),
+    // Salts are drawn from all printable characters, so `{{`, `${` or `<…>` occur by chance; the
+    // engine's template heuristics would hide real ones.
+    suppress: 'none',
+    validate: (secret) => !WP_SAMPLE.test(secret) && !/example|xxxx|changeme|placeholder/i.test(secret),
     remediation:
       'Generate new keys and salts (https://api.wordpress.org/secret-key/1.1/salt/); this logs out every session.',
     docs: 'https://developer.wordpress.org/advanced-administration/security/hardening/#security-keys',
@@ -90,9 +76,11 @@ export const webAppSecretRules: Rule[] = [
     severity: 'high',
     keywords: ['secret_key_base'],
     pattern:
-      /(?:secret_key_base|SECRET_KEY_BASE)["']?\s*(?:=>|[:=])\s*["']?(?<secret>[0-9a-f]{64,256})(?![0-9A-Za-z])/,
-    window: { before: 0, after: 400 },
+      /(?:secret_key_base|SECRET_KEY_BASE)["']?[ \t]*(?:=>|[:=])[ \t]*["']?(?<secret>[0-9a-f]{64,256})(?![0-9A-Za-z])/,
+    // Looks back for the environment section of config/secrets.yml: the test key unlocks nothing.
+    window: { before: 600, after: 400, multiline: true },
     minEntropy: 3.2,
+    validate: (_secret, match) => railsEnvironment(match.input.slice(0, match.index)) !== 'test',
     remediation:
       'Generate a new value with `bin/rails secret`, store it in encrypted credentials or the environment; existing sessions and signed cookies become invalid.',
     docs: 'https://guides.rubyonrails.org/security.html#custom-credentials',
@@ -104,6 +92,7 @@ export const webAppSecretRules: Rule[] = [
       negative: [
         'production:\n  secret_key_base: <%= ENV["SECRET_KEY_BASE"] %>',
         'secret_key_base: ' + '0'.repeat(128),
+        'test:\n  secret_key_base: 42b6c076660986d06e4f97570a141f2ed6fec5fd16ae6679c4ebb3ba6c2bf4733fc46845ea3643',
       ],
     },
   },
@@ -153,6 +142,31 @@ export const webAppSecretRules: Rule[] = [
         "'key' => env('APP_KEY', 'x'),\nAPP_KEY=\"base64:oK9IDrk9KHJ6VXOfPECRaGIGq0lCU6Vg3zGSE6h1ZAQ=\"",
       ],
       negative: ['APP_KEY=', 'APP_KEY=base64:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='],
+    },
+  },
+  {
+    id: 'aspnet-machine-key',
+    title: 'ASP.NET machineKey validation or decryption key',
+    provider: 'ASP.NET',
+    severity: 'high',
+    keywords: ['validationkey', 'decryptionkey'],
+    // Each attribute is its own finding; the lookbehind ties it to the <machineKey> element.
+    pattern:
+      /\b(?:validationKey|decryptionKey)(?<=<machineKey\b[^>]{0,600}?(?:validationKey|decryptionKey))\s*=\s*"(?<secret>[0-9A-Fa-f]{32,256})"/,
+    window: { before: 700, after: 400, multiline: true },
+    minEntropy: 3,
+    remediation:
+      'Generate new keys (IIS Manager or PowerShell), deploy them to every server in the farm, and keep them in protected configuration.',
+    docs: 'https://learn.microsoft.com/en-us/aspnet/whitepapers/aspnet-data-protection-machinekey',
+    examples: {
+      positive: [
+        '<system.web>\n  <machineKey validationKey="F1A7CD18BC75E355DE6A695A883F3FB4545832A6A119469058B06AA34556539C2290B5BF0BFC247E94A73D20B7DCDA8FBD530ABB131255E56CC9662A396EA97B"\n              decryptionKey="CA011349E9EDCC89C0DAD294C2C44D9AE2D22A078950E38105E345C31E490667"\n              validation="HMACSHA256" decryption="AES" />',
+        '<machineKey decryptionKey="CA011349E9EDCC89C0DAD294C2C44D9AE2D22A078950E38105E345C31E490667" validation="SHA1" />',
+      ],
+      negative: [
+        '<machineKey validationKey="AutoGenerate,IsolateApps" decryptionKey="AutoGenerate,IsolateApps" />',
+        '<add key="validationKey" value="F1A7CD18BC75E355DE6A695A883F3FB4545832A6A119469058B06AA34556539C" />',
+      ],
     },
   },
   {
