@@ -14,5 +14,7 @@ export default {
     ],
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  testTimeout: 60000,
+  testTimeout: 120000,
+  // CPU-bound suites (rule examples, linear-time checks) spread over every core.
+  maxWorkers: '100%',
 };

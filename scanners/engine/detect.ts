@@ -64,7 +64,6 @@ interface Candidate {
   start: number;
   end: number;
   secret: string;
-  entropy: number;
 }
 
 /** Windows around keyword hits, merged per rule as they arrive in text order. */
@@ -83,8 +82,10 @@ function collectWindows(
       const last = list.length - 2;
       const lastEnd = last >= 0 ? (list[last + 1] as number) : -1;
       let start = Math.max(0, hit - window.before);
-      if (!window.multiline) {
-        for (let j = hit - 1; j >= start; j--) {
+      // A hit inside the previous window only extends it; the start needs no backward scan, and
+      // a new window's scan stops at the previous end, so each character is visited once.
+      if (!window.multiline && hit > lastEnd) {
+        for (let j = hit - 1; j >= Math.max(start, lastEnd); j--) {
           if (text.charCodeAt(j) === 10) {
             start = j + 1;
             break;
@@ -112,29 +113,39 @@ function collectWindows(
   return windows;
 }
 
+/** The candidate's line, cut to 300 characters each side: bounded work even on minified files. */
 function lineAround(text: string, index: number): string {
-  // Long minified lines: the neighbourhood is all the heuristics need. Searching only within it
-  // keeps many findings on one huge line linear (an unbounded lastIndexOf made it quadratic).
-  const lo = Math.max(0, index - 300);
-  const hi = Math.min(text.length, index + 300);
-  const before = text.slice(lo, index).lastIndexOf('\n');
-  const after = text.slice(index, hi).indexOf('\n');
-  return text.slice(before === -1 ? lo : lo + before + 1, after === -1 ? hi : index + after);
+  const reach = 300;
+  let from = Math.max(0, index - reach);
+  for (let j = index - 1; j >= from; j--) {
+    if (text.charCodeAt(j) === 10) {
+      from = j + 1;
+      break;
+    }
+  }
+  let to = Math.min(text.length, index + reach);
+  for (let j = index; j < to; j++) {
+    if (text.charCodeAt(j) === 10) {
+      to = j;
+      break;
+    }
+  }
+  return text.slice(from, to);
 }
 
-function accept(candidate: Candidate, text: string, compiled: CompiledRules): boolean {
-  const { rule, generic } = candidate.rule;
-  if (rule.minEntropy !== undefined && candidate.entropy < rule.minEntropy) return false;
-  const line = lineAround(text, candidate.start);
+/** Checks that depend only on the value; cached per rule and value within one detect() call. */
+function acceptValue(rule: CompiledRule, secret: string, compiled: CompiledRules): boolean {
+  const { minEntropy, suppress } = rule.rule;
+  if (minEntropy !== undefined && shannonEntropy(secret) < minEntropy) return false;
+  if (suppress !== 'none' && (isPlaceholder(secret) || isReference(secret))) return false;
+  return !(compiled.allowedValueHashes.size > 0 && compiled.allowedValueHashes.has(valueHash(secret)));
+}
+
+/** Checks that depend on where the value sits. */
+function acceptContext(rule: CompiledRule, secret: string, start: number, text: string): boolean {
+  const line = lineAround(text, start);
   if (line.includes(INLINE_ALLOW)) return false;
-  if (rule.suppress !== 'none') {
-    if (isPlaceholder(candidate.secret) || isReference(candidate.secret)) return false;
-    if (generic && isPublicShape(candidate.secret, line)) return false;
-  }
-  if (compiled.allowedValueHashes.size > 0 && compiled.allowedValueHashes.has(valueHash(candidate.secret))) {
-    return false;
-  }
-  return true;
+  return !(rule.generic && rule.rule.suppress !== 'none' && isPublicShape(secret, line));
 }
 
 function findCandidates(text: string, utf8: Uint8Array | undefined, compiled: CompiledRules): Candidate[] {
@@ -142,6 +153,8 @@ function findCandidates(text: string, utf8: Uint8Array | undefined, compiled: Co
   for (const [ruleIndex, list] of collectWindows(text, utf8, compiled)) {
     const compiledRule = compiled.rules[ruleIndex] as CompiledRule;
     const { regex, rule } = compiledRule;
+    // Repeated values (lock files, generated code, adversarial input) are judged once.
+    const verdicts = new Map<string, boolean>();
     for (let w = 0; w < list.length; w += 2) {
       const from = list[w] as number;
       const slice = text.slice(from, list[w + 1] as number);
@@ -156,15 +169,12 @@ function findCandidates(text: string, utf8: Uint8Array | undefined, compiled: Co
         if (!secret) continue;
         const offsetInMatch = match.groups?.['secret'] !== undefined ? match[0].indexOf(secret) : 0;
         const start = from + match.index + Math.max(0, offsetInMatch);
-        const candidate: Candidate = {
-          rule: compiledRule,
-          start,
-          end: start + secret.length,
-          secret,
-          entropy: shannonEntropy(secret),
-        };
         if (rule.validate && !rule.validate(secret, match)) continue;
-        if (accept(candidate, text, compiled)) candidates.push(candidate);
+        let valueOk = verdicts.get(secret);
+        if (valueOk === undefined)
+          verdicts.set(secret, (valueOk = acceptValue(compiledRule, secret, compiled)));
+        if (!valueOk || !acceptContext(compiledRule, secret, start, text)) continue;
+        candidates.push({ rule: compiledRule, start, end: start + secret.length, secret });
       }
     }
   }
@@ -216,18 +226,27 @@ export function detect(fragment: Fragment, compiled: CompiledRules): Finding[] {
     candidates.map((c) => [c.start, c.end]),
   );
   const firstLine = fragment.startLine ?? 1;
+  const derived = new Map<string, { redacted: string; fingerprint: string; entropy: number }>();
   return candidates.map((c, i): Finding => {
     const span = spans[i] as { startLine: number; startColumn: number; endLine: number; endColumn: number };
     const { rule } = c.rule;
+    const key = `${rule.id}\0${c.secret}`;
+    let values = derived.get(key);
+    if (!values) {
+      values = {
+        redacted: redact(c.secret),
+        fingerprint: fingerprint(rule.id, c.secret),
+        entropy: Math.round(shannonEntropy(c.secret) * 100) / 100,
+      };
+      derived.set(key, values);
+    }
     return {
       ruleId: rule.id,
       title: rule.title,
       provider: rule.provider,
       severity: rule.severity,
       secret: c.secret,
-      redacted: redact(c.secret),
-      fingerprint: fingerprint(rule.id, c.secret),
-      entropy: Math.round(c.entropy * 100) / 100,
+      ...values,
       location: {
         path: fragment.path,
         startLine: span.startLine + firstLine - 1,
