@@ -25,14 +25,16 @@ export function wordStart(word: string): string {
 
 /**
  * After the key: an optional index digit, closing quote or bracket, then one of `=`, `:`, `=>`, `:=`,
- * `?=`, a typed declaration (`password: str = `, `password string = `), or `, ` between two quoted
- * strings (`put("password", "...")`). Comparisons (`==`, `=~`) and `::` are not assignments.
+ * `?=`, a typed declaration (`password: str = `, `password string = `), `, ` between two quoted
+ * strings (`put("password", "...")`), or a space after an EDN keyword (`:password "..."`). Comparisons (`==`, `=~`) and `::` are not assignments.
  */
 const OPERATOR = [
   String.raw`[ \t]{0,32}:[ \t]{0,4}[A-Za-z_][\w.<>\[\]?|]{0,40}[ \t]{1,4}=(?![=~])(?=\s)`,
   String.raw`[ \t]+(?:string|String|str)[ \t]{0,4}=(?![=~])`,
   String.raw`[ \t]{0,32}(?:=>|:=|\?=|=(?![=~])|:(?![:\w]))`,
   String.raw`(?<=["'\x60])[ \t]{0,4}(?<comma>,)(?=[ \t]{0,4}["'\x60])`,
+  // Clojure/EDN keywords: `{:db-password "..."}`.
+  String.raw`(?<=(?:^|[\s{(\[,]):[\w.*/-]{1,80})[ \t]+(?=["'])`,
 ].join('|');
 
 /**

@@ -144,17 +144,59 @@ function isNameList(value: string): boolean {
   return /[,;|]/.test(value) && value.split(/[,;|]+/).every((part) => part === '' || isIdentifierLike(part));
 }
 
+/** Stored password hashes and verifiers: not the password, and not usable to log in. */
+export function isPasswordHash(value: string): boolean {
+  return (
+    /^\$(?:2[abxy]?|argon2(?:id|i|d)|apr1|1|5|6|y|gy|7|scrypt|pbkdf2(?:-sha\d+)?)\$/.test(value) ||
+    /^(?:pbkdf2_sha\d+|bcrypt_sha256|argon2|scrypt)\$/.test(value) ||
+    /^\{(?:SSHA|SHA|SHA256|SSHA256|SSHA512|MD5|SMD5|CRYPT|PBKDF2[\w-]*)\}/i.test(value) ||
+    /^md5[0-9a-f]{32}$|^SCRAM-SHA-(?:1|256)\$/.test(value) ||
+    /^\*[0-9A-F]{40}$/.test(value)
+  );
+}
+
+/** Words of a dummy value: `test-password-123`, `my_secret_key`, `SuperSecret!`. */
+const DUMMY_WORDS = new Set(
+  (
+    'test testing tests password passwd pass pwd secret secrets token key keys api dummy fake mock ' +
+    'sample example demo default change changeme me placeholder foo bar baz qux my your some super top ' +
+    'admin user local dev development value here the this not real none'
+  ).split(' '),
+);
+
+/**
+ * Text that is language or notation rather than a secret: translations (`Contraseña`), values made
+ * only of dummy words and digits, regular expressions.
+ */
+function isProse(value: string): boolean {
+  if (/[^\x00-\x7f]/.test(value) && /^[\p{L}\p{M}'’.:-]+$/u.test(value)) return true;
+  const words = value.match(/[A-Za-z]{2,}/g) ?? [];
+  if (words.length > 0 && words.every((w) => DUMMY_WORDS.has(w.toLowerCase()))) return true;
+  return /\(\?[=!:<]|\\[dwsbDWS][+*?{]|\[[A-Za-z0-9]-[A-Za-z0-9]\]/.test(value);
+}
+
 /** The lower-cased word a weak password is built on (`Welcome1!` -> `welcome`). */
 function stem(value: string): string {
   return value.replace(/[\d!@#$%^&*.?_-]+$/, '').toLowerCase();
 }
 
+/** Shapes no context makes a secret: references, code, names, hashes and prose. */
+function isNonSecretShape(value: string): boolean {
+  return (
+    isIdentifierLike(value) ||
+    isNonValue(value) ||
+    looksLikeCode(value) ||
+    isReference(value) ||
+    isNameList(value) ||
+    isPasswordHash(value) ||
+    isProse(value)
+  );
+}
+
 /** A human-chosen password that is worth reporting: mixes character classes, not a word or default. */
 export function isPasswordLike(value: string): boolean {
   if (value.length < 8 || value.length > 128 || /\s/.test(value)) return false;
-  if (isTrivialPassword(value) || isTrivialPassword(stem(value)) || isNonValue(value)) return false;
-  if (isIdentifierLike(value) || looksLikeCode(value) || isReference(value) || isNameList(value))
-    return false;
+  if (isTrivialPassword(value) || isTrivialPassword(stem(value)) || isNonSecretShape(value)) return false;
   const classes = characterClasses(value);
   const bits = entropy(value);
   if (classes >= 3) return bits >= 2.5;
@@ -165,10 +207,7 @@ export function isPasswordLike(value: string): boolean {
 /** A machine-generated key or token: long, high entropy, no spaces, not an identifier. */
 export function isTokenLike(value: string, minLength = 16): boolean {
   if (value.length < minLength || value.length > 4096 || /\s/.test(value)) return false;
-  if (isIdentifierLike(value) || isNonValue(value) || looksLikeCode(value) || isReference(value))
-    return false;
-  if (isNameList(value)) return false;
-  if (/^\d+$/.test(value)) return false;
+  if (isNonSecretShape(value) || /^\d+$/.test(value)) return false;
   const bits = entropy(value);
   if (characterClasses(value) === 1) return value.length >= 24 && bits >= 3.8;
   return bits >= 3.0;

@@ -199,6 +199,14 @@ describe('generic rules', () => {
     ],
     ['  auth_token: ZDeZJoZwbITr1SibDn4V8KBonWU', 'generic-token', 'ZDeZJoZwbITr1SibDn4V8KBonWU'],
     ['pgcli --password=Kq7!vTz2mW9x -h db', 'generic-cli-password', 'Kq7!vTz2mW9x'],
+    ['{:db-password "Wq4#zLm8Rt2v" :db-user "app"}', 'generic-password', 'Wq4#zLm8Rt2v'],
+    ['grafana_admin_password: Saffron.Cobalt28%', 'generic-password', 'Saffron.Cobalt28%'],
+    ['db_password          = "qDSYlrHxVMSwn7P5-"', 'generic-password', 'qDSYlrHxVMSwn7P5-'],
+    [
+      'GET /export?access_token=hOPw413ZBSmGYrj_bh-wLSrJJ7U&format=csv',
+      'generic-token',
+      'hOPw413ZBSmGYrj_bh-wLSrJJ7U',
+    ],
     [
       'curl -H "Authorization: Bearer qx5a0iw2Yp3k6UlRqRF6bDrmjMo" https://api.acme.io',
       'generic-auth-header-bearer',
@@ -264,6 +272,14 @@ describe('generic rules', () => {
     'resolved "https://registry.yarnpkg.com/lodash/-/lodash-4.17.21.tgz#679591c564c3bffaae8454cf0b3df370c3d6911c"',
     'api_key: 9b2f4c1e-6a3d-4f8b-9c7e-2d1a5b6e8f30',
     'checksum_token: "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"  # sha256',
+    // Hashes, translations, dummy values and patterns
+    '{ "email": "ana@acme.io", "password": "$2b$12$KIXQJrGsl1dXo0ZQ8Vq3cOjL6lUe7nS2xYtW4mR9pB5aH1fD3gE8u" }',
+    '"password": "Contraseña",',
+    'password = "test-password-123"',
+    'API_KEY=my_test_api_key_12345',
+    'PASSWORD_PATTERN = r"^(?=.*[A-Z])(?=.*\\d).{12,}$"',
+    'password = getpass.getpass(prompt="Password: ")',
+    'auth = scram.Auth{User: user, Pass: password}',
   ];
 
   it('has at least 30 code-shaped negatives', () => {
