@@ -13,13 +13,16 @@ export function locate(text: string, ranges: [number, number][]): Span[] {
   let line = 1;
   let lineStart = 0;
   let pos = 0;
+  // indexOf jumps from line end to line end natively; most of a file holds no finding.
   const advance = (to: number): void => {
-    for (; pos < to; pos++) {
-      if (text.charCodeAt(pos) === 10) {
-        line++;
-        lineStart = pos + 1;
-      }
+    for (;;) {
+      const nl = text.indexOf('\n', pos);
+      if (nl === -1 || nl >= to) break;
+      line++;
+      lineStart = nl + 1;
+      pos = nl + 1;
     }
+    pos = Math.max(pos, to);
   };
   return ranges.map(([start, end]) => {
     advance(start);

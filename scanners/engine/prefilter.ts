@@ -95,17 +95,21 @@ export function scanKeywords(
     scanBytes(automaton.wasmTable, bytes, report);
     return;
   }
-  // Multi-byte characters: convert byte offsets to UTF-16 offsets, walking forward once.
+  // Multi-byte characters: convert byte offsets to UTF-16 offsets by decoding the bytes between
+  // consecutive hits. Hits end on ASCII bytes, so every segment starts and ends on a character
+  // boundary, and invalid sequences decode to as many U+FFFD as they did in the whole text.
   let byte = 0;
   let units = 0;
   scanBytes(automaton.wasmTable, bytes, (endByte, state) => {
-    for (; byte < endByte; byte++) {
-      const b = bytes[byte] as number;
-      if ((b & 0xc0) !== 0x80) units += b >= 0xf0 ? 2 : 1;
+    if (endByte > byte) {
+      units += segmentDecoder.decode(bytes.subarray(byte, endByte)).length;
+      byte = endByte;
     }
     report(units, state);
   });
 }
+
+const segmentDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
 /**
  * Pure-JavaScript form of the same scan, over UTF-16 code units; kept as the reference the

@@ -2,7 +2,8 @@
 export const SNIFF_BYTES = 8192;
 
 export type Decoded =
-  { kind: 'text'; text: string; encoding: 'utf-8' | 'utf-16le' | 'utf-16be' } | { kind: 'binary' };
+  | { kind: 'text'; text: string; encoding: 'utf-8' | 'utf-16le' | 'utf-16be'; utf8?: Uint8Array }
+  | { kind: 'binary' };
 
 const utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
@@ -19,9 +20,7 @@ function hasUtf16Bom(head: Uint8Array): 'le' | 'be' | undefined {
  */
 export function looksBinary(head: Uint8Array): boolean {
   if (hasUtf16Bom(head)) return false;
-  const end = Math.min(head.length, SNIFF_BYTES);
-  for (let i = 0; i < end; i++) if (head[i] === 0) return true;
-  return false;
+  return head.subarray(0, SNIFF_BYTES).indexOf(0) !== -1;
 }
 
 /**
@@ -35,7 +34,8 @@ export function decode(bytes: Uint8Array): Decoded {
   if (bom === 'be') return { kind: 'text', text: decodeUtf16(bytes.subarray(2), true), encoding: 'utf-16be' };
   if (looksBinary(bytes)) return { kind: 'binary' };
   const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
-  return { kind: 'text', text: utf8.decode(body), encoding: 'utf-8' };
+  // The bytes go along: the keyword scan runs over UTF-8 and need not re-encode the text.
+  return { kind: 'text', text: utf8.decode(body), encoding: 'utf-8', utf8: body };
 }
 
 function decodeUtf16(body: Uint8Array, bigEndian: boolean): string {

@@ -4,7 +4,7 @@ import type { Skipped } from '../engine/types.js';
 import { decode, looksBinary, SNIFF_BYTES } from './decode.js';
 
 export type ReadResult =
-  { kind: 'text'; text: string; bytes: number } | { kind: 'skipped'; skipped: Skipped };
+  { kind: 'text'; text: string; bytes: number; utf8?: Uint8Array } | { kind: 'skipped'; skipped: Skipped };
 
 const READ_CHUNK = 1 << 20;
 // If the path turned into a FIFO after the walk saw a regular file, a blocking open() would wait forever
@@ -67,7 +67,12 @@ export function readTextFileSync(abs: string, rel: string, maxFileSize: number):
     // A file that shrank after the fstat is scanned as far as it still goes.
     const decoded = decode(buffer.subarray(0, filled));
     if (decoded.kind === 'binary') return { kind: 'skipped', skipped: { path: rel, reason: 'binary' } };
-    return { kind: 'text', text: decoded.text, bytes: filled };
+    return {
+      kind: 'text',
+      text: decoded.text,
+      bytes: filled,
+      ...(decoded.utf8 ? { utf8: decoded.utf8 } : {}),
+    };
   } catch (error) {
     return { kind: 'skipped', skipped: skippedFromError(rel, error) };
   } finally {

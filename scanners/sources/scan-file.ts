@@ -29,7 +29,13 @@ export function scanFile(task: ScanTask, compiled: CompiledRules, maxFileSize: n
   const read = readTextFileSync(task.abs, task.rel, maxFileSize);
   if (read.kind === 'skipped') return { skipped: read.skipped };
   try {
-    return { findings: detect({ text: read.text, path: task.rel }, compiled), bytes: read.bytes };
+    return {
+      findings: detect(
+        { text: read.text, path: task.rel, ...(read.utf8 ? { utf8: read.utf8 } : {}) },
+        compiled,
+      ),
+      bytes: read.bytes,
+    };
   } catch (error) {
     // The message names the failing step, not file content, so it cannot carry a secret.
     const detail = `detection failed: ${error instanceof Error ? error.message : String(error)}`;

@@ -60,6 +60,20 @@ describe('keyword prefilter', () => {
     }
   });
 
+  it('maps byte offsets correctly when the source bytes hold invalid UTF-8', () => {
+    const bytes = Buffer.concat([
+      Buffer.from('a token '),
+      Buffer.from([0xff, 0xc3, 0x28, 0xe2, 0x82]),
+      Buffer.from(' key ghp_ 😀 '),
+      Buffer.from([0xf0, 0x9f]),
+      Buffer.from(' api_key'),
+    ]);
+    const text = new TextDecoder().decode(bytes);
+    const expected = hits((cb) => findKeywords(automaton, text, cb));
+    expect(expected.length).toBeGreaterThan(4);
+    expect(hits((cb) => scanKeywords(automaton, text, bytes, cb))).toEqual(expected);
+  });
+
   it('resumes when more hits occur than one call buffers', () => {
     const text = 'to'.repeat(50_000);
     expect(hits((cb) => scanKeywords(automaton, text, undefined, cb))).toHaveLength(50_000);

@@ -9,13 +9,13 @@ function utf16be(text: string): Buffer {
 
 describe('decode', () => {
   it('reads UTF-8 and strips a UTF-8 BOM', () => {
-    expect(decode(Buffer.from('héllo\nwörld'))).toEqual({
-      kind: 'text',
-      text: 'héllo\nwörld',
-      encoding: 'utf-8',
-    });
+    const bytes = Buffer.from('héllo\nwörld');
+    expect(decode(bytes)).toEqual({ kind: 'text', text: 'héllo\nwörld', encoding: 'utf-8', utf8: bytes });
     const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('key=1')]);
-    expect(decode(withBom)).toMatchObject({ kind: 'text', text: 'key=1' });
+    const decoded = decode(withBom);
+    expect(decoded).toMatchObject({ kind: 'text', text: 'key=1' });
+    // The bytes handed on to the keyword scan are exactly the text's encoding, without the BOM.
+    expect(decoded.kind === 'text' && Buffer.from(decoded.utf8 ?? []).toString()).toBe('key=1');
   });
 
   it('decodes UTF-16 LE and BE with a BOM despite their NUL bytes', () => {
