@@ -99,7 +99,8 @@ export function looksLikeCode(value: string): boolean {
     /^[\w$.]+\s*[([]/.test(value) ||
     // `cfg.Token`, `obj?.secret`, `self::$key`, `$this->password`, `os.environ[...]`: a path of
     // identifiers, maybe called or indexed. `Ember.Tangerine67!` is not one (it goes on after).
-    /^[!&*@$]?[A-Za-z_$][\w$]*(?:(?:\?\.|\.|::|->)\$?[A-Za-z_$][\w$]*)+(?:[([{].*)?$/.test(value) ||
+    // Segments are bounded: JWTs and dotted tokens have long random segments.
+    /^[!&*@$]?[A-Za-z_$][\w$]{0,40}(?:(?:\?\.|\.|::|->)\$?[A-Za-z_$][\w$]{0,40})+(?:[([{].*)?$/.test(value) ||
     /^[!&*~]+[A-Za-z_$][\w$.]*$/.test(value) ||
     /^[A-Za-z_][\w]*\$\d+$/.test(value) ||
     /^[A-Za-z_$][\w$.]*</.test(value) ||

@@ -290,3 +290,16 @@ describe('generic rules', () => {
     expect(summary(line).filter((f) => f.ruleId.startsWith('generic-'))).toEqual([]);
   });
 });
+
+describe('kubeconfig', () => {
+  it('reports a service-account JWT under a kubeconfig user as the kubeconfig credential', () => {
+    const part = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const jwt = [
+      part({ alg: 'RS256', kid: 'kQ7vZ2xLp9Wt' }),
+      part({ iss: 'kubernetes/serviceaccount', sub: 'system:serviceaccount:ci:deployer' }),
+      'Xq9vT2mLz7RkWp4NsB8cYd3FhJ6gKa1E',
+    ].join('.');
+    const kubeconfig = `users:\n- name: deployer\n  user:\n    token: ${jwt}\n`;
+    expect(summary(kubeconfig)).toEqual([{ ruleId: 'kubeconfig-user-credential', secret: jwt }]);
+  });
+});
