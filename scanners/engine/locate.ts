@@ -12,17 +12,15 @@ export interface Span {
 export function locate(text: string, ranges: [number, number][]): Span[] {
   let line = 1;
   let lineStart = 0;
-  let pos = 0;
-  // indexOf jumps from line end to line end natively; most of a file holds no finding.
+  // indexOf jumps from line end to line end natively; most of a file holds no finding. The next
+  // newline is remembered, so many findings on one long line do not each search to its end.
+  let next = text.indexOf('\n');
   const advance = (to: number): void => {
-    for (;;) {
-      const nl = text.indexOf('\n', pos);
-      if (nl === -1 || nl >= to) break;
+    while (next !== -1 && next < to) {
       line++;
-      lineStart = nl + 1;
-      pos = nl + 1;
+      lineStart = next + 1;
+      next = text.indexOf('\n', next + 1);
     }
-    pos = Math.max(pos, to);
   };
   return ranges.map(([start, end]) => {
     advance(start);
