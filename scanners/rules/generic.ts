@@ -13,9 +13,10 @@ import {
 } from './generic-assignment.js';
 
 /**
- * Context-only rules: literals assigned to secret-named keys, credentials on command lines and in
- * HTTP headers, bare JWTs. Provider rules outrank these on the same span, so the generic rules only
- * decide whether a value is a literal secret at all; all report at medium severity.
+ * Context-only rules: literals assigned to secret-named keys (here), name/value pairs and XML
+ * (generic-structured.ts), command lines, headers and JWTs (generic-commands.ts). Provider rules
+ * outrank these on the same span, so the generic rules only decide whether a value is a literal
+ * secret at all; all report at medium severity.
  */
 
 const PROVIDER = 'Generic';
