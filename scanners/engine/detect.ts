@@ -15,6 +15,8 @@ interface CompiledRule {
   window: RuleWindow;
   /** Context-only rules lose to provider rules on overlap and get the public-shape suppression. */
   generic: boolean;
+  /** `rule.paths` without `g`/`y`, whose `lastIndex` would make `test` stateful. */
+  paths: RegExp | undefined;
 }
 
 export interface CompiledRules {
@@ -22,6 +24,8 @@ export interface CompiledRules {
   automaton: KeywordAutomaton;
   /** keyword id -> indices into `rules` */
   keywordRules: number[][];
+  /** Rules without keywords, run over whole files whose path they match. */
+  pathOnlyRules: number[];
   allowedValueHashes: ReadonlySet<string>;
 }
 
@@ -32,8 +36,12 @@ export interface CompileOptions {
 export function compileRules(rules: Rule[], options: CompileOptions = {}): CompiledRules {
   const keywordIds = new Map<string, number>();
   const keywordRules: number[][] = [];
+  const pathOnlyRules: number[] = [];
   const compiled = rules.map((rule, index): CompiledRule => {
-    if (rule.keywords.length === 0) throw new Error(`rule ${rule.id} has no keywords`);
+    if (rule.keywords.length === 0) {
+      if (!rule.paths) throw new Error(`rule ${rule.id} has neither keywords nor paths`);
+      pathOnlyRules.push(index);
+    }
     for (const keyword of new Set(rule.keywords.map((k) => k.toLowerCase()))) {
       let id = keywordIds.get(keyword);
       if (id === undefined) {
@@ -49,14 +57,29 @@ export function compileRules(rules: Rule[], options: CompileOptions = {}): Compi
       regex: new RegExp(rule.pattern.source, flags),
       window: rule.window ?? DEFAULT_WINDOW,
       generic: rule.id.startsWith('generic-') || rule.provider === 'custom',
+      paths: rule.paths ? new RegExp(rule.paths.source, rule.paths.flags.replace(/[gy]/g, '')) : undefined,
     };
   });
   return {
     rules: compiled,
     automaton: buildAutomaton([...keywordIds.keys()]),
     keywordRules,
+    pathOnlyRules,
     allowedValueHashes: new Set(options.allowedValueHashes ?? []),
   };
+}
+
+/** Keyword windows of the rules that apply to `path`, plus whole-file windows of path-only rules. */
+function windowsFor(text: string, utf8: Uint8Array | undefined, path: string, compiled: CompiledRules) {
+  const windows = collectWindows(text, utf8, compiled);
+  for (const index of windows.keys()) {
+    const paths = compiled.rules[index]?.paths;
+    if (paths && !paths.test(path)) windows.delete(index);
+  }
+  for (const index of compiled.pathOnlyRules) {
+    if (compiled.rules[index]?.paths?.test(path)) windows.set(index, [0, text.length]);
+  }
+  return windows;
 }
 
 interface Candidate {
@@ -148,9 +171,14 @@ function acceptContext(rule: CompiledRule, secret: string, start: number, text: 
   return !(rule.generic && rule.rule.suppress !== 'none' && isPublicShape(secret, line));
 }
 
-function findCandidates(text: string, utf8: Uint8Array | undefined, compiled: CompiledRules): Candidate[] {
+function findCandidates(
+  text: string,
+  utf8: Uint8Array | undefined,
+  path: string,
+  compiled: CompiledRules,
+): Candidate[] {
   const candidates: Candidate[] = [];
-  for (const [ruleIndex, list] of collectWindows(text, utf8, compiled)) {
+  for (const [ruleIndex, list] of windowsFor(text, utf8, path, compiled)) {
     const compiledRule = compiled.rules[ruleIndex] as CompiledRule;
     const { regex, rule } = compiledRule;
     // Repeated values (lock files, generated code, adversarial input) are judged once.
@@ -219,7 +247,7 @@ function dedupe(candidates: Candidate[]): Candidate[] {
 /** Pure: the same fragment and rules always give the same findings, in text order. */
 export function detect(fragment: Fragment, compiled: CompiledRules): Finding[] {
   const { text } = fragment;
-  const candidates = dedupe(findCandidates(text, fragment.utf8, compiled));
+  const candidates = dedupe(findCandidates(text, fragment.utf8, fragment.path, compiled));
   if (candidates.length === 0) return [];
   const spans = locate(
     text,

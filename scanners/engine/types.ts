@@ -7,6 +7,8 @@ export interface RuleExamples {
   positive: string[];
   /** Look-alikes the rule must not report (placeholders, wrong checksum, wrong length...). */
   negative: string[];
+  /** The file the examples are scanned as; needed by rules scoped with `paths`. */
+  path?: string;
 }
 
 export interface RuleWindow {
@@ -38,6 +40,11 @@ export interface Rule {
    * no nested quantifiers over overlapping classes.
    */
   pattern: RegExp;
+  /**
+   * Only files whose path matches run this rule. With no keywords, the rule runs over the whole
+   * file: for files whose name says what they hold (Rails' `master.key`, `.pgpass`).
+   */
+  paths?: RegExp;
   /** Search window around each keyword occurrence; defaults to DEFAULT_WINDOW. */
   window?: RuleWindow;
   /** Minimum Shannon entropy (bits per character) of the secret. */

@@ -28,6 +28,33 @@ const DB_ROTATE = 'Change the password on the server and load it from a secret s
 
 export const databaseConfigRules: Rule[] = [
   {
+    id: 'pgbouncer-userlist-password',
+    title: 'Plain-text password in a PgBouncer auth file',
+    provider: 'PostgreSQL',
+    severity: 'high',
+    // Lines are just two quoted strings; only the file name says they are credentials.
+    keywords: [],
+    paths: /(?:^|\/)(?:userlist|pgbouncer[\w-]{0,20}users?)\.txt$/,
+    // md5/SCRAM entries are hashes PgBouncer verifies against, not passwords.
+    pattern:
+      /^[ \t]*"(?<user>[^"\s]{1,64})"[ \t]+"(?!md5[0-9a-f]{32}"|SCRAM-SHA-256\$)(?<secret>[^"\s]{8,128})"/m,
+    validate: (secret) => isPasswordLike(secret) && !isTrivialPassword(secret),
+    remediation:
+      'Change the role password in PostgreSQL (ALTER ROLE ... PASSWORD), then store a SCRAM secret or use auth_query instead of plain text.',
+    docs: 'https://www.pgbouncer.org/config.html#authentication-file-format',
+    examples: {
+      path: 'deploy/pgbouncer/userlist.txt',
+      positive: [
+        '"app" "Vt7#qLm2!xR9wPz"\n"report" "md5a3f1c9e0b2d4f6a8c0e2b4d6f8a0c2e4"',
+        '"billing_rw" "Hq4v-Zr8t-Wm2k"',
+      ],
+      negative: [
+        '"app" "md5a3f1c9e0b2d4f6a8c0e2b4d6f8a0c2e4"',
+        '"app" "SCRAM-SHA-256$4096:c2FsdA==$a2V5:c2Vydg=="',
+      ],
+    },
+  },
+  {
     id: 'redis-config-password',
     title: 'Redis password in redis.conf or on the redis-server command line',
     provider: 'Redis',

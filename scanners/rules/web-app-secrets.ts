@@ -22,6 +22,25 @@ function literal(value: string): boolean {
 
 export const webAppSecretRules: Rule[] = [
   {
+    id: 'rails-master-key',
+    title: 'Rails master key (decrypts credentials.yml.enc)',
+    provider: 'Ruby on Rails',
+    severity: 'critical',
+    // The file holds nothing but the key, so there is no keyword to find: its name is the context.
+    keywords: [],
+    paths: /(?:^|\/)config\/(?:master|credentials\/[\w-]{1,40})\.key$/,
+    pattern: /^\s*(?<secret>[0-9a-f]{32})\s*$/,
+    minEntropy: 3,
+    remediation:
+      'Rotate with `bin/rails credentials:edit` after generating a new key, re-encrypt every credentials file, and keep the key out of git (config/master.key is in the default .gitignore).',
+    docs: 'https://guides.rubyonrails.org/security.html#custom-credentials',
+    examples: {
+      path: 'config/master.key',
+      positive: ['7c1a9e04d35b2f86a0e4c19d7b3f5a28\n', '  e93b04d7a1c6f2580b9d3e7a4c1f6b2d'],
+      negative: ['<%= ENV["RAILS_MASTER_KEY"] %>\n', '00000000000000000000000000000000\n'],
+    },
+  },
+  {
     id: 'wordpress-db-password',
     title: 'WordPress database password (wp-config.php)',
     provider: 'WordPress',

@@ -4,8 +4,8 @@ import { builtinRules } from '../../scanners/rules/index.js';
 import type { Rule } from '../../scanners/engine/types.js';
 
 const all = compileRules(builtinRules);
-const ruleIds = (text: string, compiled = all): string[] =>
-  detect({ text, path: 'example.txt' }, compiled).map((f) => f.ruleId);
+const ruleIds = (text: string, compiled = all, path = 'example.txt'): string[] =>
+  detect({ text, path }, compiled).map((f) => f.ruleId);
 
 describe('built-in rules', () => {
   it('has at least 150 rules with unique ids', () => {
@@ -16,7 +16,8 @@ describe('built-in rules', () => {
 
   it.each(builtinRules.map((r) => [r.id, r] as const))('%s is well-formed', (_id, rule: Rule) => {
     expect(rule.id).toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
-    expect(rule.keywords.length).toBeGreaterThan(0);
+    // Keyword-less rules must be scoped to the files they read whole.
+    expect(rule.keywords.length > 0 || rule.paths !== undefined).toBe(true);
     for (const k of rule.keywords) {
       expect(k).toBe(k.toLowerCase());
       expect(k.length).toBeGreaterThanOrEqual(2);
@@ -29,11 +30,11 @@ describe('built-in rules', () => {
   it.each(builtinRules.map((r) => [r.id, r] as const))('%s finds its true examples', (_id, rule: Rule) => {
     const alone = compileRules([rule]);
     for (const example of rule.examples.positive) {
-      expect({ example: rule.id, alone: ruleIds(example, alone) }).toEqual({
+      expect({ example: rule.id, alone: ruleIds(example, alone, rule.examples.path) }).toEqual({
         example: rule.id,
         alone: expect.arrayContaining([rule.id]),
       });
-      expect({ example: rule.id, all: ruleIds(example) }).toEqual({
+      expect({ example: rule.id, all: ruleIds(example, all, rule.examples.path) }).toEqual({
         example: rule.id,
         all: expect.arrayContaining([rule.id]),
       });
@@ -42,7 +43,7 @@ describe('built-in rules', () => {
 
   it.each(builtinRules.map((r) => [r.id, r] as const))('%s ignores its false examples', (_id, rule: Rule) => {
     for (const example of rule.examples.negative) {
-      expect({ example, ids: ruleIds(example) }).toEqual({
+      expect({ example, ids: ruleIds(example, all, rule.examples.path) }).toEqual({
         example,
         ids: expect.not.arrayContaining([rule.id]),
       });

@@ -104,6 +104,25 @@ describe('detect', () => {
     expect(found[0]?.location.startColumn).toBe(filler.length + 6);
   });
 
+  it('runs path-scoped rules only on matching files, and path-only rules over the whole file', () => {
+    const scoped: Rule = { ...tokenRule, id: 'scoped', paths: /(^|\/)\.acmerc$/ };
+    const wholeFile: Rule = {
+      ...tokenRule,
+      id: 'master-key',
+      keywords: [],
+      paths: /(^|\/)master\.key$/,
+      pattern: /^(?<secret>[0-9a-f]{32})\s*$/,
+    };
+    const compiled = compileRules([scoped, wholeFile]);
+    const ids = (text: string, path: string): string[] =>
+      detect({ text, path }, compiled).map((f) => f.ruleId);
+    expect(ids(`acme_${SECRET}`, 'home/.acmerc')).toEqual(['scoped']);
+    expect(ids(`acme_${SECRET}`, 'src/app.ts')).toEqual([]);
+    expect(ids('9f86d081884c7d659a2feaa0c55ad015\n', 'config/master.key')).toEqual(['master-key']);
+    expect(ids('9f86d081884c7d659a2feaa0c55ad015\n', 'config/other.key')).toEqual([]);
+    expect(() => compileRules([{ ...tokenRule, keywords: [] }])).toThrow(/neither keywords nor paths/);
+  });
+
   it('is pure: same input, same output', () => {
     const text = `acme_${SECRET}\nsecret = "Zq8#Lw2!Rt5Vn"`;
     expect(detect({ text, path: 'a' }, rules)).toEqual(detect({ text, path: 'a' }, rules));

@@ -31,22 +31,23 @@ function timeMs(run: () => void, repeat: number): number {
 /** Doubling the input should about double the time; quadratic growth would quadruple it. */
 function growth(rule: Rule): string[] {
   const compiled = compileRules([rule]);
+  const path = rule.examples.path ?? 'adversarial.txt';
   const small = adversarial(rule, 1 << 20);
   const large = adversarial(rule, 2 << 20);
   const problems: string[] = [];
   small.forEach((text, i) => {
     const big = large[i] as string;
     const measure = (repeat: number): [number, number] => [
-      timeMs(() => detect({ text, path: 'a' }, compiled), repeat),
-      timeMs(() => detect({ text: big, path: 'a' }, compiled), repeat),
+      timeMs(() => detect({ text, path }, compiled), repeat),
+      timeMs(() => detect({ text: big, path }, compiled), repeat),
     ];
     const [t1, t2] = measure(1);
     // Below 60 ms the ratio is noise. A suspicious doubling is confirmed at 4 MB, where linear
     // growth gives about 4x the 1 MB time and quadratic growth 16x.
     if (t2 < 60 || t2 / t1 < 3) return;
     const huge = text.repeat(4);
-    const base = timeMs(() => detect({ text, path: 'a' }, compiled), 3);
-    const t4 = timeMs(() => detect({ text: huge, path: 'a' }, compiled), 2);
+    const base = timeMs(() => detect({ text, path }, compiled), 3);
+    const t4 = timeMs(() => detect({ text: huge, path }, compiled), 2);
     if (t4 / base >= 8) problems.push(`seed ${i}: 1 MB ${base.toFixed(0)} ms -> 4 MB ${t4.toFixed(0)} ms`);
   });
   return problems;
