@@ -96,7 +96,7 @@ export function isNonValue(value: string): boolean {
 /** Code rather than a literal: calls, indexing, member access, operators, casts, arrays. */
 export function looksLikeCode(value: string): boolean {
   return (
-    /^[\w$.]+\s*[([]/.test(value) ||
+    /^[\w$]+(?:(?:\?\.|\.)[\w$]*)*\s*[([]/.test(value) ||
     // `cfg.Token`, `obj?.secret`, `self::$key`, `$this->password`, `os.environ[...]`: a path of
     // identifiers, maybe called or indexed. `Ember.Tangerine67!` is not one (it goes on after).
     // Segments are bounded: JWTs and dotted tokens have long random segments.
@@ -182,9 +182,15 @@ function stem(value: string): string {
 }
 
 /** Shapes no context makes a secret: references, code, names, hashes and prose. */
+/** `./certs/app.pem`, `~/.aws/credentials`, `/etc/ssl/key.pem`: where a secret lives, not one. */
+function isFilePath(value: string): boolean {
+  return /^(?:~|\.{1,2})?\/?(?:[\w.-]{1,64}\/){1,20}[\w.-]{1,64}$/.test(value) && /^[~./]/.test(value);
+}
+
 function isNonSecretShape(value: string): boolean {
   return (
     isIdentifierLike(value) ||
+    isFilePath(value) ||
     isNonValue(value) ||
     looksLikeCode(value) ||
     isReference(value) ||
