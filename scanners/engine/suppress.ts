@@ -115,6 +115,8 @@ const SSH_PUBLIC =
 export function isPublicShape(secret: string, line: string): boolean {
   if (UUID.test(secret) || INTEGRITY.test(secret) || DIGEST.test(secret)) return true;
   if (SSH_PUBLIC.test(secret)) return true;
+  // Mapbox public tokens (`pk.` + a JWT-like body) are meant to ship in web pages.
+  if (/^pk\.eyJ[\w-]{10,}\.[\w-]{10,}$/.test(secret)) return true;
   if (
     /^[0-9a-f]{40}$|^[0-9a-f]{64}$/i.test(secret) &&
     /\b(?:sha|digest|hash|checksum|integrity|commit|rev)/i.test(line)

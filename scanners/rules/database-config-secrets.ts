@@ -34,7 +34,7 @@ export const databaseConfigRules: Rule[] = [
     severity: 'high',
     // Lines are just two quoted strings; only the file name says they are credentials.
     keywords: [],
-    paths: /(?:^|\/)(?:userlist|pgbouncer[\w-]{0,20}users?)\.txt$/,
+    paths: /(?:^|\/)(?:[\w.-]{0,30}userlist|pgbouncer[\w-]{0,20}users?)\.txt$/,
     // md5/SCRAM entries are hashes PgBouncer verifies against, not passwords.
     pattern:
       /^[ \t]*"(?<user>[^"\s]{1,64})"[ \t]+"(?!md5[0-9a-f]{32}"|SCRAM-SHA-256\$)(?<secret>[^"\s]{8,128})"/m,

@@ -123,6 +123,11 @@ describe('detect', () => {
     expect(() => compileRules([{ ...tokenRule, keywords: [] }])).toThrow(/neither keywords nor paths/);
   });
 
+  it('treats Mapbox public tokens as public for context-only rules', () => {
+    const token = 'pk.eyJ1IjoiYWNtZS1tYXBzIiwiYSI6ImNsbTN4cTl6YjBhZ3Mzc3BhbGZ5bXk0b2QifQ.Zq8LwRt5VnX2pQ7mK9sBdA';
+    expect(detect({ text: `secret = "${token}"`, path: 'map.js' }, rules)).toHaveLength(0);
+  });
+
   it('is pure: same input, same output', () => {
     const text = `acme_${SECRET}\nsecret = "Zq8#Lw2!Rt5Vn"`;
     expect(detect({ text, path: 'a' }, rules)).toEqual(detect({ text, path: 'a' }, rules));
