@@ -124,8 +124,9 @@ describe('detect', () => {
   });
 
   it('treats Mapbox public tokens as public for context-only rules', () => {
-    const token = 'pk.eyJ1IjoiYWNtZS1tYXBzIiwiYSI6ImNsbTN4cTl6YjBhZ3Mzc3BhbGZ5bXk0b2QifQ.Zq8LwRt5VnX2pQ7mK9sBdA';
-    expect(detect({ text: `secret = "${token}"`, path: 'map.js' }, rules)).toHaveLength(0);
+    const body = 'eyJ1IjoiYWNtZSIsImEiOiJjbG0zeHE5In0.Zq8LwRt5VnX2pQ7mK9sBdA';
+    expect(detect({ text: `secret = "pk.${body}"`, path: 'map.js' }, rules)).toHaveLength(0);
+    expect(detect({ text: `secret = "sk.${body}"`, path: 'map.js' }, rules)).toHaveLength(1);
   });
 
   it('is pure: same input, same output', () => {
