@@ -1,6 +1,7 @@
 import { defineRules } from './define.js';
 import { rules as cloudflare } from './cloudflare.js';
 import { rules as cloudProviders } from './cloud-providers.js';
+import { rules as cdnDatabaseServices } from './cdn-database-services.js';
 
 const ASSIGN = String.raw`["']?\s*(?::=|=>|[:=])\s*["']?`;
 const UUID = String.raw`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`;
@@ -360,4 +361,5 @@ export const rules = defineRules([
   },
   ...cloudflare,
   ...cloudProviders,
+  ...cdnDatabaseServices,
 ]);

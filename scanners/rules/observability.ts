@@ -1,6 +1,7 @@
 import { defineRules } from './define.js';
 import { ASSIGNMENT_WINDOW, GAP, assignment } from './assignment.js';
 import { rules as loggingAlerting } from './logging-alerting.js';
+import { rules as datadogConfigs } from './datadog-configs.js';
 
 /** Base64 text that decodes to a JSON object carrying every one of `fields`. */
 function base64Json(encoded: string, fields: string[]): boolean {
@@ -379,4 +380,5 @@ export const rules = defineRules([
     },
   },
   ...loggingAlerting,
+  ...datadogConfigs,
 ]);

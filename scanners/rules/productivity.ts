@@ -3,6 +3,7 @@ import { ASSIGNMENT_WINDOW, GAP, assignment } from './assignment.js';
 import { isJwt } from '../engine/validators.js';
 import { rules as customerPlatforms } from './customer-platforms.js';
 import { rules as developerTools } from './developer-tools.js';
+import { rules as codeAnalysis } from './code-analysis.js';
 import { rules as social } from './social.js';
 
 /** A Jira/Confluence Data Center token is base64 of `<numeric id>:<random bytes>`. */
@@ -351,5 +352,6 @@ export const rules = defineRules([
   },
   ...customerPlatforms,
   ...developerTools,
+  ...codeAnalysis,
   ...social,
 ]);
