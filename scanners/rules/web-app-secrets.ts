@@ -99,7 +99,10 @@ export const webAppSecretRules: Rule[] = [
     // Looks back for the environment section of config/secrets.yml: the test key unlocks nothing.
     window: { before: 600, after: 400, multiline: true },
     minEntropy: 3.2,
-    validate: (_secret, match) => railsEnvironment(match.input.slice(0, match.index)) !== 'test',
+    // Only the window's reach (600 characters) is read: slicing from 0 made each match cost the
+    // whole window, quadratic on files with many keys.
+    validate: (_secret, match) =>
+      railsEnvironment(match.input.slice(Math.max(0, match.index - 600), match.index)) !== 'test',
     remediation:
       'Generate a new value with `bin/rails secret`, store it in encrypted credentials or the environment; existing sessions and signed cookies become invalid.',
     docs: 'https://guides.rubyonrails.org/security.html#custom-credentials',
