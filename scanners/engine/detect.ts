@@ -1,10 +1,11 @@
 import { shannonEntropy } from './entropy.js';
 import { fingerprint, valueHash } from './fingerprint.js';
-import { buildAutomaton, scanKeywords, type KeywordAutomaton } from './prefilter.js';
+import { buildAutomaton, scanKeywordBytes, type KeywordAutomaton, type KeywordHits } from './prefilter.js';
 import { isPlaceholder, isPublicShape, isReference } from './suppress.js';
 import { redact } from '../reports/redact.js';
 import { SEVERITIES, type Finding, type Fragment, type Rule, type RuleWindow } from './types.js';
 import { locate } from './locate.js';
+import { keywordWindows, planWindows, type WindowPlan } from './windows.js';
 
 export const DEFAULT_WINDOW: RuleWindow = { before: 120, after: 400 };
 const INLINE_ALLOW = 'keyless:allow';
@@ -24,6 +25,8 @@ export interface CompiledRules {
   automaton: KeywordAutomaton;
   /** keyword id -> indices into `rules` */
   keywordRules: number[][];
+  /** The same, per automaton state, for the per-hit loop. */
+  plan: WindowPlan;
   /** Rules without keywords, run over whole files whose path they match. */
   pathOnlyRules: number[];
   allowedValueHashes: ReadonlySet<string>;
@@ -60,24 +63,39 @@ export function compileRules(rules: Rule[], options: CompileOptions = {}): Compi
       paths: rule.paths ? new RegExp(rule.paths.source, rule.paths.flags.replace(/[gy]/g, '')) : undefined,
     };
   });
+  const automaton = buildAutomaton([...keywordIds.keys()]);
   return {
     rules: compiled,
-    automaton: buildAutomaton([...keywordIds.keys()]),
+    automaton,
     keywordRules,
+    plan: planWindows(
+      automaton,
+      keywordRules,
+      compiled.map((c) => c.window),
+    ),
     pathOnlyRules,
     allowedValueHashes: new Set(options.allowedValueHashes ?? []),
   };
 }
 
-/** Keyword windows of the rules that apply to `path`, plus whole-file windows of path-only rules. */
-function windowsFor(text: string, utf8: Uint8Array | undefined, path: string, compiled: CompiledRules) {
-  const windows = collectWindows(text, utf8, compiled);
-  for (const index of windows.keys()) {
+/**
+ * Keyword windows of the rules that apply to `path`, then whole-file windows of path-only rules,
+ * as [rule index, windows] in the order the rules are run.
+ */
+function windowsFor(
+  text: string,
+  hits: KeywordHits,
+  path: string,
+  compiled: CompiledRules,
+): [number, number[]][] {
+  const applies = (index: number): boolean => {
     const paths = compiled.rules[index]?.paths;
-    if (paths && !paths.test(path)) windows.delete(index);
-  }
+    return !paths || paths.test(path);
+  };
+  const { order, lists } = keywordWindows(text, hits, compiled.plan, applies);
+  const windows = order.map((index): [number, number[]] => [index, lists[index] as number[]]);
   for (const index of compiled.pathOnlyRules) {
-    if (compiled.rules[index]?.paths?.test(path)) windows.set(index, [0, text.length]);
+    if (compiled.rules[index]?.paths?.test(path)) windows.push([index, [0, text.length]]);
   }
   return windows;
 }
@@ -87,53 +105,6 @@ interface Candidate {
   start: number;
   end: number;
   secret: string;
-}
-
-/** Windows around keyword hits, merged per rule as they arrive in text order. */
-function collectWindows(
-  text: string,
-  utf8: Uint8Array | undefined,
-  compiled: CompiledRules,
-): Map<number, number[]> {
-  const windows = new Map<number, number[]>();
-  const n = text.length;
-  scanKeywords(compiled.automaton, text, utf8, (keywordId, hit) => {
-    for (const ruleIndex of compiled.keywordRules[keywordId] ?? []) {
-      const { window } = compiled.rules[ruleIndex] as CompiledRule;
-      let list = windows.get(ruleIndex);
-      if (!list) windows.set(ruleIndex, (list = []));
-      const last = list.length - 2;
-      const lastEnd = last >= 0 ? (list[last + 1] as number) : -1;
-      let start = Math.max(0, hit - window.before);
-      // A hit inside the previous window only extends it; the start needs no backward scan, and
-      // a new window's scan stops at the previous end, so each character is visited once.
-      if (!window.multiline && hit > lastEnd) {
-        for (let j = hit - 1; j >= Math.max(start, lastEnd); j--) {
-          if (text.charCodeAt(j) === 10) {
-            start = j + 1;
-            break;
-          }
-        }
-      }
-      // Scanning forward only from the previous end keeps the total work linear in the text.
-      const limit = Math.min(n, hit + window.after);
-      let end = limit;
-      if (!window.multiline) {
-        for (let j = Math.max(hit, lastEnd); j < limit; j++) {
-          if (text.charCodeAt(j) === 10) {
-            end = j;
-            break;
-          }
-        }
-      }
-      if (last >= 0 && start <= lastEnd) {
-        if (end > lastEnd) list[last + 1] = end;
-      } else {
-        list.push(start, end);
-      }
-    }
-  });
-  return windows;
 }
 
 /** The candidate's line, cut to 300 characters each side: bounded work even on minified files. */
@@ -171,14 +142,9 @@ function acceptContext(rule: CompiledRule, secret: string, start: number, text: 
   return !(rule.generic && rule.rule.suppress !== 'none' && isPublicShape(secret, line));
 }
 
-function findCandidates(
-  text: string,
-  utf8: Uint8Array | undefined,
-  path: string,
-  compiled: CompiledRules,
-): Candidate[] {
+function findCandidates(text: string, hits: KeywordHits, path: string, compiled: CompiledRules): Candidate[] {
   const candidates: Candidate[] = [];
-  for (const [ruleIndex, list] of windowsFor(text, utf8, path, compiled)) {
+  for (const [ruleIndex, list] of windowsFor(text, hits, path, compiled)) {
     const compiledRule = compiled.rules[ruleIndex] as CompiledRule;
     const { regex, rule } = compiledRule;
     // Repeated values (lock files, generated code, adversarial input) are judged once.
@@ -246,8 +212,35 @@ function dedupe(candidates: Candidate[]): Candidate[] {
 
 /** Pure: the same fragment and rules always give the same findings, in text order. */
 export function detect(fragment: Fragment, compiled: CompiledRules): Finding[] {
+  const bytes = fragment.utf8 ?? Buffer.from(fragment.text, 'utf8');
+  return detectHits(fragment, scanKeywordBytes(compiled.automaton, bytes), compiled);
+}
+
+/** A fragment whose text is still UTF-8 bytes. */
+export type Utf8Fragment = Omit<Fragment, 'text' | 'utf8'>;
+
+const lenientUtf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
+/**
+ * `detect` for text held as UTF-8 bytes (without a BOM), decoded leniently (invalid sequences
+ * become U+FFFD) only when it is needed: the keywords are looked for in the bytes, and text
+ * where none occurs (and no path-only rule applies) is never decoded. Same findings as
+ * `detect({ ...fragment, text: decoded, utf8: bytes })`.
+ */
+export function detectUtf8(bytes: Uint8Array, fragment: Utf8Fragment, compiled: CompiledRules): Finding[] {
+  const hits = scanKeywordBytes(compiled.automaton, bytes);
+  if (
+    hits.count === 0 &&
+    !compiled.pathOnlyRules.some((i) => compiled.rules[i]?.paths?.test(fragment.path))
+  ) {
+    return [];
+  }
+  return detectHits({ ...fragment, text: lenientUtf8.decode(bytes) }, hits, compiled);
+}
+
+function detectHits(fragment: Fragment, hits: KeywordHits, compiled: CompiledRules): Finding[] {
   const { text } = fragment;
-  const candidates = dedupe(findCandidates(text, fragment.utf8, fragment.path, compiled));
+  const candidates = dedupe(findCandidates(text, hits, fragment.path, compiled));
   if (candidates.length === 0) return [];
   const spans = locate(
     text,
