@@ -24,6 +24,15 @@ export function looksBinary(head: Uint8Array): boolean {
 }
 
 /**
+ * The UTF-8 text in `bytes` without its BOM, or undefined for UTF-16 (by its BOM) and binary data.
+ * Lets a caller look at UTF-8 bytes before (or instead of) decoding them.
+ */
+export function utf8Body(bytes: Uint8Array): Uint8Array | undefined {
+  if (hasUtf16Bom(bytes) || looksBinary(bytes)) return undefined;
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+}
+
+/**
  * Bytes -> text. UTF-16 needs a BOM (without one it is indistinguishable from binary by the NUL sniff).
  * Everything else is UTF-8; invalid sequences become U+FFFD so the rest of the file is still scanned.
  */
@@ -32,8 +41,13 @@ export function decode(bytes: Uint8Array): Decoded {
   if (bom === 'le')
     return { kind: 'text', text: decodeUtf16(bytes.subarray(2), false), encoding: 'utf-16le' };
   if (bom === 'be') return { kind: 'text', text: decodeUtf16(bytes.subarray(2), true), encoding: 'utf-16be' };
-  if (looksBinary(bytes)) return { kind: 'binary' };
-  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  const body = utf8Body(bytes);
+  if (!body) return { kind: 'binary' };
+  return decodeUtf8Body(body);
+}
+
+/** Decodes what `utf8Body` returned (a BOM in it is text, not a marker). */
+export function decodeUtf8Body(body: Uint8Array): Decoded & { kind: 'text' } {
   // The bytes go along: the keyword scan runs over UTF-8 and need not re-encode the text.
   return { kind: 'text', text: utf8.decode(body), encoding: 'utf-8', utf8: body };
 }

@@ -1,9 +1,9 @@
 import type { KeylessConfig } from '../config/load.js';
 import { buildRules } from '../config/ruleset.js';
-import { compileRules, detect, type CompiledRules } from '../engine/detect.js';
+import { compileRules, detect, detectUtf8, type CompiledRules } from '../engine/detect.js';
 import type { Finding, Rule, Skipped } from '../engine/types.js';
 import { builtinRules } from '../rules/index.js';
-import { readTextFileSync } from './read-file.js';
+import { readScanInputSync } from './read-file.js';
 
 /** One file to scan: the absolute path to read and the root-relative path to report. */
 export interface ScanTask {
@@ -26,16 +26,15 @@ export function compileForScan(config: KeylessConfig, rules: Rule[] = builtinRul
 
 /** Read, decode and detect one file, synchronously. Never throws: failures come back as a `Skipped`. */
 export function scanFile(task: ScanTask, compiled: CompiledRules, maxFileSize: number): FileOutcome {
-  const read = readTextFileSync(task.abs, task.rel, maxFileSize);
+  const read = readScanInputSync(task.abs, task.rel, maxFileSize);
   if (read.kind === 'skipped') return { skipped: read.skipped };
   try {
-    return {
-      findings: detect(
-        { text: read.text, path: task.rel, ...(read.utf8 ? { utf8: read.utf8 } : {}) },
-        compiled,
-      ),
-      bytes: read.bytes,
-    };
+    // UTF-8 files are decoded only if a keyword occurs in their bytes.
+    const findings =
+      read.kind === 'utf8'
+        ? detectUtf8(read.utf8, { path: task.rel }, compiled)
+        : detect({ text: read.text, path: task.rel }, compiled);
+    return { findings, bytes: read.bytes };
   } catch (error) {
     // The message names the failing step, not file content, so it cannot carry a secret.
     const detail = `detection failed: ${error instanceof Error ? error.message : String(error)}`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 
-import { decode, looksBinary, SNIFF_BYTES } from '../../../scanners/sources/decode.js';
+import { decode, looksBinary, SNIFF_BYTES, utf8Body } from '../../../scanners/sources/decode.js';
 
 function utf16be(text: string): Buffer {
   const le = Buffer.from(text, 'utf16le');
@@ -52,5 +52,18 @@ describe('decode', () => {
     expect(text.startsWith('before ')).toBe(true);
     expect(text.endsWith(' after')).toBe(true);
     expect(text).toContain('\uFFFD');
+  });
+
+  it('hands UTF-8 on as bytes without the BOM, and nothing for UTF-16 or binary data', () => {
+    const plain = Buffer.from('key=1\n');
+    expect(utf8Body(plain)).toBe(plain);
+    const once = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), plain]);
+    expect(Buffer.from(utf8Body(once) ?? []).toString()).toBe('key=1\n');
+    // Only the first BOM is a marker; a second one is text, as decode() keeps it.
+    const twice = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf]), plain]);
+    expect(utf8Body(twice)?.length).toBe(plain.length + 3);
+    expect(decode(twice)).toMatchObject({ text: '\uFEFFkey=1\n' });
+    expect(utf8Body(Buffer.from([0xff, 0xfe, 0x41, 0x00]))).toBeUndefined();
+    expect(utf8Body(Buffer.from('a\u0000b'))).toBeUndefined();
   });
 });
