@@ -47,8 +47,10 @@ function growth(rule: Rule): string[] {
     if (t2 < 60 || t2 / t1 < 3) return;
     const huge = text.repeat(4);
     const base = timeMs(() => detect({ text, path }, compiled), 3);
-    const t4 = timeMs(() => detect({ text: huge, path }, compiled), 2);
-    if (t4 / base >= 8) problems.push(`seed ${i}: 1 MB ${base.toFixed(0)} ms -> 4 MB ${t4.toFixed(0)} ms`);
+    const t4 = timeMs(() => detect({ text: huge, path }, compiled), 3);
+    // 4 MB in under 250 ms is fast whatever the ratio (a GC pause can triple a 10 ms run).
+    if (t4 >= 250 && t4 / base >= 8)
+      problems.push(`seed ${i}: 1 MB ${base.toFixed(0)} ms -> 4 MB ${t4.toFixed(0)} ms`);
   });
   return problems;
 }
