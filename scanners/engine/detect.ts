@@ -5,6 +5,7 @@ import { isPlaceholder, isPublicShape, isReference } from './suppress.js';
 import { redact } from '../reports/redact.js';
 import { SEVERITIES, type Finding, type Fragment, type Rule, type RuleWindow } from './types.js';
 import { locate } from './locate.js';
+import { withStartHint } from './start-hint.js';
 import { keywordWindows, planWindows, type WindowPlan } from './windows.js';
 
 export const DEFAULT_WINDOW: RuleWindow = { before: 120, after: 400 };
@@ -54,10 +55,11 @@ export function compileRules(rules: Rule[], options: CompileOptions = {}): Compi
       }
       keywordRules[id]?.push(index);
     }
-    const flags = rule.pattern.flags.replace(/[gyd]/g, '') + 'g';
+    const flags = rule.pattern.flags.replace(/[gyd]/g, '');
     return {
       rule,
-      regex: new RegExp(rule.pattern.source, flags),
+      // Same matches; the hint lets V8 skip to where a match can start (see start-hint.ts).
+      regex: new RegExp(withStartHint(rule.pattern.source, flags), `${flags}g`),
       window: rule.window ?? DEFAULT_WINDOW,
       generic: rule.id.startsWith('generic-') || rule.provider === 'custom',
       paths: rule.paths ? new RegExp(rule.paths.source, rule.paths.flags.replace(/[gy]/g, '')) : undefined,
