@@ -15317,7 +15317,7 @@ class ConfigError extends Error {
 /* harmony export */ });
 /* unused harmony exports sha256Hex, customRuleToRule */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var _engine_detect_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6591);
+/* harmony import */ var _engine_detect_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5345);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9042);
 /* harmony import */ var _schema_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9562);
 /* harmony import */ var _suggest_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1379);
@@ -15721,7 +15721,7 @@ function didYouMean(word, candidates) {
 
 /***/ }),
 
-/***/ 6591:
+/***/ 5345:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -16174,6 +16174,370 @@ function locate(text, ranges) {
     });
 }
 
+;// CONCATENATED MODULE: ./build/scanners/engine/start-hint.js
+/**
+ * A pattern's possible first characters, as a leading lookahead V8 can check cheaply.
+ *
+ * V8 skips quickly to where a match can start, unless the pattern can begin with a positive
+ * lookbehind (`(?:(?<![a-z])p|(?<=[a-z])P)ass`, as in the generic rules): then the whole pattern
+ * is tried at every position of a window, ~30 ns per character on a large pattern. Prefixed with
+ * `(?=[pP])` it finds the same matches (every match starts with one of those characters) and each
+ * failing position costs one character test. Where V8 scans well by itself the prefix only gets in
+ * its way (2-5x slower, measured), so it is added only after a positive lookbehind at the start.
+ *
+ * The set is derived from the pattern's source by a conservative reading of its syntax: anything
+ * not understood (unicode mode, unknown group kinds) leaves the pattern unchanged, backreferences
+ * count as any character, and zero-width assertions only ever widen the set.
+ */
+const MAX_UNIT = 0xffff;
+const ANY = [0, MAX_UNIT];
+/** Sets larger than this (after case folding) let too many positions through to be worth a hint. */
+const MAX_HINT_CHARS = 96;
+class Unsupported extends Error {
+}
+function union(a, b) {
+    const all = [];
+    for (let i = 0; i < a.length; i += 2)
+        all.push([a[i], a[i + 1]]);
+    for (let i = 0; i < b.length; i += 2)
+        all.push([b[i], b[i + 1]]);
+    all.sort((x, y) => x[0] - y[0]);
+    const out = [];
+    for (const [lo, hi] of all) {
+        const last = out.length - 1;
+        if (last > 0 && lo <= out[last] + 1)
+            out[last] = Math.max(out[last], hi);
+        else
+            out.push(lo, hi);
+    }
+    return out;
+}
+function complement(a) {
+    const out = [];
+    let next = 0;
+    for (let i = 0; i < a.length; i += 2) {
+        if (a[i] > next)
+            out.push(next, a[i] - 1);
+        next = a[i + 1] + 1;
+    }
+    if (next <= MAX_UNIT)
+        out.push(next, MAX_UNIT);
+    return out;
+}
+function size(a) {
+    let n = 0;
+    for (let i = 0; i < a.length; i += 2)
+        n += a[i + 1] - a[i] + 1;
+    return n;
+}
+const start_hint_char = (c) => [c, c];
+const DIGIT = [48, 57];
+const WORD = union(union([48, 57], [65, 90]), union([95, 95], [97, 122]));
+const SPACE = [
+    9, 13, 32, 32, 0xa0, 0xa0, 0x1680, 0x1680, 0x2000, 0x200a, 0x2028, 0x2029, 0x202f, 0x202f, 0x205f, 0x205f,
+    0x3000, 0x3000, 0xfeff, 0xfeff,
+];
+const LINE_TERMINATORS = [10, 10, 13, 13, 0x2028, 0x2029];
+/** Canonicalize() of the ECMAScript spec for case-insensitive matching without the `u` flag. */
+function canonical(c) {
+    const upper = String.fromCharCode(c).toUpperCase();
+    if (upper.length !== 1)
+        return c;
+    const u = upper.charCodeAt(0);
+    return c >= 128 && u < 128 ? c : u;
+}
+let canonicalClasses;
+/** Every code unit that matches a member of `set` under the `i` flag. */
+function caseClosure(set) {
+    if (!canonicalClasses) {
+        canonicalClasses = new Map();
+        for (let c = 0; c <= MAX_UNIT; c++) {
+            const key = canonical(c);
+            const members = canonicalClasses.get(key);
+            if (members)
+                members.push(c);
+            else
+                canonicalClasses.set(key, [c]);
+        }
+    }
+    let out = set;
+    for (let i = 0; i < set.length; i += 2) {
+        for (let c = set[i]; c <= set[i + 1]; c++) {
+            for (const member of canonicalClasses.get(canonical(c)) ?? [])
+                out = union(out, start_hint_char(member));
+        }
+    }
+    return out;
+}
+/** Recursive-descent reader of a pattern in non-unicode (Annex B) syntax. */
+class Reader {
+    src;
+    dotAll;
+    pos = 0;
+    lookbehindFirst = false;
+    constructor(src, dotAll) {
+        this.src = src;
+        this.dotAll = dotAll;
+    }
+    pattern() {
+        const node = this.disjunction(true);
+        if (this.pos !== this.src.length)
+            throw new Unsupported('trailing input');
+        return node;
+    }
+    peek(offset = 0) {
+        return this.src[this.pos + offset];
+    }
+    /** `atStart`: nothing before this part of the pattern needs to consume a character. */
+    disjunction(atStart) {
+        let node = this.alternative(atStart);
+        while (this.peek() === '|') {
+            this.pos++;
+            const next = this.alternative(atStart);
+            node = { first: union(node.first, next.first), nullable: node.nullable || next.nullable };
+        }
+        return node;
+    }
+    alternative(atStart) {
+        let first = [];
+        let nullable = true;
+        while (this.pos < this.src.length && this.peek() !== '|' && this.peek() !== ')') {
+            const term = this.quantified(this.term(atStart && nullable));
+            if (nullable)
+                first = union(first, term.first);
+            nullable = nullable && term.nullable;
+        }
+        return { first, nullable };
+    }
+    quantified(node) {
+        const c = this.peek();
+        let min;
+        if (c === '*' || c === '?')
+            min = 0;
+        else if (c === '+')
+            min = 1;
+        else if (c === '{') {
+            const m = /^\{(\d+)(,\d*)?\}/.exec(this.src.slice(this.pos));
+            if (!m)
+                return node;
+            min = Number(m[1]);
+            this.pos += m[0].length - 1;
+        }
+        else
+            return node;
+        this.pos++;
+        if (this.peek() === '?')
+            this.pos++;
+        return { first: node.first, nullable: node.nullable || min === 0 };
+    }
+    term(atStart) {
+        const c = this.peek();
+        this.pos++;
+        switch (c) {
+            case '^':
+            case '$':
+                return { first: [], nullable: true };
+            case '.':
+                return { first: this.dotAll ? ANY : complement(LINE_TERMINATORS), nullable: false };
+            case '(':
+                return this.group(atStart);
+            case '[':
+                return { first: this.characterClass(), nullable: false };
+            case '\\':
+                return this.atomEscape();
+            case '*':
+            case '+':
+            case '?':
+                throw new Unsupported('nothing to repeat');
+            default:
+                return { first: start_hint_char(c.charCodeAt(0)), nullable: false };
+        }
+    }
+    group(atStart) {
+        let zeroWidth = false;
+        if (this.peek() === '?') {
+            const kind = this.src.slice(this.pos, this.pos + 3);
+            if (kind.startsWith('?:'))
+                this.pos += 2;
+            else if (kind.startsWith('?=') || kind.startsWith('?!')) {
+                this.pos += 2;
+                zeroWidth = true;
+            }
+            else if (kind === '?<=' || kind === '?<!') {
+                if (kind === '?<=' && atStart)
+                    this.lookbehindFirst = true;
+                this.pos += 3;
+                zeroWidth = true;
+            }
+            else {
+                const named = /^\?<[A-Za-z_$][\w$]*>/.exec(this.src.slice(this.pos));
+                if (!named)
+                    throw new Unsupported('group kind');
+                this.pos += named[0].length;
+            }
+        }
+        const inner = this.disjunction(atStart && !zeroWidth);
+        if (this.peek() !== ')')
+            throw new Unsupported('unclosed group');
+        this.pos++;
+        // Assertions consume nothing: whatever follows them supplies the first character.
+        return zeroWidth ? { first: [], nullable: true } : inner;
+    }
+    atomEscape() {
+        const c = this.peek();
+        if (c === undefined)
+            throw new Unsupported('trailing backslash');
+        if (c === 'b' || c === 'B') {
+            this.pos++;
+            return { first: [], nullable: true };
+        }
+        // Backreferences (or Annex B octal escapes) could match anything, or nothing. What follows
+        // the escape's first character is read as literals, which only widens the set.
+        if (/[1-9]/.test(c) || c === 'k' || (c === '0' && /[0-9]/.test(this.peek(1) ?? ''))) {
+            this.pos++;
+            return { first: ANY, nullable: true };
+        }
+        return { first: this.characterEscape(), nullable: false };
+    }
+    /**
+     * After a backslash, in or out of a class: the characters the escape stands for. Rare forms
+     * (control and octal escapes, malformed hex) count as any character.
+     */
+    characterEscape() {
+        const c = this.peek();
+        this.pos++;
+        switch (c) {
+            case 'd':
+                return DIGIT;
+            case 'D':
+                return complement(DIGIT);
+            case 'w':
+                return WORD;
+            case 'W':
+                return complement(WORD);
+            case 's':
+                return SPACE;
+            case 'S':
+                return complement(SPACE);
+            case 't':
+                return start_hint_char(9);
+            case 'n':
+                return start_hint_char(10);
+            case 'v':
+                return start_hint_char(11);
+            case 'f':
+                return start_hint_char(12);
+            case 'r':
+                return start_hint_char(13);
+            case '0':
+                return /[0-9]/.test(this.peek() ?? '') ? ANY : start_hint_char(0);
+            case 'x':
+            case 'u': {
+                const digits = c === 'x' ? 2 : 4;
+                const hex = this.src.slice(this.pos, this.pos + digits);
+                if (!new RegExp(`^[0-9a-fA-F]{${digits}}$`).test(hex))
+                    return ANY;
+                this.pos += digits;
+                return start_hint_char(parseInt(hex, 16));
+            }
+            case 'c':
+            case 'k':
+                return ANY;
+            default:
+                return /[0-9]/.test(c) ? ANY : start_hint_char(c.charCodeAt(0));
+        }
+    }
+    characterClass() {
+        const negated = this.peek() === '^';
+        if (negated)
+            this.pos++;
+        let set = [];
+        while (this.peek() !== ']') {
+            if (this.peek() === undefined)
+                throw new Unsupported('unclosed class');
+            const from = this.classAtom();
+            if (this.peek() === '-' && this.peek(1) !== ']' && this.peek(1) !== undefined) {
+                this.pos++;
+                const to = this.classAtom();
+                const single = (r) => r.length === 2 && r[0] === r[1];
+                if (single(from) && single(to)) {
+                    if (from[0] > to[0])
+                        throw new Unsupported('range out of order');
+                    set = union(set, [from[0], to[0]]);
+                }
+                else {
+                    // Annex B: a class escape next to '-' makes the '-' literal.
+                    set = union(union(set, from), union(start_hint_char(45), to));
+                }
+            }
+            else {
+                set = union(set, from);
+            }
+        }
+        this.pos++;
+        return negated ? complement(set) : set;
+    }
+    classAtom() {
+        const c = this.peek();
+        this.pos++;
+        if (c !== '\\')
+            return start_hint_char(c.charCodeAt(0));
+        const e = this.peek();
+        if (e === 'b') {
+            this.pos++;
+            return start_hint_char(8);
+        }
+        if (e === '-') {
+            this.pos++;
+            return start_hint_char(45);
+        }
+        return this.characterEscape();
+    }
+}
+function toClass(set) {
+    const hex = (c) => `\\u${c.toString(16).padStart(4, '0')}`;
+    let out = '';
+    for (let i = 0; i < set.length; i += 2) {
+        const lo = set[i];
+        const hi = set[i + 1];
+        out += lo === hi ? hex(lo) : `${hex(lo)}-${hex(hi)}`;
+    }
+    return `[${out}]`;
+}
+function analyse(source, flags) {
+    if (/[uv]/.test(flags))
+        return undefined;
+    const reader = new Reader(source, flags.includes('s'));
+    try {
+        return { ...reader.pattern(), lookbehindFirst: reader.lookbehindFirst };
+    }
+    catch (error) {
+        if (error instanceof Unsupported)
+            return undefined;
+        throw error;
+    }
+}
+/** The characters every match of the pattern starts with, or undefined when that is not known. */
+function firstCharacters(source, flags) {
+    const node = analyse(source, flags);
+    if (!node || node.nullable || size(node.first) > MAX_HINT_CHARS)
+        return undefined;
+    return flags.includes('i') ? caseClosure(node.first) : node.first;
+}
+/**
+ * The pattern source, with a leading lookahead for its first characters when the pattern can
+ * begin with a positive lookbehind and those characters are known and few. `always` adds it
+ * whenever the characters are known (for tests).
+ */
+function withStartHint(source, flags, always = false) {
+    if (!always && !analyse(source, flags)?.lookbehindFirst)
+        return source;
+    const first = firstCharacters(source, flags);
+    if (!first || first.length === 0 || size(first) > MAX_HINT_CHARS)
+        return source;
+    return `(?=${toClass(first)})(?:${source})`;
+}
+
 ;// CONCATENATED MODULE: ./build/scanners/engine/windows.js
 function planWindows(automaton, keywordRules, windows) {
     const { hitFrom, outputs, lengths } = automaton;
@@ -16273,6 +16637,7 @@ function keywordWindows(text, hits, plan, include) {
 
 
 
+
 const DEFAULT_WINDOW = { before: 120, after: 400 };
 const INLINE_ALLOW = 'keyless:allow';
 function compileRules(rules, options = {}) {
@@ -16294,10 +16659,11 @@ function compileRules(rules, options = {}) {
             }
             keywordRules[id]?.push(index);
         }
-        const flags = rule.pattern.flags.replace(/[gyd]/g, '') + 'g';
+        const flags = rule.pattern.flags.replace(/[gyd]/g, '');
         return {
             rule,
-            regex: new RegExp(rule.pattern.source, flags),
+            // Same matches; the hint lets V8 skip to where a match can start (see start-hint.ts).
+            regex: new RegExp(withStartHint(rule.pattern.source, flags), `${flags}g`),
             window: rule.window ?? DEFAULT_WINDOW,
             generic: rule.id.startsWith('generic-') || rule.provider === 'custom',
             paths: rule.paths ? new RegExp(rule.paths.source, rule.paths.flags.replace(/[gy]/g, '')) : undefined,
@@ -25461,7 +25827,7 @@ function readInto(fd, buffer, from, to) {
 /* harmony export */   _: () => (/* binding */ compileForScan)
 /* harmony export */ });
 /* harmony import */ var _config_ruleset_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1423);
-/* harmony import */ var _engine_detect_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6591);
+/* harmony import */ var _engine_detect_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5345);
 /* harmony import */ var _rules_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(815);
 /* harmony import */ var _read_file_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6579);
 
