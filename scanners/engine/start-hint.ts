@@ -82,26 +82,37 @@ function canonical(c: number): number {
   return c >= 128 && u < 128 ? c : u;
 }
 
-let canonicalClasses: Map<number, number[]> | undefined;
-
 /** Every code unit that matches a member of `set` under the `i` flag. */
 function caseClosure(set: Ranges): Ranges {
-  if (!canonicalClasses) {
-    canonicalClasses = new Map();
-    for (let c = 0; c <= MAX_UNIT; c++) {
-      const key = canonical(c);
-      const members = canonicalClasses.get(key);
-      if (members) members.push(c);
-      else canonicalClasses.set(key, [c]);
-    }
-  }
   let out = set;
   for (let i = 0; i < set.length; i += 2) {
     for (let c = set[i] as number; c <= (set[i + 1] as number); c++) {
-      for (const member of canonicalClasses.get(canonical(c)) ?? []) out = union(out, char(member));
+      // Without `u`, no character from 128 up is canonically equal to an ASCII one.
+      if (c < 128) {
+        const folded = canonical(c);
+        out = union(out, char(folded));
+        if (folded >= 65 && folded <= 90) out = union(out, char(folded + 32));
+        continue;
+      }
+      for (const member of canonicalClass(c)) out = union(out, char(member));
     }
   }
   return out;
+}
+
+let canonicalClasses: Map<number, number[]> | undefined;
+
+function canonicalClass(c: number): number[] {
+  if (!canonicalClasses) {
+    canonicalClasses = new Map();
+    for (let d = 128; d <= MAX_UNIT; d++) {
+      const key = canonical(d);
+      const members = canonicalClasses.get(key);
+      if (members) members.push(d);
+      else canonicalClasses.set(key, [d]);
+    }
+  }
+  return canonicalClasses.get(canonical(c)) ?? [c];
 }
 
 /** Recursive-descent reader of a pattern in non-unicode (Annex B) syntax. */
@@ -353,7 +364,8 @@ export function firstCharacters(source: string, flags: string): Ranges | undefin
  * whenever the characters are known (for tests).
  */
 export function withStartHint(source: string, flags: string, always = false): string {
-  if (!always && !analyse(source, flags)?.lookbehindFirst) return source;
+  // Most patterns have no positive lookbehind at all; they need no analysis.
+  if (!always && (!source.includes('(?<=') || !analyse(source, flags)?.lookbehindFirst)) return source;
   const first = firstCharacters(source, flags);
   if (!first || first.length === 0 || size(first) > MAX_HINT_CHARS) return source;
   return `(?=${toClass(first)})(?:${source})`;
