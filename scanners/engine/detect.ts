@@ -5,7 +5,7 @@ import { isPlaceholder, isPublicShape, isReference } from './suppress.js';
 import { redact } from '../reports/redact.js';
 import { SEVERITIES, type Finding, type Fragment, type Rule, type RuleWindow } from './types.js';
 import { locate } from './locate.js';
-import { withStartHint } from './start-hint.js';
+import { requiredCharacters, withStartHint } from './start-hint.js';
 import { keywordWindows, planWindows, type WindowPlan } from './windows.js';
 
 export const DEFAULT_WINDOW: RuleWindow = { before: 120, after: 400 };
@@ -19,6 +19,11 @@ interface CompiledRule {
   generic: boolean;
   /** `rule.paths` without `g`/`y`, whose `lastIndex` would make `test` stateful. */
   paths: RegExp | undefined;
+  /**
+   * Characters every match contains: a window without one of them cannot match. Worked out on the
+   * rule's first window (most rules never get one).
+   */
+  required?: string[];
 }
 
 export interface CompiledRules {
@@ -151,9 +156,24 @@ function findCandidates(text: string, hits: KeywordHits, path: string, compiled:
     const { regex, rule } = compiledRule;
     // Repeated values (lock files, generated code, adversarial input) are judged once.
     const verdicts = new Map<string, boolean>();
-    for (let w = 0; w < list.length; w += 2) {
+    const required = (compiledRule.required ??= requiredCharacters(
+      rule.pattern.source,
+      rule.pattern.flags.replace(/[gyd]/g, ''),
+    ));
+    // Where each required character was last seen to occur next: a window is searched (only
+    // within itself) for a character not already known to lie inside it.
+    const next = required.map(() => -1);
+    windows: for (let w = 0; w < list.length; w += 2) {
       const from = list[w] as number;
-      const slice = text.slice(from, list[w + 1] as number);
+      const to = list[w + 1] as number;
+      const slice = text.slice(from, to);
+      for (let k = 0; k < required.length; k++) {
+        if ((next[k] as number) < from) {
+          const at = slice.indexOf(required[k] as string);
+          next[k] = at === -1 ? to : from + at;
+        }
+        if ((next[k] as number) >= to) continue windows;
+      }
       regex.lastIndex = 0;
       let match: RegExpExecArray | null;
       while ((match = regex.exec(slice)) !== null) {

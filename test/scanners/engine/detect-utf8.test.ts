@@ -71,4 +71,17 @@ describe('detectUtf8', () => {
     ]);
     expect(detectUtf8(bytes, { path: 'config/other.key' }, rules)).toEqual([]);
   });
+
+  it('skips windows without a required character without losing findings', () => {
+    const unchecked = compileRules(builtinRules);
+    for (const rule of unchecked.rules) rule.required = [];
+    const checked = compileRules(builtinRules);
+    for (let seed = 41; seed <= 70; seed++) {
+      const bytes = mixedBytes(seed);
+      const fragment = { path: 'deploy/app.env' };
+      expect(detectUtf8(bytes, fragment, checked)).toEqual(detectUtf8(bytes, fragment, unchecked));
+    }
+    // The check was in force: the rules that ran worked out their required characters.
+    expect(checked.rules.filter((r) => (r.required ?? []).length > 0).length).toBeGreaterThan(20);
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 
-import { firstCharacters, withStartHint } from '../../../scanners/engine/start-hint.js';
+import { firstCharacters, requiredCharacters, withStartHint } from '../../../scanners/engine/start-hint.js';
 import { builtinRules } from '../../../scanners/rules/index.js';
 
 function chars(source: string, flags = ''): string | undefined {
@@ -77,6 +77,17 @@ describe('start hints', () => {
     expect(hinted.map((r) => r.id)).toContain('generic-password');
   });
 
+  it('knows characters every match contains', () => {
+    expect(requiredCharacters('a;b=(?:x|y)', '')).toEqual([';', '=', 'a']);
+    expect(requiredCharacters('(?:a@|b@c)[:]', '')).toEqual([':', '@']);
+    expect(requiredCharacters('x?y*z{0,3}(?=q)(?<=r)\\bw', '')).toEqual(['w']);
+    expect(requiredCharacters('ab=', 'i')).toEqual(['=']);
+    expect(requiredCharacters('(?<q>["\']?)v\\k<q>', '')).toEqual(['v']);
+    expect(requiredCharacters('(.)\\1', '')).toEqual([]);
+    expect(requiredCharacters('\\x3d[;][^;]', '')).toEqual([';', '=']);
+    expect(requiredCharacters('a/b:c@d', '')).toHaveLength(3);
+  });
+
   it('finds exactly the matches of the plain pattern, on random patterns and texts', () => {
     const atoms = [
       'a',
@@ -99,6 +110,7 @@ describe('start hints', () => {
     ];
     const alphabet = ['a', 'b', 'c', 'A', 'B', '1', '-', ' ', '\n', 'é', 'K', '\u212a'];
     let hinted = 0;
+    let withRequired = 0;
     for (let seed = 1; seed <= 600; seed++) {
       const random = lcg(seed);
       const pick = <T>(list: T[]): T => list[random() % list.length] as T;
@@ -139,12 +151,21 @@ describe('start hints', () => {
       const hint = withStartHint(source, flags, true);
       if (hint !== source) hinted++;
       const withHint = new RegExp(hint, `${flags}g`);
+      const required = requiredCharacters(source, flags);
+      if (required.length > 0) withRequired++;
       for (let t = 0; t < 4; t++) {
         const text = Array.from({ length: 40 }, () => pick(alphabet)).join('');
         expect(matches(withHint, text)).toEqual(matches(plain, text));
+        plain.lastIndex = 0;
+        let m: RegExpExecArray | null;
+        while ((m = plain.exec(text)) !== null) {
+          for (const c of required) expect(m[0]).toContain(c);
+          if (m[0].length === 0) plain.lastIndex++;
+        }
       }
     }
     expect(hinted).toBeGreaterThan(150);
+    expect(withRequired).toBeGreaterThan(100);
   });
 
   it('leaves every built-in rule finding the same matches in its examples', () => {
@@ -161,7 +182,11 @@ describe('start hints', () => {
         const around = Array.from({ length: 3 }, () => examples[random() % examples.length]);
         texts.push([...around, ...texts.slice(0, 2)].join(i % 2 ? '\n' : ' '));
       }
-      for (const text of texts) expect(matches(withHint, text)).toEqual(matches(plain, text));
+      const required = requiredCharacters(rule.pattern.source, flags);
+      for (const text of texts) {
+        expect(matches(withHint, text)).toEqual(matches(plain, text));
+        for (const m of text.matchAll(plain)) for (const c of required) expect(m[0]).toContain(c);
+      }
     }
   });
 });
