@@ -257,7 +257,11 @@ export function detectUtf8(bytes: Uint8Array, fragment: Utf8Fragment, compiled: 
   ) {
     return [];
   }
-  return detectHits({ ...fragment, text: lenientUtf8.decode(bytes) }, hits, compiled);
+  // ASCII decodes the same in Latin-1, which is the cheaper decoder.
+  const text = hits.ascii
+    ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
+    : lenientUtf8.decode(bytes);
+  return detectHits({ ...fragment, text }, hits, compiled);
 }
 
 function detectHits(fragment: Fragment, hits: KeywordHits, compiled: CompiledRules): Finding[] {

@@ -31,6 +31,8 @@ export interface KeywordHits {
   count: number;
   ends: Int32Array;
   states: Int32Array;
+  /** The scanned bytes were all ASCII. */
+  ascii: boolean;
 }
 
 function fold(c: number): number {
@@ -170,7 +172,7 @@ export function scanKeywordBytes(
       ? scanBytes(automaton.wasm, bytes, countUnits)
       : scanBytesJs(automaton, bytes, countUnits);
   const { count, states } = found;
-  if (valid) return { count, ends: found.units ?? found.pos, states };
+  if (valid) return { count, ends: found.units ?? found.pos, states, ascii };
   // Invalid sequences decode to a number of U+FFFD that byte counting cannot know: decode the
   // bytes between consecutive hits. Hits end on ASCII bytes, so every segment starts and ends
   // on a character boundary and decodes as it did within the whole text.
@@ -185,7 +187,7 @@ export function scanKeywordBytes(
     }
     ends[i] = units;
   }
-  return { count, ends, states };
+  return { count, ends, states, ascii };
 }
 
 /** Calls `onHit(keywordId, start)` for every occurrence in `hits`, in order of the occurrence's end. */

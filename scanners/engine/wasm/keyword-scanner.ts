@@ -59,6 +59,7 @@ const TABLE_AT = 512;
 
 let scanner: ScannerExports | undefined;
 let loadedTable: ByteTable | undefined;
+const laneHits: HitList[] = [];
 
 function load(): ScannerExports {
   if (!scanner) {
@@ -68,7 +69,7 @@ function load(): ScannerExports {
   return scanner;
 }
 
-/** One lane's hits, in order. */
+/** One lane's hits, in order. The lists are reused from text to text; results are copied out. */
 class HitList {
   pos = new Int32Array(1024);
   states = new Int32Array(1024);
@@ -127,7 +128,9 @@ export function scanBytes(table: ByteTable, bytes: Uint8Array, countUnits: boole
   for (let k = 0; k < lanes; k++) {
     from.push(k * segment);
     ends.push(Math.min(length, (k + 1) * segment));
-    found.push(new HitList());
+    const list = (laneHits[k] ??= new HitList());
+    list.count = 0;
+    found.push(list);
     record[2 * k] = Math.max(0, k * segment - (k > 0 ? table.lead : 0));
     record[2 * k + 1] = 0;
   }
@@ -170,8 +173,8 @@ export function scanBytes(table: ByteTable, bytes: Uint8Array, countUnits: boole
     const [list] = found as [HitList];
     hits = {
       count: list.count,
-      pos: list.pos.subarray(0, list.count),
-      states: list.states.subarray(0, list.count),
+      pos: list.pos.slice(0, list.count),
+      states: list.states.slice(0, list.count),
     };
   } else {
     let count = 0;

@@ -39,6 +39,11 @@ describe('detectUtf8', () => {
       // The bytes are only a shortcut: re-encoding the text must give the same findings.
       expect(detect({ text, path: 'src/config.env' }, compiled)).toEqual(expected);
       total += expected.length;
+      // All-ASCII text takes a different decoder.
+      const ascii = text.replace(/[^\x00-\x7f]/g, '');
+      expect(detectUtf8(Buffer.from(ascii), { path: 'a.env' }, compiled)).toEqual(
+        detect({ text: ascii, path: 'a.env' }, compiled),
+      );
     }
     expect(total).toBeGreaterThan(40);
   });
