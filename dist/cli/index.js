@@ -15317,7 +15317,7 @@ class ConfigError extends Error {
 /* harmony export */ });
 /* unused harmony exports sha256Hex, customRuleToRule */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var _engine_detect_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5345);
+/* harmony import */ var _engine_detect_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5888);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9042);
 /* harmony import */ var _schema_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9562);
 /* harmony import */ var _suggest_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1379);
@@ -15721,7 +15721,7 @@ function didYouMean(word, candidates) {
 
 /***/ }),
 
-/***/ 5345:
+/***/ 5888:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -15787,6 +15787,7 @@ const LANES_AT = 256;
 const TABLE_AT = 512;
 let scanner;
 let loadedTable;
+const laneHits = [];
 function load() {
     if (!scanner) {
         const module = new WebAssembly.Module(Buffer.from(KEYWORDS_WASM, 'base64'));
@@ -15794,7 +15795,7 @@ function load() {
     }
     return scanner;
 }
-/** One lane's hits, in order. */
+/** One lane's hits, in order. The lists are reused from text to text; results are copied out. */
 class HitList {
     pos = new Int32Array(1024);
     states = new Int32Array(1024);
@@ -15851,7 +15852,9 @@ function scanBytes(table, bytes, countUnits) {
     for (let k = 0; k < lanes; k++) {
         from.push(k * segment);
         ends.push(Math.min(length, (k + 1) * segment));
-        found.push(new HitList());
+        const list = (laneHits[k] ??= new HitList());
+        list.count = 0;
+        found.push(list);
         record[2 * k] = Math.max(0, k * segment - (k > 0 ? table.lead : 0));
         record[2 * k + 1] = 0;
     }
@@ -15896,8 +15899,8 @@ function scanBytes(table, bytes, countUnits) {
         const [list] = found;
         hits = {
             count: list.count,
-            pos: list.pos.subarray(0, list.count),
-            states: list.states.subarray(0, list.count),
+            pos: list.pos.slice(0, list.count),
+            states: list.states.slice(0, list.count),
         };
     }
     else {
@@ -16072,7 +16075,7 @@ function scanKeywordBytes(automaton, bytes, engine = 'wasm') {
         : scanBytesJs(automaton, bytes, countUnits);
     const { count, states } = found;
     if (valid)
-        return { count, ends: found.units ?? found.pos, states };
+        return { count, ends: found.units ?? found.pos, states, ascii };
     // Invalid sequences decode to a number of U+FFFD that byte counting cannot know: decode the
     // bytes between consecutive hits. Hits end on ASCII bytes, so every segment starts and ends
     // on a character boundary and decodes as it did within the whole text.
@@ -16087,7 +16090,7 @@ function scanKeywordBytes(automaton, bytes, engine = 'wasm') {
         }
         ends[i] = units;
     }
-    return { count, ends, states };
+    return { count, ends, states, ascii };
 }
 /** Calls `onHit(keywordId, start)` for every occurrence in `hits`, in order of the occurrence's end. */
 function forEachKeyword(automaton, hits, onHit) {
@@ -16174,36 +16177,42 @@ function locate(text, ranges) {
     });
 }
 
-;// CONCATENATED MODULE: ./build/scanners/engine/start-hint.js
+;// CONCATENATED MODULE: ./build/scanners/engine/pattern-facts.js
 /**
- * A pattern's possible first characters, as a leading lookahead V8 can check cheaply.
- *
- * V8 skips quickly to where a match can start, unless the pattern can begin with a positive
- * lookbehind (`(?:(?<![a-z])p|(?<=[a-z])P)ass`, as in the generic rules): then the whole pattern
- * is tried at every position of a window, ~30 ns per character on a large pattern. Prefixed with
- * `(?=[pP])` it finds the same matches (every match starts with one of those characters) and each
- * failing position costs one character test. Where V8 scans well by itself the prefix only gets in
- * its way (2-5x slower, measured), so it is added only after a positive lookbehind at the start.
- *
- * The set is derived from the pattern's source by a conservative reading of its syntax: anything
- * not understood (unicode mode, unknown group kinds) leaves the pattern unchanged, backreferences
- * count as any character, and zero-width assertions only ever widen the set.
+ * Facts about a rule's pattern read from its source, for the engine's shortcuts: the characters a
+ * match can start with, whether a positive lookbehind can come first, and characters every match
+ * contains. The reading is conservative: anything not understood (unicode mode, unknown group
+ * kinds) gives no facts; backreferences count as any character or none; zero-width assertions
+ * only ever widen the first-character set and never make a character required.
  */
 const MAX_UNIT = 0xffff;
 const ANY = [0, MAX_UNIT];
-/** Sets larger than this (after case folding) let too many positions through to be worth a hint. */
-const MAX_HINT_CHARS = 96;
+/** First-character sets are closed under case folding only up to this size; larger ones are of no use. */
+const MAX_FIRST_CHARS = 96;
 class Unsupported extends Error {
 }
 function union(a, b) {
-    const all = [];
-    for (let i = 0; i < a.length; i += 2)
-        all.push([a[i], a[i + 1]]);
-    for (let i = 0; i < b.length; i += 2)
-        all.push([b[i], b[i + 1]]);
-    all.sort((x, y) => x[0] - y[0]);
+    if (b.length === 0)
+        return a;
+    if (a.length === 0)
+        return b;
+    // Both are sorted: merge them, joining ranges that overlap or touch.
     const out = [];
-    for (const [lo, hi] of all) {
+    let i = 0;
+    let j = 0;
+    while (i < a.length || j < b.length) {
+        let lo;
+        let hi;
+        if (j >= b.length || (i < a.length && a[i] <= b[j])) {
+            lo = a[i];
+            hi = a[i + 1];
+            i += 2;
+        }
+        else {
+            lo = b[j];
+            hi = b[j + 1];
+            j += 2;
+        }
         const last = out.length - 1;
         if (last > 0 && lo <= out[last] + 1)
             out[last] = Math.max(out[last], hi);
@@ -16230,7 +16239,7 @@ function size(a) {
         n += a[i + 1] - a[i] + 1;
     return n;
 }
-const start_hint_char = (c) => [c, c];
+const pattern_facts_char = (c) => [c, c];
 const DIGIT = [48, 57];
 const WORD = union(union([48, 57], [65, 90]), union([95, 95], [97, 122]));
 const SPACE = [
@@ -16254,13 +16263,13 @@ function caseClosure(set) {
             // Without `u`, no character from 128 up is canonically equal to an ASCII one.
             if (c < 128) {
                 const folded = canonical(c);
-                out = union(out, start_hint_char(folded));
+                out = union(out, pattern_facts_char(folded));
                 if (folded >= 65 && folded <= 90)
-                    out = union(out, start_hint_char(folded + 32));
+                    out = union(out, pattern_facts_char(folded + 32));
                 continue;
             }
             for (const member of canonicalClass(c))
-                out = union(out, start_hint_char(member));
+                out = union(out, pattern_facts_char(member));
         }
     }
     return out;
@@ -16280,15 +16289,42 @@ function canonicalClass(c) {
     }
     return canonicalClasses.get(canonical(c)) ?? [c];
 }
+function intersect(a, b) {
+    return a.filter((c) => b.includes(c));
+}
+function merge(a, b) {
+    if (b.length === 0)
+        return a;
+    if (a.length === 0)
+        return b;
+    return [...new Set([...a, ...b])].sort((x, y) => x - y);
+}
+/** Zero-width: assertions and anchors. */
+const EMPTY = { first: [], nullable: true, must: [] };
+/** A backreference: may match anything, or nothing. */
+const UNKNOWN = { first: ANY, nullable: true, must: [] };
 /** Recursive-descent reader of a pattern in non-unicode (Annex B) syntax. */
 class Reader {
     src;
     dotAll;
+    ignoreCase;
     pos = 0;
     lookbehindFirst = false;
-    constructor(src, dotAll) {
+    constructor(src, dotAll, ignoreCase) {
         this.src = src;
         this.dotAll = dotAll;
+        this.ignoreCase = ignoreCase;
+    }
+    /** A node consuming one character of `set`. */
+    one(set) {
+        let must = [];
+        if (set.length === 2 && set[0] === set[1]) {
+            // With `i` a letter matches its other case too: then no single character is certain.
+            const folded = this.ignoreCase ? caseClosure(set) : set;
+            if (folded.length === 2 && folded[0] === folded[1])
+                must = [set[0]];
+        }
+        return { first: set, nullable: false, must };
     }
     pattern() {
         const node = this.disjunction(true);
@@ -16305,20 +16341,26 @@ class Reader {
         while (this.peek() === '|') {
             this.pos++;
             const next = this.alternative(atStart);
-            node = { first: union(node.first, next.first), nullable: node.nullable || next.nullable };
+            node = {
+                first: union(node.first, next.first),
+                nullable: node.nullable || next.nullable,
+                must: intersect(node.must, next.must),
+            };
         }
         return node;
     }
     alternative(atStart) {
         let first = [];
         let nullable = true;
+        let must = [];
         while (this.pos < this.src.length && this.peek() !== '|' && this.peek() !== ')') {
             const term = this.quantified(this.term(atStart && nullable));
             if (nullable)
                 first = union(first, term.first);
             nullable = nullable && term.nullable;
+            must = merge(must, term.must);
         }
-        return { first, nullable };
+        return { first, nullable, must };
     }
     quantified(node) {
         const c = this.peek();
@@ -16339,7 +16381,7 @@ class Reader {
         this.pos++;
         if (this.peek() === '?')
             this.pos++;
-        return { first: node.first, nullable: node.nullable || min === 0 };
+        return min === 0 ? { first: node.first, nullable: true, must: [] } : node;
     }
     term(atStart) {
         const c = this.peek();
@@ -16347,13 +16389,13 @@ class Reader {
         switch (c) {
             case '^':
             case '$':
-                return { first: [], nullable: true };
+                return EMPTY;
             case '.':
-                return { first: this.dotAll ? ANY : complement(LINE_TERMINATORS), nullable: false };
+                return this.one(this.dotAll ? ANY : complement(LINE_TERMINATORS));
             case '(':
                 return this.group(atStart);
             case '[':
-                return { first: this.characterClass(), nullable: false };
+                return this.one(this.characterClass());
             case '\\':
                 return this.atomEscape();
             case '*':
@@ -16361,7 +16403,7 @@ class Reader {
             case '?':
                 throw new Unsupported('nothing to repeat');
             default:
-                return { first: start_hint_char(c.charCodeAt(0)), nullable: false };
+                return this.one(pattern_facts_char(c.charCodeAt(0)));
         }
     }
     group(atStart) {
@@ -16392,7 +16434,7 @@ class Reader {
             throw new Unsupported('unclosed group');
         this.pos++;
         // Assertions consume nothing: whatever follows them supplies the first character.
-        return zeroWidth ? { first: [], nullable: true } : inner;
+        return zeroWidth ? EMPTY : inner;
     }
     atomEscape() {
         const c = this.peek();
@@ -16400,15 +16442,15 @@ class Reader {
             throw new Unsupported('trailing backslash');
         if (c === 'b' || c === 'B') {
             this.pos++;
-            return { first: [], nullable: true };
+            return EMPTY;
         }
-        // Backreferences (or Annex B octal escapes) could match anything, or nothing. What follows
-        // the escape's first character is read as literals, which only widens the set.
-        if (/[1-9]/.test(c) || c === 'k' || (c === '0' && /[0-9]/.test(this.peek(1) ?? ''))) {
-            this.pos++;
-            return { first: ANY, nullable: true };
+        // Backreferences (or Annex B octal escapes) could match anything, or nothing.
+        const reference = /^(?:k<[^>]*>|[1-9][0-9]*|0[0-9]+)/.exec(this.src.slice(this.pos));
+        if (reference) {
+            this.pos += reference[0].length;
+            return UNKNOWN;
         }
-        return { first: this.characterEscape(), nullable: false };
+        return this.one(this.characterEscape());
     }
     /**
      * After a backslash, in or out of a class: the characters the escape stands for. Rare forms
@@ -16431,17 +16473,17 @@ class Reader {
             case 'S':
                 return complement(SPACE);
             case 't':
-                return start_hint_char(9);
+                return pattern_facts_char(9);
             case 'n':
-                return start_hint_char(10);
+                return pattern_facts_char(10);
             case 'v':
-                return start_hint_char(11);
+                return pattern_facts_char(11);
             case 'f':
-                return start_hint_char(12);
+                return pattern_facts_char(12);
             case 'r':
-                return start_hint_char(13);
+                return pattern_facts_char(13);
             case '0':
-                return /[0-9]/.test(this.peek() ?? '') ? ANY : start_hint_char(0);
+                return /[0-9]/.test(this.peek() ?? '') ? ANY : pattern_facts_char(0);
             case 'x':
             case 'u': {
                 const digits = c === 'x' ? 2 : 4;
@@ -16449,13 +16491,13 @@ class Reader {
                 if (!new RegExp(`^[0-9a-fA-F]{${digits}}$`).test(hex))
                     return ANY;
                 this.pos += digits;
-                return start_hint_char(parseInt(hex, 16));
+                return pattern_facts_char(parseInt(hex, 16));
             }
             case 'c':
             case 'k':
                 return ANY;
             default:
-                return /[0-9]/.test(c) ? ANY : start_hint_char(c.charCodeAt(0));
+                return /[0-9]/.test(c) ? ANY : pattern_facts_char(c.charCodeAt(0));
         }
     }
     characterClass() {
@@ -16478,7 +16520,7 @@ class Reader {
                 }
                 else {
                     // Annex B: a class escape next to '-' makes the '-' literal.
-                    set = union(union(set, from), union(start_hint_char(45), to));
+                    set = union(union(set, from), union(pattern_facts_char(45), to));
                 }
             }
             else {
@@ -16492,19 +16534,60 @@ class Reader {
         const c = this.peek();
         this.pos++;
         if (c !== '\\')
-            return start_hint_char(c.charCodeAt(0));
+            return pattern_facts_char(c.charCodeAt(0));
         const e = this.peek();
         if (e === 'b') {
             this.pos++;
-            return start_hint_char(8);
+            return pattern_facts_char(8);
         }
         if (e === '-') {
             this.pos++;
-            return start_hint_char(45);
+            return pattern_facts_char(45);
         }
         return this.characterEscape();
     }
 }
+function patternFacts(source, flags) {
+    if (/[uv]/.test(flags))
+        return undefined;
+    const ignoreCase = flags.includes('i');
+    const reader = new Reader(source, flags.includes('s'), ignoreCase);
+    let node;
+    try {
+        node = reader.pattern();
+    }
+    catch (error) {
+        if (error instanceof Unsupported)
+            return undefined;
+        throw error;
+    }
+    const narrow = size(node.first) <= MAX_FIRST_CHARS;
+    return {
+        first: narrow ? (ignoreCase ? caseClosure(node.first) : node.first) : undefined,
+        nullable: node.nullable,
+        lookbehindFirst: reader.lookbehindFirst,
+        required: node.must.map((c) => String.fromCharCode(c)),
+    };
+}
+
+;// CONCATENATED MODULE: ./build/scanners/engine/start-hint.js
+/**
+ * A pattern's possible first characters, as a leading lookahead V8 can check cheaply; and the
+ * characters every match contains, which let the engine skip windows without running the pattern.
+ *
+ * V8 skips quickly to where a match can start, unless the pattern can begin with a positive
+ * lookbehind (`(?:(?<![a-z])p|(?<=[a-z])P)ass`, as in the generic rules): then the whole pattern
+ * is tried at every position of a window, ~30 ns per character on a large pattern. Prefixed with
+ * `(?=[pP])` it finds the same matches (every match starts with one of those characters) and each
+ * failing position costs one character test. Where V8 scans well by itself the prefix only gets in
+ * its way (2-5x slower, measured), so it is added only after a positive lookbehind at the start.
+ *
+ * The set comes from a conservative reading of the source (pattern-facts.ts); when it is not
+ * known the pattern stays as it is.
+ */
+
+/** Sets larger than this let too many positions through to be worth a hint. */
+const MAX_HINT_CHARS = 96;
 function toClass(set) {
     const hex = (c) => `\\u${c.toString(16).padStart(4, '0')}`;
     let out = '';
@@ -16515,25 +16598,12 @@ function toClass(set) {
     }
     return `[${out}]`;
 }
-function analyse(source, flags) {
-    if (/[uv]/.test(flags))
-        return undefined;
-    const reader = new Reader(source, flags.includes('s'));
-    try {
-        return { ...reader.pattern(), lookbehindFirst: reader.lookbehindFirst };
-    }
-    catch (error) {
-        if (error instanceof Unsupported)
-            return undefined;
-        throw error;
-    }
-}
 /** The characters every match of the pattern starts with, or undefined when that is not known. */
 function firstCharacters(source, flags) {
-    const node = analyse(source, flags);
-    if (!node || node.nullable || size(node.first) > MAX_HINT_CHARS)
+    const facts = patternFacts(source, flags);
+    if (!facts || facts.nullable || !facts.first || size(facts.first) > MAX_HINT_CHARS)
         return undefined;
-    return flags.includes('i') ? caseClosure(node.first) : node.first;
+    return facts.first;
 }
 /**
  * The pattern source, with a leading lookahead for its first characters when the pattern can
@@ -16542,12 +16612,23 @@ function firstCharacters(source, flags) {
  */
 function withStartHint(source, flags, always = false) {
     // Most patterns have no positive lookbehind at all; they need no analysis.
-    if (!always && (!source.includes('(?<=') || !analyse(source, flags)?.lookbehindFirst))
+    if (!always && (!source.includes('(?<=') || !patternFacts(source, flags)?.lookbehindFirst))
         return source;
     const first = firstCharacters(source, flags);
-    if (!first || first.length === 0 || size(first) > MAX_HINT_CHARS)
+    if (!first || first.length === 0)
         return source;
     return `(?=${toClass(first)})(?:${source})`;
+}
+/** At most this many required characters are checked per window; each check is a search. */
+const MAX_REQUIRED = 3;
+/**
+ * Characters every match of the pattern contains, punctuation first (usually the rarest), at
+ * most a few. Empty when none is certain.
+ */
+function requiredCharacters(source, flags) {
+    const required = patternFacts(source, flags)?.required ?? [];
+    const rank = (c) => (/[A-Za-z0-9]/.test(c) ? (/[A-Z]/.test(c) ? 1 : 2) : 0);
+    return [...required].sort((a, b) => rank(a) - rank(b)).slice(0, MAX_REQUIRED);
 }
 
 ;// CONCATENATED MODULE: ./build/scanners/engine/windows.js
@@ -16750,9 +16831,22 @@ function findCandidates(text, hits, path, compiled) {
         const { regex, rule } = compiledRule;
         // Repeated values (lock files, generated code, adversarial input) are judged once.
         const verdicts = new Map();
-        for (let w = 0; w < list.length; w += 2) {
+        const required = (compiledRule.required ??= requiredCharacters(rule.pattern.source, rule.pattern.flags.replace(/[gyd]/g, '')));
+        // Where each required character was last seen to occur next: a window is searched (only
+        // within itself) for a character not already known to lie inside it.
+        const next = required.map(() => -1);
+        windows: for (let w = 0; w < list.length; w += 2) {
             const from = list[w];
-            const slice = text.slice(from, list[w + 1]);
+            const to = list[w + 1];
+            const slice = text.slice(from, to);
+            for (let k = 0; k < required.length; k++) {
+                if (next[k] < from) {
+                    const at = slice.indexOf(required[k]);
+                    next[k] = at === -1 ? to : from + at;
+                }
+                if (next[k] >= to)
+                    continue windows;
+            }
             regex.lastIndex = 0;
             let match;
             while ((match = regex.exec(slice)) !== null) {
@@ -16832,7 +16926,11 @@ function detectUtf8(bytes, fragment, compiled) {
         !compiled.pathOnlyRules.some((i) => compiled.rules[i]?.paths?.test(fragment.path))) {
         return [];
     }
-    return detectHits({ ...fragment, text: lenientUtf8.decode(bytes) }, hits, compiled);
+    // ASCII decodes the same in Latin-1, which is the cheaper decoder.
+    const text = hits.ascii
+        ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
+        : lenientUtf8.decode(bytes);
+    return detectHits({ ...fragment, text }, hits, compiled);
 }
 function detectHits(fragment, hits, compiled) {
     const { text } = fragment;
@@ -25839,7 +25937,7 @@ function readInto(fd, buffer, from, to) {
 /* harmony export */   _: () => (/* binding */ compileForScan)
 /* harmony export */ });
 /* harmony import */ var _config_ruleset_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1423);
-/* harmony import */ var _engine_detect_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5345);
+/* harmony import */ var _engine_detect_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5888);
 /* harmony import */ var _rules_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(815);
 /* harmony import */ var _read_file_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6579);
 
