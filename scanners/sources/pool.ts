@@ -143,7 +143,16 @@ export class ScanPool {
     slot.inFlight.set(id, task);
     this.pending++;
     if (slot.inFlight.size === 1 && slot.ready) this.arm(slot);
-    slot.worker.postMessage({ id, abs: task.abs, rel: task.rel } satisfies TaskMessage);
+    if ('data' in task) {
+      // Content moves to the worker instead of being copied; a view into a larger buffer is copied first
+      // so the transfer cannot detach bytes the caller still uses.
+      const whole = task.data.byteOffset === 0 && task.data.byteLength === task.data.buffer.byteLength;
+      const data = whole ? task.data : task.data.slice();
+      const message: TaskMessage = { id, rel: task.rel, data };
+      slot.worker.postMessage(message, [data.buffer as ArrayBuffer]);
+    } else {
+      slot.worker.postMessage({ id, abs: task.abs, rel: task.rel } satisfies TaskMessage);
+    }
   }
 
   /** (Re)starts the clock for the file the worker is on now. */

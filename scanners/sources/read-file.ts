@@ -78,12 +78,7 @@ export function readScanInputSync(abs: string, rel: string, maxFileSize: number)
     }
     filled = readInto(fd, buffer, filled, stats.size);
     // A file that shrank after the fstat is scanned as far as it still goes.
-    const data = buffer.subarray(0, filled);
-    const body = utf8Body(data);
-    if (body) return { kind: 'utf8', utf8: body, bytes: filled };
-    const decoded = decode(data);
-    if (decoded.kind === 'binary') return { kind: 'skipped', skipped: { path: rel, reason: 'binary' } };
-    return { kind: 'text', text: decoded.text, bytes: filled };
+    return classifyBytes(buffer.subarray(0, filled), rel, maxFileSize);
   } catch (error) {
     return { kind: 'skipped', skipped: skippedFromError(rel, error) };
   } finally {
@@ -93,6 +88,25 @@ export function readScanInputSync(abs: string, rel: string, maxFileSize: number)
       // Nothing useful to do: the content (or the skip) is already decided.
     }
   }
+}
+
+/**
+ * Content that is already in memory (a git blob, a file inside an image layer) judged like a file on
+ * disk: too large, binary, UTF-8 kept as bytes, or decoded text.
+ */
+export function classifyBytes(data: Uint8Array, rel: string, maxFileSize: number): ScanInput {
+  if (data.length > maxFileSize) {
+    const detail = `${data.length} bytes > ${maxFileSize}`;
+    return { kind: 'skipped', skipped: { path: rel, reason: 'too-large', detail } };
+  }
+  if (looksBinary(data.subarray(0, SNIFF_BYTES))) {
+    return { kind: 'skipped', skipped: { path: rel, reason: 'binary' } };
+  }
+  const body = utf8Body(data);
+  if (body) return { kind: 'utf8', utf8: body, bytes: data.length };
+  const decoded = decode(data);
+  if (decoded.kind === 'binary') return { kind: 'skipped', skipped: { path: rel, reason: 'binary' } };
+  return { kind: 'text', text: decoded.text, bytes: data.length };
 }
 
 /** Fills `buffer[from, to)`; returns the new fill level, short at end of file. */

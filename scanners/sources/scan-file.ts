@@ -3,13 +3,15 @@ import { buildRules } from '../config/ruleset.js';
 import { compileRules, detect, detectUtf8, type CompiledRules } from '../engine/detect.js';
 import type { Finding, Rule, Skipped } from '../engine/types.js';
 import { builtinRules } from '../rules/index.js';
-import { readScanInputSync } from './read-file.js';
+import { classifyBytes, readScanInputSync } from './read-file.js';
 
-/** One file to scan: the absolute path to read and the root-relative path to report. */
-export interface ScanTask {
-  abs: string;
-  rel: string;
-}
+/**
+ * One file to scan: either a path to read (`abs`) or content already in memory (`data`: a git blob, a
+ * file from an image layer), and the path to report. A pool transfers `data` to its worker, which
+ * leaves the caller's view of it empty; `key` is the caller's own handle to match the outcome to.
+ */
+export type ScanTask =
+  { abs: string; rel: string; key?: string } | { data: Uint8Array; rel: string; key?: string };
 
 export type FileOutcome = { findings: Finding[]; bytes: number } | { skipped: Skipped };
 
@@ -26,7 +28,10 @@ export function compileForScan(config: KeylessConfig, rules: Rule[] = builtinRul
 
 /** Read, decode and detect one file, synchronously. Never throws: failures come back as a `Skipped`. */
 export function scanFile(task: ScanTask, compiled: CompiledRules, maxFileSize: number): FileOutcome {
-  const read = readScanInputSync(task.abs, task.rel, maxFileSize);
+  const read =
+    'data' in task
+      ? classifyBytes(task.data, task.rel, maxFileSize)
+      : readScanInputSync(task.abs, task.rel, maxFileSize);
   if (read.kind === 'skipped') return { skipped: read.skipped };
   try {
     // UTF-8 files are decoded only if a keyword occurs in their bytes.

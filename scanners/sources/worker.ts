@@ -14,9 +14,7 @@ export interface ScanWorkerData extends ScanWorkerInit {
 }
 
 /** Main thread -> worker. */
-export interface TaskMessage extends ScanTask {
-  id: number;
-}
+export type TaskMessage = ScanTask & { id: number };
 
 /** Worker -> main thread: the outcome of task `id`. */
 export type ResultMessage = FileOutcome & { id: number };

@@ -1,48 +1,12 @@
-import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { transformFile } from '@swc/core';
 
 import type { KeylessConfig } from '../../../scanners/config/load.js';
 import { scanDirectory, type DirScanOptions } from '../../../scanners/sources/dir.js';
+import { ScanPool } from '../../../scanners/sources/pool.js';
+import type { FileOutcome } from '../../../scanners/sources/scan-file.js';
 import { isScanWorker } from '../../../scanners/sources/worker.js';
+import { buildWorkerPackage } from '../../helpers/worker-package.js';
 import { EMPTY_CONFIG, removeDir, tempDir, token, writeTree } from './helpers.js';
-
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-
-/**
- * jest cannot start TypeScript workers, so the scanners tree is transpiled (swc, as jest does) into a
- * temporary package whose entry behaves like the CLI bundle: a scan worker when started as one.
- */
-async function buildWorkerPackage(out: string): Promise<URL> {
-  async function* sources(dir: string): AsyncGenerator<string> {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) yield* sources(path);
-      else if (entry.name.endsWith('.ts')) yield path;
-    }
-  }
-  for await (const file of sources(join(REPO, 'scanners'))) {
-    const { code } = await transformFile(file, {
-      jsc: { target: 'es2022', parser: { syntax: 'typescript' } },
-      module: { type: 'es6' },
-      sourceMaps: false,
-    });
-    const dest = join(out, relative(REPO, file)).replace(/\.ts$/, '.js');
-    await mkdir(dirname(dest), { recursive: true });
-    await writeFile(dest, code);
-  }
-  await writeFile(join(out, 'package.json'), '{ "type": "module" }\n');
-  await symlink(join(REPO, 'node_modules'), join(out, 'node_modules'));
-  const entry = join(out, 'entry.js');
-  await writeFile(
-    entry,
-    "import { isScanWorker, runScanWorker } from './scanners/sources/worker.js';\n" +
-      'if (isScanWorker()) runScanWorker();\n',
-  );
-  return pathToFileURL(entry);
-}
 
 const CONFIG: KeylessConfig = {
   ...EMPTY_CONFIG,
@@ -108,6 +72,44 @@ describe('scan workers (real worker script)', () => {
       'data.bin:binary',
       'large.txt:too-large',
     ]);
+  });
+
+  it('scans content handed over in memory, including views into a larger buffer', async () => {
+    const outcomes = new Map<string, FileOutcome>();
+    const pool = new ScanPool({
+      workerUrl,
+      workers: 2,
+      init: { config: CONFIG, maxFileSize: 1024 },
+      onResult: (task, outcome) => outcomes.set(task.key ?? task.rel, outcome),
+      fallback: async () => {
+        throw new Error('no worker answered');
+      },
+    });
+    const shared = Buffer.from(`head ${tokens[0]}\n--\nsecond line\n${tokens[1]}\n`);
+    const cut = shared.indexOf('--');
+    const own = new TextEncoder().encode(`x\n${tokens[2]}\n`);
+    try {
+      await pool.submit({ data: shared.subarray(0, cut), rel: 'a.txt', key: 'first' });
+      await pool.submit({ data: shared.subarray(cut + 3), rel: 'a.txt', key: 'second' });
+      await pool.submit({ data: own, rel: 'b.txt' });
+      await pool.submit({ data: Buffer.from([0, 1, 2]), rel: 'c.bin' });
+      await pool.drain();
+    } finally {
+      await pool.close();
+    }
+    // The shared buffer was copied, not detached; the whole one moved to the worker.
+    expect(shared.toString()).toContain('second line');
+    expect(own.byteLength).toBe(0);
+    const secrets = (key: string): string[] => {
+      const outcome = outcomes.get(key);
+      return outcome && 'findings' in outcome ? outcome.findings.map((f) => f.secret) : [];
+    };
+    expect(secrets('first')).toEqual([tokens[0]]);
+    expect(secrets('second')).toEqual([tokens[1]]);
+    const second = outcomes.get('second');
+    expect(second && 'findings' in second ? second.findings[0]?.location.startLine : 0).toBe(2);
+    expect(secrets('b.txt')).toEqual([tokens[2]]);
+    expect(outcomes.get('c.bin')).toEqual({ skipped: { path: 'c.bin', reason: 'binary' } });
   });
 
   it('rejects an invalid configuration on the main thread before starting workers', async () => {
