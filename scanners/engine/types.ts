@@ -99,6 +99,13 @@ export interface Location {
   endColumn: number;
   commit?: CommitInfo;
   layer?: LayerInfo;
+  /**
+   * Git scans: whether the secret is still in the head version of this path. `false` = removed since,
+   * but still in history for anyone with a clone: it must be rotated all the same.
+   */
+  presentAtHead?: boolean;
+  /** Git scans: the blob the secret was found in. */
+  blob?: string;
 }
 
 export interface Finding {
