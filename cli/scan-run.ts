@@ -5,7 +5,8 @@ import { findConfig, loadConfig } from '../scanners/config/load.js';
 import { emptyConfig } from '../scanners/config/schema.js';
 import { makePathFilter } from '../scanners/config/paths.js';
 import { buildRules } from '../scanners/config/ruleset.js';
-import type { Finding, ScanMeta } from '../scanners/engine/types.js';
+import type { KeylessConfig } from '../scanners/config/load.js';
+import type { Finding, Rule, ScanMeta, Skipped } from '../scanners/engine/types.js';
 import { builtinRules } from '../scanners/rules/index.js';
 import { scanDirectory } from '../scanners/sources/dir.js';
 import type { ScanOptions } from './args.js';
@@ -29,33 +30,74 @@ export interface ScanContext {
 }
 
 /** Errors name files as the user would: relative to where keyless was started. */
-function displayPath(path: string): string {
+export function displayPath(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel.startsWith('..') ? path : rel;
 }
 
-export async function runDirScan(options: ScanOptions, context: ScanContext): Promise<ScanRun> {
+/** The configuration and rules every scan kind starts from. */
+export interface ScanSetup {
+  root: string;
+  config: KeylessConfig;
+  rules: Rule[];
+  startedAt: Date;
+  now: () => Date;
+  progress: Progress;
+}
+
+export async function prepareScan(
+  options: ScanOptions,
+  context: ScanContext,
+  root: string,
+): Promise<ScanSetup> {
   const now = context.now ?? (() => new Date());
   const startedAt = now();
-  const root = resolve(options.path);
-  if (!existsSync(root)) throw new Error(`${options.path}: no such file or directory`);
   const configPath = options.config ?? (await findConfig(root));
   const config = configPath ? await loadConfig(configPath, displayPath(configPath)) : emptyConfig();
   const rules = buildRules(builtinRules, config);
-
   const progress = new Progress(context.stderr, options.progress && context.stderr.isTTY === true);
+  return { root, config, rules, startedAt, now, progress };
+}
+
+/** What a source produced, before the baseline is applied. */
+export interface SourceOutcome {
+  kind: ScanMeta['target']['kind'];
+  findings: Finding[];
+  files: number;
+  bytes: number;
+  skipped: Skipped[];
+  warnings: string[];
+  /** False when something the scan was asked to cover could not be read (beyond unreadable files). */
+  complete?: boolean;
+  git?: ScanMeta['git'];
+  cached?: number;
+}
+
+export async function runDirScan(options: ScanOptions, context: ScanContext): Promise<ScanRun> {
+  const root = resolve(options.path);
+  if (!existsSync(root)) throw new Error(`${options.path}: no such file or directory`);
+  const setup = await prepareScan(options, context, root);
   const result = await scanDirectory({
     root,
-    config,
-    skipPath: makePathFilter(config.skipPaths),
+    config: setup.config,
+    skipPath: makePathFilter(setup.config.skipPaths),
     respectGitignore: options.ignore,
     maxFileSize: options.maxFileSize,
     workers: options.workers ?? (context.workerUrl ? undefined : 0),
     ...(context.workerUrl ? { workerUrl: context.workerUrl } : {}),
-    onProgress: (p) => progress.update(p.files, p.bytes),
+    onProgress: (p) => setup.progress.update(p.files, p.bytes),
   });
-  progress.done();
+  setup.progress.done();
+  return finishScan(options, setup, { kind: 'dir', ...result });
+}
 
+/** Applies the baseline (the one given, or the default file in the scanned root) and builds the meta. */
+export async function finishScan(
+  options: ScanOptions,
+  setup: ScanSetup,
+  result: SourceOutcome,
+): Promise<ScanRun> {
+  const { root, now } = setup;
   let findings = result.findings;
   let suppressed: Finding[] = [];
   let baseline: ScanMeta['baseline'];
@@ -82,17 +124,18 @@ export async function runDirScan(options: ScanOptions, context: ScanContext): Pr
   const erroredSkips = result.skipped.filter((s) => s.reason === 'unreadable');
   const meta: ScanMeta = {
     tool: { name: 'keyless', version: VERSION, informationUri: INFORMATION_URI },
-    target: { kind: 'dir', root },
-    startedAt,
+    target: { kind: result.kind, root },
+    startedAt: setup.startedAt,
     finishedAt: now(),
     stats: {
       files: result.files,
       bytes: result.bytes,
       findings: findings.length,
       suppressed: suppressed.length,
+      ...(result.cached !== undefined ? { cached: result.cached } : {}),
     },
     skipped: result.skipped,
-    rules: rules.map(({ id, title, provider, severity, remediation, docs }) => ({
+    rules: setup.rules.map(({ id, title, provider, severity, remediation, docs }) => ({
       id,
       title,
       provider,
@@ -101,8 +144,9 @@ export async function runDirScan(options: ScanOptions, context: ScanContext): Pr
       ...(docs ? { docs } : {}),
     })),
     ...(baseline ? { baseline } : {}),
+    ...(result.git ? { git: result.git } : {}),
     warnings: result.warnings,
-    complete: erroredSkips.length === 0,
+    complete: erroredSkips.length === 0 && result.complete !== false,
   };
   return { findings, suppressed, meta };
 }

@@ -1,9 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { renderReport } from '../../scanners/reports/index.js';
 import { SEVERITIES, type Finding } from '../../scanners/engine/types.js';
-import { parseScanOptions, type FailOn } from '../args.js';
+import { parseScanOptions, type FailOn, type ScanOptions } from '../args.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { runDirScan, type ScanContext } from '../scan-run.js';
+import { readGitOptions, gitOptionSpec, runGitScan } from '../scan-git.js';
+import { runDirScan, type ScanContext, type ScanRun } from '../scan-run.js';
 import type { Io } from '../io.js';
 
 export function failing(findings: Finding[], failOn: FailOn): Finding[] {
@@ -12,24 +13,37 @@ export function failing(findings: Finding[], failOn: FailOn): Finding[] {
   return findings.filter((f) => SEVERITIES.indexOf(f.severity) <= threshold);
 }
 
+const TARGETS = ['dir', 'git'] as const;
+
 export async function scanCommand(args: string[], io: Io, context: ScanContext): Promise<number> {
   const [target, ...rest] = args;
-  if (target !== 'dir') {
-    throw new UsageError(
-      target === undefined
-        ? 'scan: expected a target: keyless scan dir [PATH]'
-        : `scan: unknown target "${target}" (expected: dir)`,
-    );
+  let run: ScanRun;
+  let options: ScanOptions;
+  switch (target) {
+    case 'dir':
+      ({ options } = parseScanOptions(rest));
+      run = await runDirScan(options, context);
+      break;
+    case 'git': {
+      const parsed = parseScanOptions(rest, gitOptionSpec);
+      options = parsed.options;
+      run = await runGitScan(options, readGitOptions(parsed.values), context);
+      break;
+    }
+    default:
+      throw new UsageError(
+        target === undefined
+          ? 'scan: expected a target: keyless scan dir|git [PATH]'
+          : `scan: unknown target "${target}" (expected one of: ${TARGETS.join(', ')})`,
+      );
   }
-  const { options } = parseScanOptions(rest);
-  const run = await runDirScan(options, context);
   const color = options.output === undefined && io.stdout.isTTY === true && !io.env['NO_COLOR'];
   const report = renderReport(options.format, run.findings, run.meta, { color });
   if (options.output !== undefined) {
     await writeFile(options.output, report);
     // A summary on stderr so CI logs still say what the file holds.
     io.stderr.write(
-      `keyless: ${run.findings.length} finding(s) in ${run.meta.stats.files} files; report written to ${options.output}\n`,
+      `keyless: ${run.findings.length} finding(s) in ${run.meta.stats.files} ${run.meta.target.kind === 'git' ? 'blobs' : 'files'}; report written to ${options.output}\n`,
     );
   } else {
     io.stdout.write(report.endsWith('\n') ? report : `${report}\n`);

@@ -154,11 +154,14 @@ export interface ScanMeta {
   target: { kind: 'dir' | 'git' | 'image'; root: string };
   startedAt: Date;
   finishedAt: Date;
-  stats: { files: number; bytes: number; findings: number; suppressed: number };
+  /** `files` counts distinct blobs for git scans; `cached` = content skipped as known clean. */
+  stats: { files: number; bytes: number; findings: number; suppressed: number; cached?: number };
   skipped: Skipped[];
   /** Metadata of every rule that was enabled, so reports can describe rules that fired. */
   rules: RuleInfo[];
   baseline?: { path: string; matched: number; stale: BaselineEntry[]; expired: BaselineEntry[] };
+  /** Git scans: how many commits were covered, and the resolved range for `--range`. */
+  git?: { commits: number; range?: { base: string; head: string; mergeBase?: string } };
   /** Problems that did not stop the scan (each also counted in `skipped` where a file was lost). */
   warnings: string[];
   /** True when the scan covered everything it was asked to; false makes the CLI exit 2. */
