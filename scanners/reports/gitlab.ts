@@ -94,6 +94,10 @@ function details(finding: Finding): Record<string, Detail> {
     preview: { name: 'Redacted preview', type: 'text', value: safePreview(finding) },
   };
   if (commit) result['commit'] = { name: 'Commit', type: 'commit', value: commit.sha };
+  if (finding.location.presentAtHead !== undefined) {
+    const value = finding.location.presentAtHead ? 'yes' : 'no: removed since, still in history — rotate it';
+    result['present_at_head'] = { name: 'Still in the head version', type: 'text', value };
+  }
   if (layer) {
     result['layer_digest'] = { name: 'Image layer', type: 'text', value: layer.digest };
     result['layer_index'] = { name: 'Layer index', type: 'value', value: layer.index };

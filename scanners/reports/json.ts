@@ -4,11 +4,13 @@ import { safePreview, sanitize, sortByLocation } from './common.js';
 /** Bumped whenever a field is removed or changes meaning; additions keep the version. */
 export const JSON_REPORT_VERSION = 1;
 
+const OBJECT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+
 export type JsonOptions = Record<never, never>;
 
 /** Copies known fields only, so whatever else a source attaches never leaks into the report. */
 function location(loc: Location): Location {
-  const { commit, layer } = loc;
+  const { commit, layer, presentAtHead, blob } = loc;
   return {
     path: loc.path,
     startLine: loc.startLine,
@@ -26,6 +28,9 @@ function location(loc: Location): Location {
           },
         }
       : {}),
+    ...(presentAtHead !== undefined ? { presentAtHead } : {}),
+    // Only an object id: a source's mistake must not put content here.
+    ...(blob !== undefined && OBJECT_ID.test(blob) ? { blob } : {}),
     ...(layer
       ? {
           layer: {

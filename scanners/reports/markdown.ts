@@ -51,7 +51,10 @@ function link(label: string, url: string | undefined): string {
 function where(finding: Finding): string {
   const loc = finding.location;
   const place = code(`${loc.path}:${loc.startLine}:${loc.startColumn}`, true);
-  if (loc.commit) return `${place} in ${code(shortSha(loc.commit.sha), true)}`;
+  if (loc.commit) {
+    const removed = loc.presentAtHead === false ? ' (removed since, still in history)' : '';
+    return `${place} in ${code(shortSha(loc.commit.sha), true)}${removed}`;
+  }
   if (loc.layer) return `${place} in layer #${loc.layer.index}`;
   return place;
 }

@@ -117,6 +117,10 @@ function resultProperties(finding: Finding): Record<string, unknown> | undefined
       ...(commit.date !== undefined ? { date: commit.date } : {}),
     };
   }
+  if (finding.location.presentAtHead !== undefined)
+    properties['presentAtHead'] = finding.location.presentAtHead;
+  if (finding.location.blob !== undefined && /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(finding.location.blob))
+    properties['blob'] = finding.location.blob;
   if (layer) {
     properties['layer'] = {
       digest: layer.digest,
@@ -139,8 +143,10 @@ function alertFingerprint(finding: Finding): string {
 
 function resultMessage(finding: Finding): string {
   const { commit, layer } = finding.location;
+  const removed =
+    finding.location.presentAtHead === false ? ' (removed since, still in history: rotate it)' : '';
   const where = commit
-    ? ` in commit ${shortSha(commit.sha)}`
+    ? ` in commit ${shortSha(commit.sha)}${removed}`
     : layer
       ? ` in image layer ${layer.index} (${layer.digest})`
       : '';

@@ -41,6 +41,7 @@ function findingBlock(finding: Finding, paint: Paint): string {
     const by = loc.commit.author !== undefined ? ` by ${escapeControl(loc.commit.author)}` : '';
     const on = loc.commit.date !== undefined ? ` on ${escapeControl(loc.commit.date)}` : '';
     lines.push(`  commit ${shortSha(loc.commit.sha)}${by}${on}`);
+    if (loc.presentAtHead === false) lines.push('  removed since, but still in history: rotate it');
   }
   if (loc.layer) {
     const removed = loc.layer.removedBy !== undefined ? `, removed by ${loc.layer.removedBy}` : '';
