@@ -55,23 +55,23 @@ export interface Manifest {
 }
 
 // prettier-ignore
-type Kind =
+export type Kind =
   | 'ts' | 'tsx' | 'js' | 'py' | 'go' | 'java' | 'yaml' | 'json' | 'md' | 'config' | 'sh' | 'csv' | 'log'
   | 'jsonData' | 'locale' | 'lock' | 'minified';
 
-type Generator = (rng: Rng, size: number) => string;
+export type Generator = (rng: Rng, size: number) => string;
 
 // Size tiers: most files are small; the bytes are dominated by the few large lock files, bundles and data.
-const TIERS = {
+export const TIERS = {
   small: { weight: 0.9, min: 1024, max: 50 * 1024 },
   medium: { weight: 0.08, min: 50 * 1024, max: 100 * 1024 },
   large: { weight: 0.018, min: 100 * 1024, max: 2 * MB },
   huge: { weight: 0.002, min: 2 * MB, max: 8 * MB },
 } as const;
-type Tier = keyof typeof TIERS;
+export type Tier = keyof typeof TIERS;
 
 // prettier-ignore
-const KINDS: Record<Tier, Partial<Record<Kind, number>>> = {
+export const KINDS: Record<Tier, Partial<Record<Kind, number>>> = {
   small: { ts: 20, tsx: 5, js: 7, py: 13, go: 11, java: 9, yaml: 9, json: 5, md: 9, config: 4, sh: 3, csv: 2, log: 1, jsonData: 2, locale: 2 },
   medium: { ts: 15, js: 8, py: 10, go: 10, java: 8, md: 6, jsonData: 10, csv: 8, log: 6, yaml: 5, minified: 4, lock: 10 },
   large: { lock: 30, minified: 20, csv: 12, log: 12, jsonData: 14, ts: 6, go: 6 },
@@ -79,7 +79,7 @@ const KINDS: Record<Tier, Partial<Record<Kind, number>>> = {
 };
 
 // prettier-ignore
-const SYNTAX: Record<Kind, Syntax> = {
+export const SYNTAX: Record<Kind, Syntax> = {
   ts: 'code', tsx: 'code', js: 'code', go: 'code', java: 'code', py: 'env', config: 'env', sh: 'env', md: 'env',
   csv: 'env', log: 'env', yaml: 'yaml', json: 'json', jsonData: 'json', locale: 'json', lock: 'json', minified: 'inline',
 };
@@ -94,7 +94,7 @@ const LOCKS: Record<string, { name: string; make: Generator; under: string }> = 
 const GITIGNORE = 'node_modules/\n/dist/\n/logs/\ncoverage/\n*.pyc\n.env.local\n';
 
 /** Where a file of `kind` lives and how its content is made. */
-function layout(rng: Rng, kind: Kind): { path: string; make: Generator } {
+export function layout(rng: Rng, kind: Kind): { path: string; make: Generator } {
   const proj = rng.pick(PROJECT_WORDS);
   const noun = rng.pick(NOUNS);
   switch (kind) {
