@@ -67,6 +67,13 @@ export class GitRepo {
     return this;
   }
 
+  /** `git mv`, creating the destination's directory. */
+  move(from: string, to: string): this {
+    mkdirSync(dirname(join(this.root, to)), { recursive: true });
+    this.git('mv', from, to);
+    return this;
+  }
+
   /** Writes `files`, stages everything and commits; returns the new commit's sha. */
   commit(
     message: string,

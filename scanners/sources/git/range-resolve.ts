@@ -175,6 +175,7 @@ export async function resolveRange(
     throw new GitError(
       `cannot compute the range ${range}: ${problem}, so commits of the range may be missing. ` +
         (remote ? `Fetching from ${remote} (--deepen) did not help; ` : '') +
+        (deepen && !remote ? 'This clone has no remote for --deepen to fetch from. ' : '') +
         `To fix: ${FETCH_HISTORY}${deepen ? '' : OR_DEEPEN}.`,
       'shallow',
     );
