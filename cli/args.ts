@@ -69,7 +69,7 @@ export function parse(args: string[], options: ParseArgsConfig['options']) {
 export function parseScanOptions(
   args: string[],
   extra: ParseArgsConfig['options'] = {},
-): { options: ScanOptions; values: Record<string, string | boolean | undefined> } {
+): { options: ScanOptions; values: Record<string, string | boolean | undefined>; positionals: string[] } {
   const { values, positionals } = parse(args, { ...scanOptionSpec, ...extra });
   if (positionals.length > 1) throw new UsageError(`expected at most one PATH, got ${positionals.length}`);
   const v = values as Record<string, string | boolean | undefined>;
@@ -93,5 +93,5 @@ export function parseScanOptions(
   if (config !== undefined) result.config = config;
   if (baseline !== undefined) result.baseline = baseline;
   if (workers !== undefined) result.workers = Number(workers);
-  return { options: result, values: v };
+  return { options: result, values: v, positionals };
 }

@@ -4,6 +4,7 @@ import { SEVERITIES, type Finding } from '../../scanners/engine/types.js';
 import { parseScanOptions, type FailOn, type ScanOptions } from '../args.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { readGitOptions, gitOptionSpec, runGitScan } from '../scan-git.js';
+import { imageOptionSpec, readImageOptions, runImageScan } from '../scan-image.js';
 import { runDirScan, type ScanContext, type ScanRun } from '../scan-run.js';
 import type { Io } from '../io.js';
 
@@ -13,7 +14,7 @@ export function failing(findings: Finding[], failOn: FailOn): Finding[] {
   return findings.filter((f) => SEVERITIES.indexOf(f.severity) <= threshold);
 }
 
-const TARGETS = ['dir', 'git'] as const;
+const TARGETS = ['dir', 'git', 'image'] as const;
 
 export async function scanCommand(args: string[], io: Io, context: ScanContext): Promise<number> {
   const [target, ...rest] = args;
@@ -30,10 +31,17 @@ export async function scanCommand(args: string[], io: Io, context: ScanContext):
       run = await runGitScan(options, readGitOptions(parsed.values), context);
       break;
     }
+    case 'image': {
+      const parsed = parseScanOptions(rest, imageOptionSpec);
+      options = parsed.options;
+      const image = readImageOptions(parsed.values, parsed.positionals[0]);
+      run = await runImageScan(options, image, { ...context, env: io.env });
+      break;
+    }
     default:
       throw new UsageError(
         target === undefined
-          ? 'scan: expected a target: keyless scan dir|git [PATH]'
+          ? 'scan: expected a target: keyless scan dir|git [PATH] or keyless scan image REF|--archive FILE'
           : `scan: unknown target "${target}" (expected one of: ${TARGETS.join(', ')})`,
       );
   }
@@ -52,7 +60,9 @@ export async function scanCommand(args: string[], io: Io, context: ScanContext):
   if (!run.meta.complete) {
     const unreadable = run.meta.skipped.filter((s) => s.reason === 'unreadable').length;
     io.stderr.write(
-      `keyless: scan incomplete: ${unreadable} file(s) could not be read (listed in the report)\n`,
+      unreadable > 0
+        ? `keyless: scan incomplete: ${unreadable} file(s) could not be read (listed in the report)\n`
+        : 'keyless: scan incomplete: see the warnings above (also in the report)\n',
     );
     return EXIT.error;
   }
