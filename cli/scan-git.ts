@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { makePathFilter } from '../scanners/config/paths.js';
 import { openRepo } from '../scanners/sources/git/exec.js';
 import { scanHistory } from '../scanners/sources/git/history.js';
+import { scanRange } from '../scanners/sources/git/range.js';
+import { scanStaged } from '../scanners/sources/git/staged.js';
 import type { GitScanOptions, GitScanResult } from '../scanners/sources/git/types.js';
 import { CleanCache, rulesetKey } from '../scanners/sources/scan-cache.js';
 import type { ScanOptions } from './args.js';
@@ -66,7 +68,13 @@ export async function runGitScan(
   };
   let result: GitScanResult;
   try {
-    result = await scanHistory(scanOptions);
+    if (git.range !== undefined) {
+      result = await scanRange({ ...scanOptions, range: git.range, deepen: git.deepen });
+    } else if (git.staged) {
+      result = await scanStaged(scanOptions);
+    } else {
+      result = await scanHistory(scanOptions);
+    }
   } finally {
     setup.progress.done();
   }
