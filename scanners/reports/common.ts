@@ -1,5 +1,5 @@
 import { SEVERITIES } from '../engine/types.js';
-import type { Finding, RuleInfo, ScanMeta, Severity, Skipped } from '../engine/types.js';
+import type { Finding, LayerInfo, RuleInfo, ScanMeta, Severity, Skipped } from '../engine/types.js';
 import { redact } from './redact.js';
 
 /** Shown in place of a raw secret that reached rendered text through some unexpected field. */
@@ -227,6 +227,23 @@ export function shortFingerprint(fingerprint: string): string {
 
 export function shortSha(sha: string): string {
   return sha.slice(0, 12);
+}
+
+/** Layer index of findings in the image config (Env, Labels, history), which is not a layer. */
+export const CONFIG_LAYER_INDEX = -1;
+
+/** `sha256:1a2b3c4d5e6f` (12 hex digits): enough to tell layers apart in a report line. */
+export function shortDigest(digest: string): string {
+  const cut = digest.indexOf(':');
+  return `${digest.slice(0, cut + 1)}${digest.slice(cut + 1, cut + 13)}`;
+}
+
+/** `layer #1 sha256:1a2b3c4d5e6f, removed in layer #3 sha256:…` or `image config sha256:…`. */
+export function describeLayer(layer: LayerInfo, full = false): string {
+  const name = (digest: string): string => (full ? digest : shortDigest(digest));
+  if (layer.index === CONFIG_LAYER_INDEX) return `image config ${name(layer.digest)}`;
+  const removed = layer.removedBy !== undefined ? `, removed in layer ${name(layer.removedBy)}` : '';
+  return `layer #${layer.index} ${name(layer.digest)}${removed}`;
 }
 
 export function isHttpUrl(value: string | undefined): value is string {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Finding, ScanMeta, Severity } from '../engine/types.js';
 import {
+  describeLayer,
   isHttpUrl,
   remediationFor,
   ruleInfoFor,
@@ -118,7 +119,7 @@ function toVulnerability(finding: Finding, meta: ScanMeta, options: GitlabOption
   const file = reportedFile(finding);
   const docs = isHttpUrl(rule.docs) ? rule.docs : undefined;
   const solution = remediationFor(rule);
-  const inLayer = loc.layer ? ` of image layer ${loc.layer.index}` : '';
+  const inLayer = loc.layer ? ` (${describeLayer(loc.layer)})` : '';
   return {
     id: vulnerabilityId(finding),
     name: clip(finding.title, NAME_MAX),

@@ -1,6 +1,7 @@
 import type { Finding, RuleInfo, ScanMeta, Severity } from '../engine/types.js';
 import {
   describeCounts,
+  describeLayer,
   describeSkipped,
   escapeControl,
   formatMegabytes,
@@ -55,7 +56,7 @@ function where(finding: Finding): string {
     const removed = loc.presentAtHead === false ? ' (removed since, still in history)' : '';
     return `${place} in ${code(shortSha(loc.commit.sha), true)}${removed}`;
   }
-  if (loc.layer) return `${place} in layer #${loc.layer.index}`;
+  if (loc.layer) return `${place} in ${plain(describeLayer(loc.layer))}`;
   return place;
 }
 

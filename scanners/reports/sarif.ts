@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Finding, RuleInfo, ScanMeta, Severity, Skipped } from '../engine/types.js';
 import {
+  describeLayer,
   isHttpUrl,
   remediationFor,
   ruleInfoFor,
@@ -148,7 +149,7 @@ function resultMessage(finding: Finding): string {
   const where = commit
     ? ` in commit ${shortSha(commit.sha)}${removed}`
     : layer
-      ? ` in image layer ${layer.index} (${layer.digest})`
+      ? ` in ${describeLayer(layer, true)}`
       : '';
   return `${finding.title} found${where}: ${safePreview(finding)}`;
 }

@@ -1,6 +1,7 @@
 import type { BaselineEntry, Finding, ScanMeta, Severity } from '../engine/types.js';
 import {
   describeCounts,
+  describeLayer,
   describeSkipped,
   escapeControl,
   formatMegabytes,
@@ -44,8 +45,10 @@ function findingBlock(finding: Finding, paint: Paint): string {
     if (loc.presentAtHead === false) lines.push('  removed since, but still in history: rotate it');
   }
   if (loc.layer) {
-    const removed = loc.layer.removedBy !== undefined ? `, removed by ${loc.layer.removedBy}` : '';
-    lines.push(`  layer #${loc.layer.index} ${loc.layer.digest}${removed}`);
+    lines.push(`  ${describeLayer(loc.layer, true)}`);
+    if (loc.layer.removedBy !== undefined) {
+      lines.push('  hidden by a later layer, but still in the image: anyone who pulls it has the secret');
+    }
   }
   return lines.join('\n');
 }

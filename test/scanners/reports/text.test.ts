@@ -27,7 +27,7 @@ describe('renderText', () => {
   it('shows commit and layer provenance', () => {
     const text = renderText([gitFinding, imageFinding], makeMeta());
     expect(text).toContain('commit 3f1c9a7be2d0 by Rin Okabe on 2024-03-05T10:11:12Z');
-    expect(text).toContain(`layer #3 ${imageFinding.location.layer?.digest}, removed by`);
+    expect(text).toContain(`layer #3 ${imageFinding.location.layer?.digest}, removed in layer`);
   });
 
   it('ends with a summary of counts, files, size, skipped reasons and baseline entries', () => {
