@@ -105,7 +105,7 @@ export async function scanBlobs(
       const request = toRead.get(entry.oid);
       if (!request) continue;
       if ('missing' in entry) {
-        const detail = `blob ${entry.oid} is missing from the object database (partial or damaged clone)`;
+        const detail = `blob ${entry.oid} could not be read: missing or damaged in the object database (run \`git fsck\`)`;
         outcomes.set(entry.oid, { skipped: { path: request.path, reason: 'unreadable', detail } });
         continue;
       }

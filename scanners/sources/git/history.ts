@@ -27,6 +27,7 @@ export async function scanHistory(options: GitScanOptions): Promise<GitScanResul
     );
   }
   const listing = await listReachableBlobs(repo.root);
+  const scanSkipped: Skipped[] = [];
   const scan = await scanBlobs(listing.blobs, {
     cwd: repo.root,
     config: options.config,
@@ -38,8 +39,13 @@ export async function scanHistory(options: GitScanOptions): Promise<GitScanResul
     onProgress: options.onProgress,
   });
   warnings.push(...scan.warnings);
+  for (const { oid, path } of listing.missing) {
+    // A missing tree hides every file below it; either way, something in history went unscanned.
+    const detail = `object ${oid} is missing from the object database (partial or damaged clone; run \`git fsck\`)`;
+    scanSkipped.push({ path: path ?? `(object ${oid.slice(0, 12)})`, reason: 'unreadable', detail });
+  }
 
-  const skipped: Skipped[] = [];
+  const skipped: Skipped[] = scanSkipped;
   const found = new Map<string, Finding[]>();
   for (const [oid, outcome] of scan.outcomes) {
     if ('skipped' in outcome) {
