@@ -64,7 +64,13 @@ class ByteQueue {
 
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    this.chunks.push(chunk);
+    // Plain views, never Buffers: Buffer#slice does not copy, and file contents handed out here may be
+    // copied with slice() and transferred to a worker, which would detach the whole chunk.
+    this.chunks.push(
+      Object.getPrototypeOf(chunk) === Uint8Array.prototype
+        ? chunk
+        : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength),
+    );
     this.length += chunk.length;
   }
 
