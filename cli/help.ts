@@ -5,6 +5,10 @@ Usage:
   keyless baseline create [PATH] [options] [--reason TEXT]
                                         accept the current findings into a baseline file
   keyless rules [--format text|json]    list the built-in rules
+  keyless install-hook [PATH] [--force] [--uninstall]
+                                        git pre-commit hook running \`keyless scan git --staged\`: blocks
+                                        commits whose staged changes add a secret (--force replaces
+                                        another hook, kept as .bak; --uninstall restores it)
   keyless --version | --help
 
 Scan options:

@@ -1,4 +1,7 @@
+import { resolve } from 'node:path';
+
 import { baselineCommand } from './commands/baseline.js';
+import { installHookCommand } from './commands/install-hook.js';
 import { rulesCommand } from './commands/rules.js';
 import { scanCommand } from './commands/scan.js';
 import { EXIT, UsageError } from './exit-codes.js';
@@ -18,6 +21,12 @@ export async function main(argv: string[], io: Io, workerUrl?: URL): Promise<num
         return await baselineCommand(args, io, context);
       case 'rules':
         return rulesCommand(args, io);
+      case 'install-hook':
+        // The hook runs this very keyless: this Node.js and this script, wherever they are installed.
+        return await installHookCommand(args, io, {
+          node: process.execPath,
+          script: process.argv[1] ? resolve(process.argv[1]) : undefined,
+        });
       case '--version':
       case 'version':
         io.stdout.write(`${VERSION}\n`);
