@@ -83,7 +83,9 @@ export async function preCommitHookPath(path: string): Promise<string> {
  * it as a backup that `--uninstall` puts back.
  */
 export async function installHookCommand(args: string[], io: Io, runner: HookRunner): Promise<number> {
-  const { values, positionals } = parse(args, { force: { type: 'boolean' }, uninstall: { type: 'boolean' } });
+  const parsed = parse(args, { force: { type: 'boolean' }, uninstall: { type: 'boolean' } });
+  const { positionals } = parsed;
+  const values = parsed.values as { force?: boolean; uninstall?: boolean };
   if (positionals.length > 1)
     throw new UsageError(`install-hook: expected at most one PATH, got ${positionals.length}`);
   const hook = await preCommitHookPath(resolve(positionals[0] ?? '.'));
