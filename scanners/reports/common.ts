@@ -209,6 +209,18 @@ export function describeSkipped(skipped: readonly Skipped[]): string {
   return `${skipped.length} skipped (${groups.map((g) => `${g.paths.length} ${g.reason}`).join(', ')})`;
 }
 
+/** `12 files scanned`, or for history scans `40 blobs from 12 commits scanned (30 cached)`. */
+export function describeScope(meta: ScanMeta): string {
+  const { files, cached } = meta.stats;
+  if (meta.git) {
+    const commits = `${meta.git.commits} ${meta.git.commits === 1 ? 'commit' : 'commits'}`;
+    const reused = cached ? ` (${cached} known clean, not read)` : '';
+    return `${files} ${files === 1 ? 'blob' : 'blobs'} from ${commits} scanned${reused}`;
+  }
+  const reused = cached ? ` (${cached} cached)` : '';
+  return `${files} ${files === 1 ? 'file' : 'files'} scanned${reused}`;
+}
+
 export function formatMegabytes(bytes: number): string {
   return `${(bytes / 1_000_000).toFixed(bytes < 10_000_000 ? 2 : 1)} MB`;
 }

@@ -69,6 +69,7 @@ export function renderJson(
     finishedAt: meta.finishedAt.toISOString(),
     complete: meta.complete,
     stats: meta.stats,
+    ...(meta.git ? { git: meta.git } : {}),
     findings: sortByLocation(findings).map((f) => ({
       ruleId: f.ruleId,
       title: f.title,

@@ -4,6 +4,7 @@ import {
   describeLayer,
   describeSkipped,
   escapeControl,
+  describeScope,
   formatMegabytes,
   isHttpUrl,
   remediationFor,
@@ -75,7 +76,7 @@ function remediationItem(rule: RuleInfo, count: number): string {
 function header(findings: readonly Finding[], meta: ScanMeta, title: string): string[] {
   const stats = [
     `**${describeCounts(findings)}**`,
-    `${meta.stats.files} ${meta.stats.files === 1 ? 'file' : 'files'} scanned`,
+    describeScope(meta),
     formatMegabytes(meta.stats.bytes),
     describeSkipped(meta.skipped),
   ];

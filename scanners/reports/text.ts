@@ -4,6 +4,7 @@ import {
   describeLayer,
   describeSkipped,
   escapeControl,
+  describeScope,
   formatMegabytes,
   safePreview,
   sanitize,
@@ -59,7 +60,7 @@ function baselineLine(kind: 'stale' | 'expired', entry: BaselineEntry): string {
 }
 
 function summary(findings: readonly Finding[], meta: ScanMeta, paint: Paint): string[] {
-  const files = `${meta.stats.files} ${meta.stats.files === 1 ? 'file' : 'files'} scanned`;
+  const files = describeScope(meta);
   const line = [
     describeCounts(findings),
     files,
