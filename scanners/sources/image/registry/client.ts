@@ -28,8 +28,8 @@ interface GetSpec {
   path: string;
   accept: string;
   what: string;
-  /** Message for a 404 (the registry's error code is appended). */
-  notFound: string;
+  /** Message for a 404, from the registry's error code when it sent one. */
+  notFound: (code: string | undefined) => string;
   range?: number;
 }
 
@@ -114,7 +114,7 @@ export class RegistryClient {
       code = undefined;
     }
     const detail = code ? ` (${code})` : '';
-    if (status === 404) throw new ImageError(`${spec.notFound}${detail}`, 'not-found');
+    if (status === 404) throw new ImageError(`${spec.notFound(code)}${detail}`, 'not-found');
     if (status === 403) throw this.auth.denied(this.scope);
     throw new ImageError(`${spec.what}: ${url.host} answered ${status}${detail}`);
   }
@@ -135,12 +135,16 @@ export class RegistryClient {
   manifest(ref: string, accept: readonly string[], limit: number): Promise<Fetched> {
     const r = this.reference;
     const which = ref.includes(':') ? `manifest ${ref}` : `tag "${ref}"`;
+    const repo = `repository "${r.repository}"`;
     return this.fetchBytes(
       {
         path: `manifests/${ref}`,
         accept: accept.join(', '),
         what: `manifest of ${r.display}`,
-        notFound: `${r.display}: repository "${r.repository}" or ${which} not found on ${r.registry}`,
+        notFound: (code) =>
+          code === 'NAME_UNKNOWN'
+            ? `${r.display}: ${repo} not found on ${r.registry} (check the name, or the credentials for a private one)`
+            : `${r.display}: ${which} not found in ${repo} on ${r.registry} (or the repository does not exist)`,
       },
       limit,
     );
@@ -151,7 +155,8 @@ export class RegistryClient {
       path: `blobs/${digest}`,
       accept: '*/*',
       what,
-      notFound: `${this.reference.display}: blob ${digest} not found in repository "${this.reference.repository}"`,
+      notFound: () =>
+        `${this.reference.display}: blob ${digest} not found in repository "${this.reference.repository}"`,
     };
   }
 
