@@ -1,20 +1,24 @@
 /**
- * `npm run bench [-- dir|git] [options]`: the directory benchmark (dir-bench.ts), then the history
- * benchmark (git-bench.ts); naming one runs only that one. Nothing is asserted: targets are printed as
+ * `npm run bench [-- dir|git|image] [options]`: the directory benchmark (dir-bench.ts), the history
+ * benchmark (git-bench.ts), then the image benchmark (image-bench.ts); naming one runs only that one. Nothing is asserted: targets are printed as
  * met or not met and the exit status does not depend on them.
  *
- * Both:    --cli PATH (default dist/cli/index.js)   --runs N (default 2, best kept)   --json
+ * Both:    --cli PATH (default dist/cli/index.js; git: build/cli/index.js if dist has no `scan git`)   --runs N (default 2, best kept)   --json
  * dir:     --size MB (default 220)   --corpus DIR   --skip-secretlint   --secretlint-budget SECONDS
  *          --secretlint-profiler (keep secretlint 12's always-on profiler; see secretlint.ts)
  * git:     --git-size MB (default 320 of unique blobs)   --git-commits N (default 3200)   --git-corpus DIR
+ * image:   --image-size MB (default 520 uncompressed)   --image-corpus DIR (default bench/corpus/image-oci)
  *
  * Paths are relative to the working directory: run it from the repository root.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { runDirBench } from './dir-bench.js';
 import { runGitBench } from './git-bench.js';
+import { runImageBench } from './image-bench.js';
+import { supportsScanGit } from './keyless-git.js';
 import { resolveCli } from './keyless.js';
 
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
@@ -24,6 +28,19 @@ function positive(value: string | undefined, name: string): number | undefined {
   const n = Number(value);
   if (!(n > 0)) throw new Error(`${name} takes a positive number`);
   return n;
+}
+
+/**
+ * The committed bundle may predate `scan git`; `npm run bench` has just compiled build/, so without
+ * --cli the history benchmark then runs build/cli/index.js and says so.
+ */
+async function gitCli(given: string | undefined): Promise<string> {
+  const cli = resolveCli(process.cwd(), given);
+  if (given !== undefined || (await supportsScanGit(cli))) return cli;
+  const built = resolve('build/cli/index.js');
+  if (!existsSync(built) || !(await supportsScanGit(built))) return cli;
+  log(`${cli} has no \`scan git\`; the history benchmark runs ${built}`);
+  return built;
 }
 
 async function main(): Promise<void> {
@@ -41,22 +58,33 @@ async function main(): Promise<void> {
       'git-size': { type: 'string' },
       'git-commits': { type: 'string' },
       'git-corpus': { type: 'string' },
+      'image-size': { type: 'string' },
+      'image-corpus': { type: 'string' },
     },
   });
   const which = positionals[0] ?? 'all';
-  if (positionals.length > 1 || !['all', 'dir', 'git'].includes(which)) {
-    throw new Error(`usage: run.js [dir|git] [options]; got "${positionals.join(' ')}"`);
+  if (positionals.length > 1 || !['all', 'dir', 'git', 'image'].includes(which)) {
+    throw new Error(`usage: run.js [dir|git|image] [options]; got "${positionals.join(' ')}"`);
   }
   const outputs: Record<string, { result: object; text: string }> = {};
-  if (which !== 'git') outputs['dir'] = await runDirBench(values);
-  if (which !== 'dir') {
+  if (which === 'all' || which === 'dir') outputs['dir'] = await runDirBench(values);
+  if (which === 'all' || which === 'git') {
     const sizeMB = positive(values['git-size'], '--git-size');
     const minCommits = positive(values['git-commits'], '--git-commits');
     outputs['git'] = await runGitBench({
-      cli: resolveCli(process.cwd(), values.cli),
+      cli: await gitCli(values.cli),
       ...(values['git-corpus'] !== undefined ? { corpus: resolve(values['git-corpus']) } : {}),
       ...(sizeMB !== undefined ? { sizeMB } : {}),
       ...(minCommits !== undefined ? { minCommits } : {}),
+      runs: positive(values.runs, '--runs') ?? 2,
+      log,
+    });
+  }
+  if (which === 'all' || which === 'image') {
+    outputs['image'] = await runImageBench({
+      cli: resolveCli(process.cwd(), values.cli),
+      corpus: resolve(values['image-corpus'] ?? 'bench/corpus/image-oci'),
+      sizeMB: positive(values['image-size'], '--image-size') ?? 520,
       runs: positive(values.runs, '--runs') ?? 2,
       log,
     });
