@@ -115,7 +115,11 @@ async function placeAtHead(
 ): Promise<Finding[]> {
   const placements: Placement[] = [];
   const bySet = new Map<number, AddedSecret[]>();
-  for (const item of added) bySet.set(item.set, [...(bySet.get(item.set) ?? []), item]);
+  for (const item of added) {
+    const items = bySet.get(item.set);
+    if (items) items.push(item);
+    else bySet.set(item.set, [item]);
+  }
   // Ancestors first, so a secret introduced twice is credited to its first introduction.
   for (const [set, items] of [...bySet].sort(([a], [b]) => a - b)) {
     const commit = commits[set];
