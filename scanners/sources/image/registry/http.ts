@@ -111,16 +111,21 @@ export interface RequestSpec {
  */
 export async function exchange(url: URL, spec: RequestSpec, opts: TransportOptions): Promise<Exchange> {
   const controller = new AbortController();
-  const onClose = (): void => controller.abort(new ImageError('image source closed'));
-  opts.signal.addEventListener('abort', onClose, { once: true });
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
+  const onClose = (): void => {
+    clearTimeout(timer);
+    controller.abort(new ImageError('image source closed'));
+  };
+  opts.signal.addEventListener('abort', onClose, { once: true });
   const arm = (): void => {
     clearTimeout(timer);
     timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
     }, opts.timeoutMs);
+    // A deadline alone must not keep the process alive (an abandoned stream).
+    timer.unref();
   };
   const done = (): void => {
     clearTimeout(timer);

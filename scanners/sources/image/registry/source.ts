@@ -167,12 +167,21 @@ export class RegistrySource implements ImageSource {
     const what = `blob ${descriptor.digest} of ${this.reference.display}`;
     const stream = this.client.streamBlob(descriptor.digest, what);
     // Start the request now so auth, 404 and retry errors surface from openBlob, not mid-scan.
-    const first = await stream.next();
-    return (async function* () {
-      if (first.done) return;
-      yield first.value;
-      yield* stream;
-    })();
+    let first: IteratorResult<Uint8Array> | undefined = await stream.next();
+    // Hand-made so that `return()` reaches the inner stream even before the first `next()`.
+    const iterator: AsyncIterator<Uint8Array> = {
+      next: () => {
+        const pending = first;
+        first = undefined;
+        return pending ? Promise.resolve(pending) : stream.next();
+      },
+      return: async () => {
+        first = undefined;
+        await stream.return(undefined);
+        return { done: true, value: undefined };
+      },
+    };
+    return { [Symbol.asyncIterator]: () => iterator };
   }
 
   async close(): Promise<void> {
