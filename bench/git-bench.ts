@@ -2,14 +2,16 @@
  * The history benchmark (`npm run bench -- git`): on one generated repository, in one run, the floor
  * (every reachable blob streamed out of git, nothing done with it), `keyless scan git` end to end (also
  * with a cold and a warm `--cache`), and a `git log -p` replay scanned by the same engine on the same
- * worker threads. Every speed is the repository's unique blob bytes over wall time, so the rows compare
- * the cost of covering the same history; each row also checks that the planted fakes were found.
+ * worker threads; and, to tell plumbing from scanning, the engine alone on the blobs held in memory.
+ * Every speed is the repository's unique blob bytes over wall time, so the rows compare the cost of
+ * covering the same history; each scanning row also checks that the planted fakes were found.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { MB } from './corpus.js';
+import { measureEngine, type EngineResult } from './git-engine.js';
 import { describeGitCorpus, ensureGitCorpus, type GitManifest } from './git-corpus.js';
 import { measureGitFloor, type GitFloorResult } from './git-floor.js';
 import { REPLAY_COMMAND, runReplay, type ReplayResult } from './git-replay.js';
@@ -93,9 +95,12 @@ export async function runGitBench(options: GitBenchOptions): Promise<{ result: o
   let floor: GitFloorResult | undefined;
   let keyless: KeylessGitResult | undefined;
   let replay: ReplayResult | undefined;
+  let engine: EngineResult | undefined;
   for (let round = 1; round <= runs; round++) {
     log(`round ${round}/${runs}: git floor`);
     floor = keepBest(floor, await measureGitFloor(root));
+    log(`round ${round}/${runs}: engine only, blobs in memory`);
+    engine = keepBest(engine, measureEngine(root));
     if (hasGit) {
       log(`round ${round}/${runs}: keyless scan git`);
       keyless = keepBest(keyless, await runKeylessGit(options.cli, root));
@@ -116,7 +121,7 @@ export async function runGitBench(options: GitBenchOptions): Promise<{ result: o
       rmSync(cache, { recursive: true, force: true });
     }
   }
-  if (!floor || !replay) throw new Error('no measurement');
+  if (!floor || !replay || !engine) throw new Error('no measurement');
 
   const bytes = manifest.stats.uniqueBlobBytes;
   const perByte = (s: Timed): number => s.seconds / bytes;
@@ -136,6 +141,13 @@ export async function runGitBench(options: GitBenchOptions): Promise<{ result: o
       inputBytes: floor.bytes,
     },
   ];
+  rows.push({
+    ...base('engine', 'engine only, blobs in memory', 1, engine),
+    units: engine.blobs,
+    inputBytes: engine.bytes,
+    vsFloor: perByte(engine) / perByte(floor),
+    findings: engine.findings,
+  });
   const found: Record<string, { all: number; gone: number; merge: number }> = {};
   const keylessRow = (step: string, tool: string, r: KeylessGitResult): void => {
     found[step] = plantsFound(manifest, r.fingerprints);
