@@ -264,6 +264,7 @@ function render(
   ]);
   const out = [
     `history: ${describeGitCorpus(manifest)}`,
+    `generation: ${manifest.timings.totalSeconds.toFixed(1)} s (fast-import ${manifest.timings.streamSeconds.toFixed(1)} s, repack and gc ${manifest.timings.repackSeconds.toFixed(1)} s)`,
     `best of ${result.runs} runs; MB = 2^20 bytes; MB/s = the ${(s.uniqueBlobBytes / MB).toFixed(1)} MB of unique blobs over wall seconds`,
     '',
     ...renderTable(header, cells),
