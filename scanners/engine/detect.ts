@@ -6,7 +6,8 @@ import { redact } from '../reports/redact.js';
 import { SEVERITIES, type Finding, type Fragment, type Rule, type RuleWindow } from './types.js';
 import { locate } from './locate.js';
 import { requiredCharacters, withStartHint } from './start-hint.js';
-import { keywordWindows, planWindows, type WindowPlan } from './windows.js';
+import { keywordWindows, planWindows, type FollowOf, type WindowPlan } from './windows.js';
+import { keywordAnchors } from './anchor.js';
 
 export const DEFAULT_WINDOW: RuleWindow = { before: 120, after: 400 };
 const INLINE_ALLOW = 'keyless:allow';
@@ -24,6 +25,8 @@ interface CompiledRule {
    * rule's first window (most rules never get one).
    */
   required?: string[];
+  /** For anchored rules (windows.ts): the pattern, tried only where a keyword begins. */
+  sticky?: RegExp;
 }
 
 export interface CompiledRules {
@@ -40,6 +43,11 @@ export interface CompiledRules {
 
 export interface CompileOptions {
   allowedValueHashes?: Iterable<string>;
+  /**
+   * Try anchored rules' patterns only where their keywords begin (anchor.ts); on by default. Off,
+   * every rule searches windows: the reference the tests hold the shortcut to.
+   */
+  anchor?: boolean;
 }
 
 export function compileRules(rules: Rule[], options: CompileOptions = {}): CompiledRules {
@@ -70,7 +78,16 @@ export function compileRules(rules: Rule[], options: CompileOptions = {}): Compi
       paths: rule.paths ? new RegExp(rule.paths.source, rule.paths.flags.replace(/[gy]/g, '')) : undefined,
     };
   });
-  const automaton = buildAutomaton([...keywordIds.keys()]);
+  const keywords = [...keywordIds.keys()];
+  const automaton = buildAutomaton(keywords);
+  // Worked out on a rule's first hit: most rules never get one.
+  const followOf: FollowOf = (index) => {
+    const rule = compiled[index]?.rule;
+    if (!rule || options.anchor === false) return undefined;
+    const lower = [...new Set(rule.keywords.map((k) => k.toLowerCase()))];
+    const tables = keywordAnchors(rule.pattern.source, rule.pattern.flags.replace(/[gyd]/g, ''), lower);
+    return tables && ((id) => tables.get(keywords[id] as string) as Uint8Array);
+  };
   return {
     rules: compiled,
     automaton,
@@ -79,6 +96,7 @@ export function compileRules(rules: Rule[], options: CompileOptions = {}): Compi
       automaton,
       keywordRules,
       compiled.map((c) => c.window),
+      followOf,
     ),
     pathOnlyRules,
     allowedValueHashes: new Set(options.allowedValueHashes ?? []),
@@ -149,10 +167,84 @@ function acceptContext(rule: CompiledRule, secret: string, start: number, text: 
   return !(rule.generic && rule.rule.suppress !== 'none' && isPublicShape(secret, line));
 }
 
+/** A match of `rule` in `slice` (which begins at `from` in `text`): a candidate, unless a check rejects it. */
+function judge(
+  compiledRule: CompiledRule,
+  match: RegExpExecArray,
+  from: number,
+  text: string,
+  verdicts: Map<string, boolean>,
+  compiled: CompiledRules,
+): Candidate | undefined {
+  const { rule } = compiledRule;
+  const secret = match.groups?.['secret'] ?? match[0];
+  if (!secret) return undefined;
+  const offsetInMatch = match.groups?.['secret'] !== undefined ? match[0].indexOf(secret) : 0;
+  const start = from + match.index + Math.max(0, offsetInMatch);
+  if (rule.validate && !rule.validate(secret, match)) return undefined;
+  let valueOk = verdicts.get(secret);
+  if (valueOk === undefined) verdicts.set(secret, (valueOk = acceptValue(compiledRule, secret, compiled)));
+  if (!valueOk || !acceptContext(compiledRule, secret, start, text)) return undefined;
+  return { rule: compiledRule, start, end: start + secret.length, secret };
+}
+
+/**
+ * An anchored rule's matches: the pattern is tried at each hit (sorted by where the keyword begins),
+ * within the hit's window, and like a search it does not look again inside a match it found.
+ */
+function anchoredCandidates(
+  compiledRule: CompiledRule,
+  list: number[],
+  text: string,
+  compiled: CompiledRules,
+  candidates: Candidate[],
+): void {
+  const { rule } = compiledRule;
+  const sticky = (compiledRule.sticky ??= new RegExp(
+    rule.pattern.source,
+    `${rule.pattern.flags.replace(/[gyd]/g, '')}y`,
+  ));
+  // Hits come in order of where the keyword ends; keywords of different lengths can swap them.
+  let sorted = list;
+  for (let t = 3; t < list.length; t += 3) {
+    if ((list[t] as number) < (list[t - 3] as number)) {
+      const triples = Array.from({ length: list.length / 3 }, (_, k) => list.slice(3 * k, 3 * k + 3));
+      sorted = triples.sort((a, b) => (a[0] as number) - (b[0] as number)).flat();
+      break;
+    }
+  }
+  const verdicts = new Map<string, boolean>();
+  let done = -1;
+  let tried = -1;
+  let from = -1;
+  let to = -1;
+  let slice = '';
+  for (let t = 0; t < sorted.length; t += 3) {
+    const hit = sorted[t] as number;
+    if (hit < done || hit === tried) continue;
+    tried = hit;
+    if (sorted[t + 1] !== from || sorted[t + 2] !== to) {
+      from = sorted[t + 1] as number;
+      to = sorted[t + 2] as number;
+      slice = text.slice(from, to);
+    }
+    sticky.lastIndex = hit - from;
+    const match = sticky.exec(slice);
+    if (match === null) continue;
+    done = hit + match[0].length;
+    const candidate = judge(compiledRule, match, from, text, verdicts, compiled);
+    if (candidate) candidates.push(candidate);
+  }
+}
+
 function findCandidates(text: string, hits: KeywordHits, path: string, compiled: CompiledRules): Candidate[] {
   const candidates: Candidate[] = [];
   for (const [ruleIndex, list] of windowsFor(text, hits, path, compiled)) {
     const compiledRule = compiled.rules[ruleIndex] as CompiledRule;
+    if (compiled.plan.anchored[ruleIndex] === 1) {
+      anchoredCandidates(compiledRule, list, text, compiled, candidates);
+      continue;
+    }
     const { regex, rule } = compiledRule;
     // Repeated values (lock files, generated code, adversarial input) are judged once.
     const verdicts = new Map<string, boolean>();
@@ -181,16 +273,8 @@ function findCandidates(text: string, hits: KeywordHits, path: string, compiled:
           regex.lastIndex++;
           continue;
         }
-        const secret = match.groups?.['secret'] ?? match[0];
-        if (!secret) continue;
-        const offsetInMatch = match.groups?.['secret'] !== undefined ? match[0].indexOf(secret) : 0;
-        const start = from + match.index + Math.max(0, offsetInMatch);
-        if (rule.validate && !rule.validate(secret, match)) continue;
-        let valueOk = verdicts.get(secret);
-        if (valueOk === undefined)
-          verdicts.set(secret, (valueOk = acceptValue(compiledRule, secret, compiled)));
-        if (!valueOk || !acceptContext(compiledRule, secret, start, text)) continue;
-        candidates.push({ rule: compiledRule, start, end: start + secret.length, secret });
+        const candidate = judge(compiledRule, match, from, text, verdicts, compiled);
+        if (candidate) candidates.push(candidate);
       }
     }
   }

@@ -6,8 +6,21 @@
  * only ever widen the first-character set and never make a character required.
  */
 
-/** Sorted, disjoint, non-adjacent inclusive ranges of UTF-16 code units, flattened [lo, hi, ...]. */
-export type Ranges = number[];
+import {
+  ANY,
+  DIGIT,
+  LINE_TERMINATORS,
+  SPACE,
+  WORD,
+  asciiClosure,
+  caseClosure,
+  char,
+  complement,
+  size,
+  union,
+  type Ranges,
+} from './ranges.js';
+import type { Shape } from './prefix-paths.js';
 
 interface Node {
   first: Ranges;
@@ -15,107 +28,14 @@ interface Node {
   nullable: boolean;
   /** Code units every match contains (sorted). */
   must: number[];
+  /** The consuming structure, for prefix-paths.ts. */
+  shape: Shape;
 }
 
-const MAX_UNIT = 0xffff;
-const ANY: Ranges = [0, MAX_UNIT];
 /** First-character sets are closed under case folding only up to this size; larger ones are of no use. */
 const MAX_FIRST_CHARS = 96;
 
 class Unsupported extends Error {}
-
-function union(a: Ranges, b: Ranges): Ranges {
-  if (b.length === 0) return a;
-  if (a.length === 0) return b;
-  // Both are sorted: merge them, joining ranges that overlap or touch.
-  const out: Ranges = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    let lo: number;
-    let hi: number;
-    if (j >= b.length || (i < a.length && (a[i] as number) <= (b[j] as number))) {
-      lo = a[i] as number;
-      hi = a[i + 1] as number;
-      i += 2;
-    } else {
-      lo = b[j] as number;
-      hi = b[j + 1] as number;
-      j += 2;
-    }
-    const last = out.length - 1;
-    if (last > 0 && lo <= (out[last] as number) + 1) out[last] = Math.max(out[last] as number, hi);
-    else out.push(lo, hi);
-  }
-  return out;
-}
-
-function complement(a: Ranges): Ranges {
-  const out: Ranges = [];
-  let next = 0;
-  for (let i = 0; i < a.length; i += 2) {
-    if ((a[i] as number) > next) out.push(next, (a[i] as number) - 1);
-    next = (a[i + 1] as number) + 1;
-  }
-  if (next <= MAX_UNIT) out.push(next, MAX_UNIT);
-  return out;
-}
-
-export function size(a: Ranges): number {
-  let n = 0;
-  for (let i = 0; i < a.length; i += 2) n += (a[i + 1] as number) - (a[i] as number) + 1;
-  return n;
-}
-
-const char = (c: number): Ranges => [c, c];
-const DIGIT: Ranges = [48, 57];
-const WORD: Ranges = union(union([48, 57], [65, 90]), union([95, 95], [97, 122]));
-const SPACE: Ranges = [
-  9, 13, 32, 32, 0xa0, 0xa0, 0x1680, 0x1680, 0x2000, 0x200a, 0x2028, 0x2029, 0x202f, 0x202f, 0x205f, 0x205f,
-  0x3000, 0x3000, 0xfeff, 0xfeff,
-];
-const LINE_TERMINATORS: Ranges = [10, 10, 13, 13, 0x2028, 0x2029];
-
-/** Canonicalize() of the ECMAScript spec for case-insensitive matching without the `u` flag. */
-function canonical(c: number): number {
-  const upper = String.fromCharCode(c).toUpperCase();
-  if (upper.length !== 1) return c;
-  const u = upper.charCodeAt(0);
-  return c >= 128 && u < 128 ? c : u;
-}
-
-/** Every code unit that matches a member of `set` under the `i` flag. */
-export function caseClosure(set: Ranges): Ranges {
-  let out = set;
-  for (let i = 0; i < set.length; i += 2) {
-    for (let c = set[i] as number; c <= (set[i + 1] as number); c++) {
-      // Without `u`, no character from 128 up is canonically equal to an ASCII one.
-      if (c < 128) {
-        const folded = canonical(c);
-        out = union(out, char(folded));
-        if (folded >= 65 && folded <= 90) out = union(out, char(folded + 32));
-        continue;
-      }
-      for (const member of canonicalClass(c)) out = union(out, char(member));
-    }
-  }
-  return out;
-}
-
-let canonicalClasses: Map<number, number[]> | undefined;
-
-function canonicalClass(c: number): number[] {
-  if (!canonicalClasses) {
-    canonicalClasses = new Map();
-    for (let d = 128; d <= MAX_UNIT; d++) {
-      const key = canonical(d);
-      const members = canonicalClasses.get(key);
-      if (members) members.push(d);
-      else canonicalClasses.set(key, [d]);
-    }
-  }
-  return canonicalClasses.get(canonical(c)) ?? [c];
-}
 
 function intersect(a: number[], b: number[]): number[] {
   return a.filter((c) => b.includes(c));
@@ -128,9 +48,9 @@ function merge(a: number[], b: number[]): number[] {
 }
 
 /** Zero-width: assertions and anchors. */
-const EMPTY: Node = { first: [], nullable: true, must: [] };
+const EMPTY: Node = { first: [], nullable: true, must: [], shape: { kind: 'empty' } };
 /** A backreference: may match anything, or nothing. */
-const UNKNOWN: Node = { first: ANY, nullable: true, must: [] };
+const UNKNOWN: Node = { first: ANY, nullable: true, must: [], shape: { kind: 'unknown' } };
 
 /** Recursive-descent reader of a pattern in non-unicode (Annex B) syntax. */
 class Reader {
@@ -151,7 +71,13 @@ class Reader {
       const folded = this.ignoreCase ? caseClosure(set) : set;
       if (folded.length === 2 && folded[0] === folded[1]) must = [set[0] as number];
     }
-    return { first: set, nullable: false, must };
+    // Under `i` a set matches the other case of its letters too (beyond ASCII nothing matters there).
+    return {
+      first: set,
+      nullable: false,
+      must,
+      shape: { kind: 'set', set: this.ignoreCase ? asciiClosure(set) : set },
+    };
   }
 
   pattern(): Node {
@@ -167,6 +93,7 @@ class Reader {
   /** `atStart`: nothing before this part of the pattern needs to consume a character. */
   private disjunction(atStart: boolean): Node {
     let node = this.alternative(atStart);
+    const shapes = [node.shape];
     while (this.peek() === '|') {
       this.pos++;
       const next = this.alternative(atStart);
@@ -174,38 +101,48 @@ class Reader {
         first: union(node.first, next.first),
         nullable: node.nullable || next.nullable,
         must: intersect(node.must, next.must),
+        shape: node.shape,
       };
+      shapes.push(next.shape);
     }
-    return node;
+    return shapes.length === 1 ? node : { ...node, shape: { kind: 'alt', items: shapes } };
   }
 
   private alternative(atStart: boolean): Node {
     let first: Ranges = [];
     let nullable = true;
     let must: number[] = [];
+    const shapes: Shape[] = [];
     while (this.pos < this.src.length && this.peek() !== '|' && this.peek() !== ')') {
       const term = this.quantified(this.term(atStart && nullable));
       if (nullable) first = union(first, term.first);
       nullable = nullable && term.nullable;
       must = merge(must, term.must);
+      shapes.push(term.shape);
     }
-    return { first, nullable, must };
+    return { first, nullable, must, shape: { kind: 'seq', items: shapes } };
   }
 
   private quantified(node: Node): Node {
     const c = this.peek();
     let min: number;
-    if (c === '*' || c === '?') min = 0;
-    else if (c === '+') min = 1;
+    let max = Infinity;
+    if (c === '*' || c === '?') {
+      min = 0;
+      if (c === '?') max = 1;
+    } else if (c === '+') min = 1;
     else if (c === '{') {
-      const m = /^\{(\d+)(,\d*)?\}/.exec(this.src.slice(this.pos));
+      const m = /^\{(\d+)(,(\d*))?\}/.exec(this.src.slice(this.pos));
       if (!m) return node;
       min = Number(m[1]);
+      if (m[2] === undefined) max = min;
+      else if (m[3]) max = Number(m[3]);
       this.pos += m[0].length - 1;
     } else return node;
     this.pos++;
     if (this.peek() === '?') this.pos++;
-    return min === 0 ? { first: node.first, nullable: true, must: [] } : node;
+    const shape: Shape = { kind: 'repeat', item: node.shape, min, max };
+    return min === 0 ? { first: node.first, nullable: true, must: [], shape } : { ...node, shape };
   }
 
   private term(atStart: boolean): Node {
@@ -373,6 +310,8 @@ export interface PatternFacts {
   lookbehindFirst: boolean;
   /** Code units every match contains, as one-character strings. */
   required: string[];
+  /** The consuming structure of the pattern (see prefix-paths.ts). */
+  shape: Shape;
 }
 
 export function patternFacts(source: string, flags: string): PatternFacts | undefined {
@@ -392,5 +331,6 @@ export function patternFacts(source: string, flags: string): PatternFacts | unde
     nullable: node.nullable,
     lookbehindFirst: reader.lookbehindFirst,
     required: node.must.map((c) => String.fromCharCode(c)),
+    shape: node.shape,
   };
 }

@@ -12,7 +12,8 @@
  * The set comes from a conservative reading of the source (pattern-facts.ts); when it is not
  * known the pattern stays as it is.
  */
-import { patternFacts, size, type Ranges } from './pattern-facts.js';
+import { patternFacts } from './pattern-facts.js';
+import { size, type Ranges } from './ranges.js';
 
 /** Sets larger than this let too many positions through to be worth a hint. */
 const MAX_HINT_CHARS = 96;
