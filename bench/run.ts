@@ -1,9 +1,10 @@
 /**
  * `npm run bench [-- dir|git|image] [options]`: the directory benchmark (dir-bench.ts), the history
- * benchmark (git-bench.ts), then the image benchmark (image-bench.ts); naming one runs only that one. Nothing is asserted: targets are printed as
- * met or not met and the exit status does not depend on them.
+ * benchmark (git-bench.ts), then the image benchmark (image-bench.ts); naming one runs only that one.
+ * Nothing is asserted: targets are printed as met or not met and the exit status does not depend on them.
  *
- * Both:    --cli PATH (default dist/cli/index.js; git: build/cli/index.js if dist has no `scan git`)   --runs N (default 2, best kept)   --json
+ * All:     --cli PATH (default dist/cli/index.js; for git, build/cli/index.js if dist has no `scan git`)
+ *          --runs N (default 2, best kept)   --json
  * dir:     --size MB (default 220)   --corpus DIR   --skip-secretlint   --secretlint-budget SECONDS
  *          --secretlint-profiler (keep secretlint 12's always-on profiler; see secretlint.ts)
  * git:     --git-size MB (default 320 of unique blobs)   --git-commits N (default 3200)   --git-corpus DIR
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
   }
   const parts = Object.entries(outputs);
   if (values.json) {
-    // One benchmark prints its object as before; both print { dir, git }.
+    // One benchmark prints its object as before; several print { dir, git, image } (those that ran).
     const json =
       parts.length === 1 ? parts[0]?.[1].result : Object.fromEntries(parts.map(([k, v]) => [k, v.result]));
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
