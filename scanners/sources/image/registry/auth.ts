@@ -216,7 +216,9 @@ export class Authenticator {
       typeof record.expires_in === 'number' && record.expires_in > 0
         ? record.expires_in
         : DEFAULT_TOKEN_SECONDS;
-    const cached = { header: `Bearer ${token}`, expiresAt: this.now() + seconds * 1000 - EARLY_REFRESH_MS };
+    // Refresh a little early, but never treat a short-lived token as expired on arrival.
+    const life = Math.max(seconds * 1000 - EARLY_REFRESH_MS, seconds * 500);
+    const cached = { header: `Bearer ${token}`, expiresAt: this.now() + life };
     this.tokens.set(this.cacheKey(scope), cached);
     return cached.header;
   }
