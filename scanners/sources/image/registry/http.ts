@@ -133,17 +133,19 @@ export async function exchange(url: URL, spec: RequestSpec, opts: TransportOptio
   };
   arm();
   let current = url;
+  let method = spec.method ?? 'GET';
   try {
     for (let hop = 0; ; hop++) {
-      const headers: Record<string, string> = { ...spec.headers };
+      // Digests are of the stored bytes: ask for them as stored, never re-encoded on the way.
+      const headers: Record<string, string> = { 'accept-encoding': 'identity', ...spec.headers };
       if (spec.authorization && current.origin === url.origin) headers.authorization = spec.authorization;
       const init: RequestInit = {
-        method: spec.method ?? 'GET',
+        method,
         headers,
         redirect: 'manual',
         signal: controller.signal,
       };
-      if (spec.body !== undefined && hop === 0) init.body = spec.body;
+      if (spec.body !== undefined && method === 'POST') init.body = spec.body;
       const response = await opts.fetch(current, init);
       if (![301, 302, 303, 307, 308].includes(response.status)) {
         return { response, url: current, done, arm, controller };
@@ -157,6 +159,7 @@ export async function exchange(url: URL, spec: RequestSpec, opts: TransportOptio
         throw new ImageError(`${spec.what}: refused redirect from https to plain http (${next.host})`);
       }
       current = next;
+      if (response.status === 303) method = 'GET';
     }
   } catch (err) {
     done();
@@ -176,7 +179,9 @@ export async function readBody(
 ): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let total = 0;
-  const declared = Number(ex.response.headers.get('content-length') ?? NaN);
+  // fetch decodes a Content-Encoding itself, so Content-Length then counts other bytes than ours.
+  const encoded = (ex.response.headers.get('content-encoding') ?? 'identity') !== 'identity';
+  const declared = encoded ? NaN : Number(ex.response.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > limit) {
     ex.controller.abort();
     ex.done();
