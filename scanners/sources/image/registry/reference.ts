@@ -39,7 +39,9 @@ function looksLikeHost(component: string): boolean {
     component.includes('.') ||
     component.includes(':') ||
     component === 'localhost' ||
-    component.startsWith('[')
+    component.startsWith('[') ||
+    // docker reads an uppercase first component as a host too (repository paths are lowercase)
+    component !== component.toLowerCase()
   );
 }
 

@@ -34,6 +34,7 @@ describe('parseReference', () => {
     ],
     ['ghcr.io/org/team/app:v1.2_rc-3', 'ghcr.io', 'ghcr.io', 'org/team/app', 'v1.2_rc-3', undefined],
     ['localhost/app', 'localhost', 'localhost', 'app', 'latest', undefined],
+    ['Mirror/app', 'Mirror', 'Mirror', 'app', 'latest', undefined],
     ['localhost:5000/app:dev', 'localhost:5000', 'localhost:5000', 'app', 'dev', undefined],
     ['127.0.0.1:5000/a/b', '127.0.0.1:5000', '127.0.0.1:5000', 'a/b', 'latest', undefined],
     ['[::1]:5000/app:1', '[::1]:5000', '[::1]:5000', 'app', '1', undefined],
