@@ -22,7 +22,7 @@ export type Reach = (path: Ranges[]) => number;
 /** More alternatives than this are not worth analysing. */
 const MAX_PATHS = 2048;
 /** Sets of at most this many characters (up to case) are split into one path per character. */
-const MAX_SPLIT = 6;
+const MAX_SPLIT = 16;
 
 class TooMany extends Error {}
 

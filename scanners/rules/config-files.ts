@@ -160,7 +160,7 @@ export const rules = defineRules([
     title: 'Package index password in .pypirc',
     provider: 'PyPI',
     severity: 'high',
-    keywords: ['password'],
+    keywords: ['password:', 'password=', 'password ', 'password\t'],
     pattern:
       /^\[(?<section>[\w.-]{1,64})\][ \t]*\r?\n(?:[ \t]*(?:repository|username|#)[^\r\n]{0,300}\r?\n){1,4}?[ \t]*password[ \t]*[:=][ \t]*(?<secret>\S{3,256})[ \t]*$/m,
     window: { before: 1200, after: 300, multiline: true },
@@ -218,7 +218,7 @@ export const rules = defineRules([
     title: 'Stored git credential (.git-credentials line)',
     provider: 'Git hosting',
     severity: 'high',
-    keywords: ['http'],
+    keywords: ['http://', 'https://'],
     pattern:
       /^[ \t]*https?:\/\/(?<user>[^\s:/@]{1,128}):(?<secret>[^\s/@]{1,256})@(?<host>[A-Za-z0-9.-]{1,253})(?::\d{1,5})?\/?[ \t]*$/m,
     window: { before: 8, after: 700 },

@@ -49,10 +49,10 @@ export const parameterRules: Rule[] = [
     title: 'Database connection string with password (ADO.NET / ODBC style)',
     provider: 'Database',
     severity: 'high',
-    keywords: ['password', 'pwd'],
+    keywords: ['password=', 'password ', 'password\t', 'pwd=', 'pwd ', 'pwd\t'],
     // Key/value connection strings name the server before the credentials.
     pattern:
-      /(?<![\w ])(?:Server|Data Source|Address|Addr|Network Address|Host|DSN)\s*=\s*[^;\r\n]{1,200};(?:[^;\r\n]{0,200};){0,12}?\s*(?:Password|Pwd)\s*=\s*(?<secret>[^;\s'"]{1,128})(?=[;'"\s]|$)/i,
+      /(?<![\w ])(?:Server|Data Source|Address|Addr|Network Address|Host|DSN)\s*=\s*[^;\r\n]{1,200};(?:[^;\r\n]{0,200};){0,12}?\s*(?:Password|Pwd)[ \t]*=\s*(?<secret>[^;\s'"]{1,128})(?=[;'"\s]|$)/i,
     window: { before: 1200, after: 200 },
     validate: (secret) => {
       const password = safeDecode(secret);

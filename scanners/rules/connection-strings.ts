@@ -107,7 +107,8 @@ const LOCAL_KEYWORDS = [
   'ldap',
   'ftp',
   'smtp',
-  'http',
+  'http://',
+  'https://',
   'clickhouse',
   'cassandra',
   'neo4j',
@@ -338,7 +339,7 @@ export const rules = defineRules([
       title: 'URL with embedded user name and password (basic auth)',
       provider: 'Generic',
       schemes: SCHEMES.http,
-      keywords: ['http'],
+      keywords: ['http://', 'https://'],
       remediation:
         'Revoke the password or token at the service the URL points to and pass credentials through a secret store or credential helper.',
       docs: 'https://www.rfc-editor.org/rfc/rfc3986#section-3.2.1',

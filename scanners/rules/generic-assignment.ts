@@ -49,6 +49,18 @@ export function assignmentPattern(key: string): RegExp {
   return new RegExp(String.raw`(?:${key})(?:[_-]?v?\d{1,2})?["'\x60]?\]?(?:${OPERATOR})${VALUE}`, 'm');
 }
 
+/** What can come right after a key in `assignmentPattern`: a version or index, a closing quote or bracket, an operator. */
+const KEY_FOLLOWERS = '_-v0123456789"\'`] \t:=?,';
+
+/**
+ * Keywords for the key words of an assignment rule: each word followed by every character that can
+ * follow a key, so that `author`, `tokenizer` or `secrets.` open no window. The engine holds the
+ * rule to this (its matches must all begin with one of them: anchor.ts, tested).
+ */
+export function followedKeywords(words: string[]): string[] {
+  return words.flatMap((word) => [...KEY_FOLLOWERS].map((c) => word + c));
+}
+
 /** Window for single-line assignments: enough before the keyword for the boundary lookbehinds. */
 export const ASSIGNMENT_WINDOW = { before: 40, after: 400 };
 

@@ -30,7 +30,8 @@ export const commandAndHeaderRules: Rule[] = [
     title: 'Password or token passed as a command-line flag',
     provider: PROVIDER,
     severity: 'medium',
-    keywords: ['--pass', '--pwd', '-password', '-passwd', 'secret', 'token', 'api-key', 'apikey'],
+    // Every flag name follows a `-`.
+    keywords: ['-pass', '-pwd', '-secret', '-token', '-api-key', '-apikey'],
     pattern:
       /(?<![\w-])--?(?:[\w-]{1,30}-)?(?<name>password|passwd|pass|pwd|secret|token|api-?key|access-token|auth-token|client-secret)(?:=|\s+)(?<q>["']?)(?<secret>[^\s"'-][^\s"']{0,255})\k<q>(?=[\s;|&)\\]|$)/im,
     window: { before: 40, after: 400 },

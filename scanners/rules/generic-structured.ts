@@ -15,16 +15,26 @@ const DOCS = 'https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_
 const PASSWORD_NAMES = 'password|passwd|pwd';
 const SECRET_NAMES =
   'secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|credentials?';
+/** Every name SECRET_NAMES matches ends with one of these. */
+const SECRET_WORDS = ['secret', 'token', 'credential', 'credentials'].concat(
+  ...['api', 'access', 'secret', 'private'].map((p) => [`${p}_key`, `${p}-key`, `${p}key`]),
+);
 // Form tokens protect a page, not an account; client tokens (Facebook, RUM) ship inside apps.
 const NOT_CREDENTIAL =
   '(?![\\w.-]{0,40}(?:authenticity|csrf|xsrf|__requestverification|request[_-]?verification|client)[_-]?token)';
 
 const familyOf = (name: string): Family => (/pass|pwd/i.test(name) ? 'password' : 'secret');
 
+/**
+ * In XML a secret's name ends a tag name (before whitespace or `>`) or a quoted attribute value:
+ * keywords are the names followed by each of those, so that `password:` in prose opens no window.
+ */
+const XML_FOLLOWERS = ['>', '"', ' ', '\t', '\r', '\n'];
+
 function xmlRule(
   id: string,
   family: Family,
-  keywords: string[],
+  words: string[],
   names: string,
   examples: Rule['examples'],
 ): Rule {
@@ -34,10 +44,10 @@ function xmlRule(
     title: family === 'password' ? 'Hard-coded password in XML' : 'Hard-coded secret in XML',
     provider: PROVIDER,
     severity: 'medium',
-    keywords,
+    keywords: words.flatMap((word) => XML_FOLLOWERS.map((c) => word + c)),
     // <password>v</password> | <property name="x.password">v</property> | <add key="SmtpPassword" value="v" />
     pattern: new RegExp(
-      String.raw`(?:<(?<tag>[\w:.-]{0,40}?(?:${names}))(?:\s[^<>]{0,200})?>` +
+      String.raw`(?:<(?<tag>[\w:.-]{0,40}?(?:${names}))(?:[ \t\r\n][^<>]{0,200})?>` +
         String.raw`|<(?<el>[\w:.-]{1,40})\s[^<>]{0,200}?(?:key|name)\s*=\s*${named}[^<>]{0,200}>` +
         String.raw`|(?:key|name)\s*=\s*${named}\s+value\s*=\s*")` +
         String.raw`(?<secret>[^<>"\s]{1,256})(?:</(?:\k<tag>|\k<el>)>|")`,
@@ -68,7 +78,7 @@ export const structuredRules: Rule[] = [
       '<input type="password" name="password"/>',
     ],
   }),
-  xmlRule('generic-xml-secret', 'secret', ['secret', 'token', 'apikey', 'api_key', 'api-key'], SECRET_NAMES, {
+  xmlRule('generic-xml-secret', 'secret', SECRET_WORDS, SECRET_NAMES, {
     positive: [
       '<apiKey>qx5a0iw2Yp3k6UlRqRF6bDrmjMo</apiKey>',
       '<property name="client.secret" value="a88f4c3a0c51dfca1d90651678b1b7a8"/>',

@@ -8,6 +8,7 @@ import {
   assignmentPattern,
   commaPairIsKeyValue,
   isGenericSecret,
+  followedKeywords,
   wordStart,
   type Family,
 } from './generic-assignment.js';
@@ -89,7 +90,8 @@ export const rules = defineRules([
   assignmentRule({
     id: 'generic-password',
     title: 'Hard-coded password',
-    keywords: ['pass', 'pwd', 'pswd'],
+    // `pass` alone would fire on every `password`, which has a keyword of its own.
+    keywords: ['password', 'passwd', 'passphrase', ...followedKeywords(['pass', 'pwd', 'pswd'])],
     key: PASSWORD_KEY,
     family: 'password',
     positive: [
@@ -114,7 +116,7 @@ export const rules = defineRules([
   assignmentRule({
     id: 'generic-secret',
     title: 'Hard-coded secret',
-    keywords: ['secret'],
+    keywords: followedKeywords(['secret']),
     key: SECRET_KEY,
     family: 'secret',
     positive: [
@@ -133,7 +135,7 @@ export const rules = defineRules([
   assignmentRule({
     id: 'generic-token',
     title: 'Hard-coded token',
-    keywords: ['token'],
+    keywords: followedKeywords(['token']),
     key: TOKEN_KEY,
     family: 'token',
     positive: [
@@ -173,7 +175,7 @@ export const rules = defineRules([
   assignmentRule({
     id: 'generic-credential',
     title: 'Hard-coded credential',
-    keywords: ['credential', 'creds', 'auth'],
+    keywords: ['credential', 'creds', ...followedKeywords(['auth'])],
     key: CREDENTIAL_KEY,
     family: 'token',
     positive: ['AUTH="xUs3Omaq5xclPgboV1ikkyDn_QM"', 'credentials: 8de87d65f85db2e9a40c40ee48d4ca23'],

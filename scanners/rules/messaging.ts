@@ -8,7 +8,7 @@ export const rules = defineRules([
     title: 'Twilio API key SID',
     provider: 'Twilio',
     severity: 'medium',
-    keywords: ['sk'],
+    keywords: [...'0123456789abcdef'].map((c) => `sk${c}`),
     pattern: /(?<![A-Za-z0-9])SK[0-9a-f]{32}(?![A-Za-z0-9])/,
     minEntropy: 3,
     remediation:
@@ -153,7 +153,7 @@ export const rules = defineRules([
     title: 'Mailchimp Marketing API key',
     provider: 'Mailchimp',
     severity: 'high',
-    keywords: ['-us'],
+    keywords: [...'0123456789'].map((d) => `-us${d}`),
     pattern: /(?<![A-Za-z0-9])[0-9a-f]{32}-us[0-9]{1,2}(?![A-Za-z0-9])/,
     minEntropy: 3,
     remediation: 'Revoke the key under Account > Extras > API keys in Mailchimp and create a new one.',

@@ -46,14 +46,18 @@ describe('keyword anchors', () => {
     expect(keywordAnchors('tok', 'u', ['tok'])).toBeUndefined();
   });
 
-  it('anchors the generic assignment rules', () => {
-    for (const id of [
+  // Their keywords are narrowed to the word followed by what may follow it in a match (`auth=`, not
+  // `author`): being anchored proves that no match lost its keyword.
+  it('anchors the generic assignment rules and the rules with narrowed keywords', () => {
+    const ids = [
       'generic-password',
       'generic-secret',
       'generic-token',
       'generic-api-key',
       'generic-credential',
-    ]) {
+      'twilio-api-key-sid',
+    ];
+    for (const id of ids) {
       const rule = builtinRules.find((r) => r.id === id) as Rule;
       expect(keywordAnchors(rule.pattern.source, rule.pattern.flags, rule.keywords)).toBeDefined();
     }
