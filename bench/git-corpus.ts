@@ -22,7 +22,7 @@ import { listBlobs } from './git-floor.js';
 import { emptyTally, history, type HistoryOptions } from './git-history.js';
 
 /** Bump whenever the repository for a given seed and parameters changes. */
-export const GIT_GENERATOR_VERSION = 1;
+export const GIT_GENERATOR_VERSION = 2;
 export const DEFAULT_GIT_CORPUS_DIR = 'bench/corpus/.history';
 export const DEFAULT_GIT_SIZE_MB = 320;
 export const DEFAULT_GIT_COMMITS = 3200;

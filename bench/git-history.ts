@@ -128,10 +128,11 @@ export function* history(options: HistoryOptions, tally: HistoryTally): Generato
     return branch.tree.get(p.path)?.content.includes(p.text) === true;
   }
 
-  function pickPath(tree: Map<string, FileState>): string {
+  /** A path in `tree` that the commit being built has not written yet (a second write would hide the first). */
+  function pickPath(tree: Map<string, FileState>, busy: ReadonlySet<string> = new Set()): string {
     for (;;) {
       const path = rng.pick(paths);
-      if (tree.has(path)) return path;
+      if (tree.has(path) && !busy.has(path)) return path;
     }
   }
 
@@ -203,10 +204,12 @@ export function* history(options: HistoryOptions, tally: HistoryTally): Generato
     }
     const branch = feature ?? main;
     const ops: string[] = [];
+    const busy = new Set<string>();
     const edits = ahead ? 1 : rng.int(2, 5);
     let plantHere = rng.chance(plantChance);
     for (let i = 0; i < edits; i++) {
-      const path = pickPath(branch.tree);
+      const path = pickPath(branch.tree, busy);
+      busy.add(path);
       const old = branch.tree.get(path) as FileState;
       const next = { kind: old.kind, make: old.make, content: old.content };
       for (let n = rng.int(1, 3); n > 0; n--) next.content = edit(rng, next.content, next.kind, next.make);
@@ -224,25 +227,31 @@ export function* history(options: HistoryOptions, tally: HistoryTally): Generato
       const file = yield* blob(state);
       branch.tree.set(path, file);
       branch.touched.add(path);
+      busy.add(path);
       ops.push(`M 100644 :${file.blob} ${path}\n`);
     }
     if (rng.chance(0.03)) {
-      const path = pickPath(branch.tree);
+      const path = pickPath(branch.tree, busy);
+      busy.add(path);
       branch.tree.delete(path);
       branch.touched.add(path);
       ops.push(`D ${path}\n`);
     } else if (rng.chance(0.01)) {
       // A rename: the same blob at a new path, so no new content.
-      const from = pickPath(branch.tree);
+      const from = pickPath(branch.tree, busy);
       const state = branch.tree.get(from) as FileState;
       const { path: to } = newFile();
       branch.tree.delete(from);
       branch.tree.set(to, state);
       branch.touched.add(from).add(to);
+      busy.add(from).add(to);
       ops.push(`D ${from}\nM 100644 :${state.blob} ${to}\n`);
       for (const p of tally.plants) if (p.path === from) p.path = to;
     }
-    const index = branch === main && rng.chance(0.04) ? pendingRemoval.findIndex((p) => inTree(main, p)) : -1;
+    const index =
+      branch === main && rng.chance(0.04)
+        ? pendingRemoval.findIndex((p) => !busy.has(p.path) && inTree(main, p))
+        : -1;
     if (index >= 0) {
       const gone = pendingRemoval.splice(index, 1)[0] as Plant;
       const state = main.tree.get(gone.path) as FileState;
