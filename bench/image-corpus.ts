@@ -1,17 +1,17 @@
 /**
  * The image benchmark's input: an OCI layout (bench/corpus/image-oci) of one linux/amd64 image with
- * many gzip layers of generated text files (>= 500 MB uncompressed), a few planted fakes, and a later
- * layer deleting one of them. Seeded, so every machine benchmarks the same bytes; generated on first
+ * 24 gzip layers (>= 500 MB uncompressed) holding copies of the directory benchmark's corpus, and a
+ * later layer deleting a planted fake of the first. Seeded, so every machine benchmarks the same bytes; generated on first
  * use and reused while its manifest says it was made with the same parameters.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
+import { DEFAULT_CORPUS_DIR, ensureCorpus, MB } from './corpus.js';
 import { Rng } from './prng.js';
-import { insertAt, plant } from './secrets.js';
-import { fill, kebab, sentence, snake, upperSnake } from './vocab.js';
+import { plant } from './secrets.js';
 
 export interface ImageCorpus {
   dir: string;
@@ -24,13 +24,16 @@ export interface ImageCorpus {
   planted: number;
 }
 
-const VERSION = 1;
+const VERSION = 2;
 const BLOCK = 512;
 
 function header(name: string, size: number): Uint8Array {
   const block = new Uint8Array(BLOCK);
   const put = (offset: number, text: string): void => void block.set(Buffer.from(text, 'utf8'), offset);
-  put(0, name);
+  // ustar: names over 100 bytes are split at a `/` into prefix (155) and name (100).
+  const cut = name.length > 100 ? name.lastIndexOf('/', 155) : -1;
+  put(0, cut > 0 ? name.slice(cut + 1) : name);
+  if (cut > 0) put(345, name.slice(0, cut));
   put(100, '0000644\0');
   put(108, '0000000\0');
   put(116, '0000000\0');
@@ -58,17 +61,6 @@ function tar(files: Array<[string, Buffer]>): Buffer {
   return Buffer.concat(parts);
 }
 
-function textFile(rng: Rng, size: number): string {
-  switch (rng.int(0, 2)) {
-    case 0:
-      return fill(size, () => `${upperSnake(rng)}=${kebab(rng)}-${rng.int(1, 9999)}\n`);
-    case 1:
-      return fill(size, () => `  ${snake(rng)}: ${sentence(rng, 3, 9)}\n`);
-    default:
-      return fill(size, () => `// ${sentence(rng)}\nconst ${snake(rng)} = '${kebab(rng)}';\n`);
-  }
-}
-
 function sha256(bytes: Uint8Array): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
@@ -83,9 +75,15 @@ export function ensureImageCorpus(dir: string, sizeMB: number, log: (line: strin
   }
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
+  // The layers hold copies of the directory benchmark's repository-shaped corpus (realistic text,
+  // binaries, planted fakes) under different roots, split in path order across the layers.
+  const source = ensureCorpus({ log }).manifest;
+  const root = resolve(DEFAULT_CORPUS_DIR);
+  const copies = Math.max(1, Math.ceil((sizeMB * MB) / source.files.reduce((n, f) => n + f.bytes, 0)));
+  const plantedPerCopy = Object.values(source.planted).reduce((n, c) => n + c, 0);
   const rng = new Rng(4242);
   const layerCount = 24;
-  const perLayer = Math.ceil((sizeMB * 1024 * 1024) / layerCount);
+  const perCopy = Math.ceil(layerCount / copies);
   const put = (bytes: Uint8Array): string => {
     const digest = sha256(bytes);
     writeFileSync(join(dir, 'blobs', 'sha256', digest.slice(7)), bytes);
@@ -96,28 +94,18 @@ export function ensureImageCorpus(dir: string, sizeMB: number, log: (line: strin
   let tarBytes = 0;
   let blobBytes = 0;
   let files = 0;
-  let planted = 0;
+  const planted = plantedPerCopy * copies + 1;
   for (let l = 0; l < layerCount; l++) {
     log(`image corpus: layer ${l + 1}/${layerCount}`);
-    const entries: Array<[string, Buffer]> = [];
-    let size = 0;
-    while (size < perLayer) {
-      const length = Math.round(rng.logUniform(2_000, 400_000));
-      let text = textFile(rng, length);
-      const name = `srv/l${l}/${kebab(rng)}-${entries.length}.${rng.pick(['env', 'yaml', 'js'])}`;
-      if (rng.chance(0.004)) {
-        text = insertAt(rng, text, plant(rng, 'env').text, 'env');
-        planted++;
-      }
-      entries.push([name, Buffer.from(text, 'utf8')]);
-      size += text.length;
-    }
-    // The last layer deletes a file of the first: its secrets stay in layer 0 and must still be found.
-    if (l === layerCount - 1) entries.push(['srv/l0/.wh.removed.env', Buffer.alloc(0)]);
-    if (l === 0) {
-      entries.push(['srv/l0/removed.env', Buffer.from(`${plant(rng, 'env').text}\n`)]);
-      planted++;
-    }
+    const copy = Math.floor(l / perCopy);
+    const part = l % perCopy;
+    const share = Math.ceil(source.files.length / perCopy);
+    const entries: Array<[string, Buffer]> = source.files
+      .slice(part * share, (part + 1) * share)
+      .map((f) => [`srv/copy${copy}/${f.path}`, readFileSync(join(root, f.path))]);
+    // The last layer deletes a file of the first: its secret stays in layer 0 and must still be found.
+    if (l === 0) entries.push(['srv/removed.env', Buffer.from(`${plant(rng, 'env').text}\n`)]);
+    if (l === layerCount - 1) entries.push(['srv/.wh.removed.env', Buffer.alloc(0)]);
     const layerTar = tar(entries);
     const blob = gzipSync(layerTar, { level: 6 });
     files += entries.length;
@@ -132,7 +120,7 @@ export function ensureImageCorpus(dir: string, sizeMB: number, log: (line: strin
       os: 'linux',
       config: { Env: ['PATH=/usr/local/bin:/usr/bin'] },
       rootfs: { type: 'layers', diff_ids: diffIds },
-      history: layers.map((_, i) => ({ created_by: `COPY srv/l${i} /srv/l${i}` })),
+      history: layers.map((_, i) => ({ created_by: `COPY part${i} /srv/` })),
     }),
   );
   const manifest = Buffer.from(
