@@ -68,6 +68,15 @@ export class LayerCache {
     this.clean.add(digest);
   }
 
+  /** Image configs are blobs too: one found clean needs no rules compiled to be skipped. */
+  configClean(digest: string): boolean {
+    return isDigest(digest) && this.clean.has(digest);
+  }
+
+  markConfigClean(digest: string): void {
+    if (isDigest(digest)) this.clean.add(digest);
+  }
+
   async save(): Promise<void> {
     await this.clean.save();
   }

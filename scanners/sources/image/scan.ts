@@ -166,15 +166,20 @@ export async function scanImage(options: ImageScanOptions): Promise<ImageScanRes
         layers: [],
       };
       images.push(summary);
-      for (const text of configTexts(image.configBytes)) {
+      if (!cache?.configClean(image.config.digest)) {
         const layer: LayerInfo = {
           imageDigest: image.digest,
           digest: image.config.digest,
           index: CONFIG_LAYER_INDEX,
         };
-        for (const finding of detect({ text: text.text, path: text.path }, compiledRules())) {
-          findings.push({ ...finding, location: { ...finding.location, layer } });
+        let found = 0;
+        for (const text of configTexts(image.configBytes)) {
+          for (const finding of detect({ text: text.text, path: text.path }, compiledRules())) {
+            findings.push({ ...finding, location: { ...finding.location, layer: { ...layer } } });
+            found++;
+          }
         }
+        if (found === 0) cache?.markConfigClean(image.config.digest);
       }
       for (const [index, descriptor] of image.layers.entries()) {
         const event = {
