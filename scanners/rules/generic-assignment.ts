@@ -114,8 +114,22 @@ export function commaPairIsKeyValue(match: RegExpExecArray): boolean {
 
 export type Family = 'password' | 'secret' | 'token';
 
+/** Verdicts already reached: the same literals (`string`, `process.env.X`, ids) recur across files. */
+const verdicts = new Map<string, boolean>();
+const MAX_VERDICTS = 16384;
+
 /** Passwords pass at human strength; keys and tokens must look machine-generated. */
 export function isGenericSecret(value: string, family: Family): boolean {
+  const key = `${family}\0${value}`;
+  let verdict = verdicts.get(key);
+  if (verdict === undefined) {
+    if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+    verdicts.set(key, (verdict = judgeGenericSecret(value, family)));
+  }
+  return verdict;
+}
+
+function judgeGenericSecret(value: string, family: Family): boolean {
   if (isNotALiteral(value)) return false;
   // base64 `user:password` (basic auth material): judge the password inside.
   const decoded = decodeBase64Text(value);

@@ -84,14 +84,18 @@ const PUBLIC_KEY_PREFIX = anyCase('(?:search[_-]?only|public|publishable|site|an
 const API_KEY = `(?<!${PUBLIC_KEY_PREFIX})(?:${anyCase(`(?:${KEY_PREFIXES.join('|')})[_.-]?key`)}|${wordStart('x-api-key')})`;
 const CREDENTIAL_KEY = [anyCase('credentials?'), wordStart('creds'), wordStart('auth')].join('|');
 
-const keyKeywords = KEY_PREFIXES.flatMap((p) => [`${p}_key`, `${p}-key`, `${p}key`, `${p}.key`]);
+// The most common words in code are narrowed to what follows a key (see followedKeywords).
+const NARROWED_PREFIXES = new Set(['api', 'secret', 'access']);
+const keyKeywords = KEY_PREFIXES.flatMap((p) => {
+  const words = [`${p}_key`, `${p}-key`, `${p}key`, `${p}.key`];
+  return NARROWED_PREFIXES.has(p) ? followedKeywords(words) : words;
+});
 
 export const rules = defineRules([
   assignmentRule({
     id: 'generic-password',
     title: 'Hard-coded password',
-    // `pass` alone would fire on every `password`, which has a keyword of its own.
-    keywords: ['password', 'passwd', 'passphrase', ...followedKeywords(['pass', 'pwd', 'pswd'])],
+    keywords: followedKeywords(['password', 'passwd', 'passphrase', 'pass', 'pwd', 'pswd']),
     key: PASSWORD_KEY,
     family: 'password',
     positive: [
