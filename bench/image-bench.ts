@@ -127,7 +127,7 @@ export async function runImageBench(options: ImageBenchOptions): Promise<{ resul
       (mb / r.seconds).toFixed(1),
       r.cpuSeconds.toFixed(1),
       (r.seconds / floorRow.seconds).toFixed(2),
-      r.findings === undefined ? '' : `${r.findings}/${corpus.planted}`,
+      r.findings === undefined ? '' : `${r.findings}/${corpus.findings}`,
       r.cachedLayers === undefined ? '' : `${r.cachedLayers}/${corpus.layers}`,
     ]),
   );

@@ -1,7 +1,7 @@
 /**
  * The image benchmark's input: an OCI layout (bench/corpus/image-oci) of one linux/amd64 image with
- * 24 gzip layers (>= 500 MB uncompressed) holding copies of the directory benchmark's corpus, and a
- * later layer deleting a planted fake of the first. Seeded, so every machine benchmarks the same bytes; generated on first
+ * 24 gzip layers (>= 500 MB uncompressed) holding copies of the directory benchmark's corpus; the
+ * files with findings sit in the first layer, and the last layer deletes one of them. Seeded, so every machine benchmarks the same bytes; generated on first
  * use and reused while its manifest says it was made with the same parameters.
  */
 import { createHash } from 'node:crypto';
@@ -10,6 +10,8 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 import { DEFAULT_CORPUS_DIR, ensureCorpus, MB } from './corpus.js';
+import { emptyConfig } from '../scanners/config/schema.js';
+import { compileForScan, scanFile } from '../scanners/sources/scan-file.js';
 import { Rng } from './prng.js';
 import { plant } from './secrets.js';
 
@@ -21,10 +23,11 @@ export interface ImageCorpus {
   /** Compressed blob bytes of all layers. */
   blobBytes: number;
   files: number;
-  planted: number;
+  /** Findings the engine makes in the image's files (all in layer 0), for the report's check. */
+  findings: number;
 }
 
-const VERSION = 2;
+const VERSION = 3;
 const BLOCK = 512;
 
 function header(name: string, size: number): Uint8Array {
@@ -76,14 +79,44 @@ export function ensureImageCorpus(dir: string, sizeMB: number, log: (line: strin
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
   // The layers hold copies of the directory benchmark's repository-shaped corpus (realistic text,
-  // binaries, planted fakes) under different roots, split in path order across the layers.
+  // binaries) under different roots. Files with findings (the planted fakes) go to one small first
+  // layer, once, so the other layers are clean: that is what a warm --cache rescan can skip.
   const source = ensureCorpus({ log }).manifest;
   const root = resolve(DEFAULT_CORPUS_DIR);
-  const copies = Math.max(1, Math.ceil((sizeMB * MB) / source.files.reduce((n, f) => n + f.bytes, 0)));
-  const plantedPerCopy = Object.values(source.planted).reduce((n, c) => n + c, 0);
+  log('image corpus: sorting clean files from files with findings');
+  const compiled = compileForScan(emptyConfig());
+  const clean: string[] = [];
+  const dirty: Array<[string, Buffer]> = [];
+  let findings = 0;
+  let cleanBytes = 0;
+  for (const file of source.files) {
+    const bytes = readFileSync(join(root, file.path));
+    const outcome = scanFile({ data: new Uint8Array(bytes), rel: file.path }, compiled, 10 * MB);
+    const found = 'findings' in outcome ? outcome.findings.length : 0;
+    if (found > 0) {
+      dirty.push([`srv/${file.path}`, bytes]);
+      findings += found;
+    } else {
+      clean.push(file.path);
+      cleanBytes += bytes.length;
+    }
+  }
   const rng = new Rng(4242);
+  const removed = Buffer.from(`${plant(rng, 'env').text}\n`);
+  const removedOutcome = scanFile({ data: new Uint8Array(removed), rel: 'removed.env' }, compiled, 10 * MB);
+  findings += 'findings' in removedOutcome ? removedOutcome.findings.length : 0;
+  const copies = Math.max(1, Math.ceil((sizeMB * MB) / cleanBytes));
   const layerCount = 24;
-  const perCopy = Math.ceil(layerCount / copies);
+  const cleanLayers = layerCount - 1;
+  const entriesOf = (index: number): Array<[string, Buffer]> => {
+    const per = Math.ceil((clean.length * copies) / cleanLayers);
+    const out: Array<[string, Buffer]> = [];
+    for (let i = index * per; i < Math.min((index + 1) * per, clean.length * copies); i++) {
+      const path = clean[i % clean.length] as string;
+      out.push([`srv/copy${Math.floor(i / clean.length)}/${path}`, readFileSync(join(root, path))]);
+    }
+    return out;
+  };
   const put = (bytes: Uint8Array): string => {
     const digest = sha256(bytes);
     writeFileSync(join(dir, 'blobs', 'sha256', digest.slice(7)), bytes);
@@ -94,17 +127,11 @@ export function ensureImageCorpus(dir: string, sizeMB: number, log: (line: strin
   let tarBytes = 0;
   let blobBytes = 0;
   let files = 0;
-  const planted = plantedPerCopy * copies + 1;
   for (let l = 0; l < layerCount; l++) {
     log(`image corpus: layer ${l + 1}/${layerCount}`);
-    const copy = Math.floor(l / perCopy);
-    const part = l % perCopy;
-    const share = Math.ceil(source.files.length / perCopy);
-    const entries: Array<[string, Buffer]> = source.files
-      .slice(part * share, (part + 1) * share)
-      .map((f) => [`srv/copy${copy}/${f.path}`, readFileSync(join(root, f.path))]);
     // The last layer deletes a file of the first: its secret stays in layer 0 and must still be found.
-    if (l === 0) entries.push(['srv/removed.env', Buffer.from(`${plant(rng, 'env').text}\n`)]);
+    const entries: Array<[string, Buffer]> =
+      l === 0 ? [...dirty, ['srv/removed.env', removed]] : entriesOf(l - 1);
     if (l === layerCount - 1) entries.push(['srv/.wh.removed.env', Buffer.alloc(0)]);
     const layerTar = tar(entries);
     const blob = gzipSync(layerTar, { level: 6 });
@@ -148,7 +175,7 @@ export function ensureImageCorpus(dir: string, sizeMB: number, log: (line: strin
   };
   writeFileSync(join(dir, 'index.json'), JSON.stringify(index));
   writeFileSync(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  const corpus: ImageCorpus = { dir, layers: layerCount, tarBytes, blobBytes, files, planted };
+  const corpus: ImageCorpus = { dir, layers: layerCount, tarBytes, blobBytes, files, findings };
   writeFileSync(manifestFile, JSON.stringify({ ...corpus, params: wanted }));
   return corpus;
 }
