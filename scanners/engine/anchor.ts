@@ -6,7 +6,7 @@
  * without running the pattern (`author` for a rule that needs `auth` followed by `=`, `:`, `_`...).
  */
 import { patternFacts } from './pattern-facts.js';
-import { beginnings, type Reach } from './prefix-paths.js';
+import { beginnings, type Mergeable, type Reach } from './prefix-paths.js';
 import { union, type Ranges } from './ranges.js';
 
 /** Index of "a character from U+0080 up" and of "the end of the text" in a follow table. */
@@ -42,17 +42,89 @@ function covers(keyword: string, path: Ranges[]): boolean {
 
 class NotAnchored extends Error {}
 
-/** Paths are followed one character past the longest keyword they can still begin with. */
-function reachOf(keywords: string[]): Reach {
-  return (path) => {
-    let reach = 0;
-    for (const keyword of keywords) {
-      if (keyword.length + 1 > reach && agrees(keyword, path, Math.min(path.length, keyword.length)))
-        reach = keyword.length + 1;
+/** Keywords as a trie over lower-case characters, each node knowing how far paths through it reach. */
+interface TrieNode {
+  next: Map<number, TrieNode>;
+  /** The largest reach of a keyword ending at or below this node; 0 when none does. */
+  longest: number;
+  /** The reach of the keyword ending here; 0 when none does. */
+  ends: number;
+}
+
+/**
+ * How far a path beginning with the keyword is followed: one character past a keyword that ends in
+ * a letter or digit (`auth`: what follows tells `auth=` from `author`); just the keyword when it
+ * ends in punctuation (`auth=`, `pass_`), which says enough, and keeps the paths few.
+ */
+function reachOfKeyword(keyword: string): number {
+  return /[a-z0-9]$/i.test(keyword) ? keyword.length + 1 : keyword.length;
+}
+
+function trieOf(keywords: string[]): TrieNode {
+  const root: TrieNode = { next: new Map(), longest: 0, ends: 0 };
+  for (const keyword of keywords) {
+    const reach = reachOfKeyword(keyword);
+    let node = root;
+    node.longest = Math.max(node.longest, reach);
+    for (let i = 0; i < keyword.length; i++) {
+      const c = keyword.charCodeAt(i);
+      let child = node.next.get(c);
+      if (!child) node.next.set(c, (child = { next: new Map(), longest: 0, ends: 0 }));
+      node = child;
+      node.longest = Math.max(node.longest, reach);
     }
+    node.ends = reach;
+  }
+  return root;
+}
+
+/** The one character (lower case for a letter) a set stands for, up to case; -1 when it is not one. */
+function single(set: Ranges): number {
+  if (set.length === 2 && set[0] === set[1]) {
+    const c = set[0] as number;
+    return c >= 65 && c <= 90 ? c + 32 : c;
+  }
+  if (set.length === 4 && set[0] === set[1] && set[2] === set[3]) {
+    const upper = set[0] as number;
+    if (upper >= 65 && upper <= 90 && set[2] === upper + 32) return upper + 32;
+  }
+  return -1;
+}
+
+/**
+ * Paths are followed as far as the keywords they can still begin with reach: walking the
+ * trie along the path, the keywords still possible are those below where the walk ends, and those
+ * that ended on the way.
+ */
+function reachOf(root: TrieNode): Reach {
+  return (path) => {
+    let node = root;
+    let reach = 0;
+    let i = 0;
+    for (; i < path.length; i++) {
+      if (node.ends > 0) reach = Math.max(reach, node.ends);
+      const child = node.next.get(single(path[i] as Ranges));
+      if (!child) break;
+      node = child;
+    }
+    if (i === path.length) reach = Math.max(reach, node.longest);
+    else if (node.ends > 0) reach = Math.max(reach, node.ends);
     // A match no keyword can begin settles the question.
     if (reach === 0) throw new NotAnchored();
     return reach;
+  };
+}
+
+/** The last set of a cut path is not part of a keyword (it only says what may follow one). */
+function followsKeyword(root: TrieNode): Mergeable {
+  return (path) => {
+    let node = root;
+    for (const set of path) {
+      const child = node.next.get(single(set));
+      if (!child) return true;
+      node = child;
+    }
+    return false;
   };
 }
 
@@ -81,7 +153,8 @@ export function keywordAnchors(source: string, flags: string, keywords: string[]
   const shape = patternFacts(source, flags)?.shape;
   let paths: Ranges[][] | undefined;
   try {
-    paths = shape && beginnings(shape, reachOf(keywords));
+    const root = trieOf(keywords);
+    paths = shape && beginnings(shape, reachOf(root), followsKeyword(root));
   } catch (error) {
     if (error instanceof NotAnchored) return undefined;
     throw error;

@@ -19,6 +19,12 @@ export type Shape =
 /** How many characters of a path are worth following, given its beginning. */
 export type Reach = (path: Ranges[]) => number;
 
+/**
+ * Whether only the characters a cut path's last set allows matter, not which path allowed which:
+ * then cut paths that differ only in that set become one.
+ */
+export type Mergeable = (path: Ranges[]) => boolean;
+
 /** More alternatives than this are not worth analysing. */
 const MAX_PATHS = 2048;
 /** Sets of at most this many characters (up to case) are split into one path per character. */
@@ -50,22 +56,26 @@ function split(set: Ranges): Ranges[] {
 }
 
 class Explorer {
-  constructor(private readonly reach: Reach) {}
+  constructor(
+    private readonly reach: Reach,
+    private readonly mergeable: Mergeable,
+  ) {}
 
   make(sets: Ranges[], key: string): Path {
     return { sets, key, open: sets.length < this.reach(sets) };
   }
 
   /**
-   * Distinct paths; cut paths that differ only in their last set become one with the union of
-   * those sets (the last set only says what may come next; nothing past it is asked).
+   * Distinct paths; mergeable cut paths that differ only in their last set become one with the
+   * union of those sets.
    */
   private dedupe(paths: Path[]): Path[] {
     const seen = new Map<string, Path>();
     for (const path of paths) {
-      const key = path.open ? path.key : `cut:${path.key.slice(0, path.key.lastIndexOf(';'))}`;
+      const merge = !path.open && path.sets.length > 0 && this.mergeable(path.sets);
+      const key = merge ? `cut:${path.key.slice(0, path.key.lastIndexOf(';'))}` : path.key;
       const known = seen.get(key);
-      if (known && !path.open && known !== path) {
+      if (known && merge && known !== path) {
         const last = known.sets.length - 1;
         const set = union(known.sets[last] as Ranges, path.sets[last] as Ranges);
         const sets = [...known.sets.slice(0, last), set];
@@ -123,9 +133,13 @@ class Explorer {
 }
 
 /** The paths every match of `shape` begins with, or undefined when there are too many. */
-export function beginnings(shape: Shape, reach: Reach): Ranges[][] | undefined {
+export function beginnings(
+  shape: Shape,
+  reach: Reach,
+  mergeable: Mergeable = () => true,
+): Ranges[][] | undefined {
   try {
-    const explorer = new Explorer(reach);
+    const explorer = new Explorer(reach, mergeable);
     return explorer.extend([explorer.make([], '')], shape).map((path) => path.sets);
   } catch (error) {
     if (error instanceof TooMany) return undefined;
