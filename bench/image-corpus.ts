@@ -1,8 +1,9 @@
 /**
  * The image benchmark's input: an OCI layout (bench/corpus/image-oci) of one linux/amd64 image with
- * 24 gzip layers (>= 500 MB uncompressed) holding copies of the directory benchmark's corpus; the
- * files with findings sit in the first layer, and the last layer deletes one of them. Seeded, so every machine benchmarks the same bytes; generated on first
- * use and reused while its manifest says it was made with the same parameters.
+ * 24 gzip layers (>= 500 MB uncompressed) holding copies of the directory benchmark's corpus; a few
+ * small files with findings sit in the first layer, and the last layer deletes one of them. Seeded,
+ * so every machine benchmarks the same bytes; generated on first use and reused while its manifest
+ * says it was made with the same parameters.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -19,6 +19,8 @@ import type { ImageSource, Platform, PlatformSelector, ResolvedImage } from './t
 export const DEFAULT_MAX_LAYER_SIZE = 16 * 1024 ** 3;
 /** Findings in the image config carry this layer index (the config is not a layer). */
 export const CONFIG_LAYER_INDEX = -1;
+/** Compressed bytes left to scan below which the scan stays on the calling thread. */
+const SMALL_SCAN_BYTES = 4 * 1024 * 1024;
 
 export interface ImageScanOptions {
   source: ImageSource;
@@ -28,6 +30,8 @@ export interface ImageScanOptions {
   maxLayerSize?: number;
   workers?: number | undefined;
   workerUrl?: URL | undefined;
+  /** Below this many compressed bytes to scan, no workers are started (default 4 MiB). */
+  smallScanBytes?: number | undefined;
   /** Replaces the built-in rules; forces scanning on this thread (rules cannot be sent to workers). */
   rules?: Rule[] | undefined;
   /** Directory of the clean-layer cache, and the tool version that is part of its key. */
@@ -126,17 +130,7 @@ export async function scanImage(options: ImageScanOptions): Promise<ImageScanRes
     options.onProgress?.({ files, bytes });
   };
 
-  const workers = options.workers ?? availableParallelism();
-  const inProcess = options.workerUrl === undefined || workers <= 0 || options.rules !== undefined;
-  const pool = inProcess
-    ? undefined
-    : new ScanPool({
-        workerUrl: options.workerUrl as URL,
-        workers,
-        init: { config: options.config, maxFileSize: options.maxFileSize },
-        onResult: record,
-        fallback: async (task) => scanFile(task, compiledRules(), options.maxFileSize),
-      });
+  let pool: ScanPool | undefined;
   const submit = async (task: ScanTask): Promise<void> => {
     if (pool) await pool.submit(task);
     else record(task, scanFile(task, compiledRules(), options.maxFileSize));
@@ -154,6 +148,30 @@ export async function scanImage(options: ImageScanOptions): Promise<ImageScanRes
   const images: ImageSummary[] = [];
   try {
     const resolved = await options.source.resolve(options.platform);
+    const cachedLayers = new Map<string, CachedLayer>();
+    let uncachedBytes = 0;
+    for (const descriptor of resolved.flatMap((image) => image.layers)) {
+      const cached = await cache?.get(descriptor.digest);
+      if (cached) cachedLayers.set(descriptor.digest, cached);
+      else uncachedBytes += descriptor.size;
+    }
+    // Starting workers (each loads the bundle and compiles every rule) costs more than scanning a few
+    // megabytes here: a rescan that only has small layers left stays on this thread.
+    const workers = options.workers ?? availableParallelism();
+    const inProcess =
+      options.workerUrl === undefined ||
+      workers <= 0 ||
+      options.rules !== undefined ||
+      uncachedBytes < (options.smallScanBytes ?? SMALL_SCAN_BYTES);
+    pool = inProcess
+      ? undefined
+      : new ScanPool({
+          workerUrl: options.workerUrl as URL,
+          workers,
+          init: { config: options.config, maxFileSize: options.maxFileSize },
+          onResult: record,
+          fallback: async (task) => scanFile(task, compiledRules(), options.maxFileSize),
+        });
     for (const [imageIndex, image] of resolved.entries()) {
       options.onImage?.(image, imageIndex, resolved.length);
       verifyBytes(image.configBytes, image.config.digest, `${image.reference}: config`, image.config.size);
@@ -196,7 +214,7 @@ export async function scanImage(options: ImageScanOptions): Promise<ImageScanRes
           files: 0,
         };
         summary.layers.push(layerSummary);
-        const cached = await cache?.get(descriptor.digest);
+        const cached = cachedLayers.get(descriptor.digest);
         const label = layerLabel(index, descriptor.digest);
         if (cached) {
           layerSummary.status = 'cached';

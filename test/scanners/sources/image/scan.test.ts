@@ -101,6 +101,7 @@ describe('image scan', () => {
       maxFileSize: 1 << 20,
       workers: 2,
       workerUrl,
+      smallScanBytes: 0,
       onLayer: (e) => events.push(`${e.layer}:${e.state}`),
     });
     expect(pooled.findings.map((f) => [f.ruleId, f.location.path, f.location.layer?.index])).toEqual([
