@@ -160,7 +160,16 @@ export const rules = defineRules([
     title: 'Package index password in .pypirc',
     provider: 'PyPI',
     severity: 'high',
-    keywords: ['password:', 'password=', 'password ', 'password\t'],
+    // `password[ \t]*[:=]` without a bare `password ` (prose is full of those).
+    keywords: [
+      'password:',
+      'password=',
+      'password :',
+      'password =',
+      'password  ',
+      'password \t',
+      'password\t',
+    ],
     pattern:
       /^\[(?<section>[\w.-]{1,64})\][ \t]*\r?\n(?:[ \t]*(?:repository|username|#)[^\r\n]{0,300}\r?\n){1,4}?[ \t]*password[ \t]*[:=][ \t]*(?<secret>\S{3,256})[ \t]*$/m,
     window: { before: 1200, after: 300, multiline: true },

@@ -179,7 +179,7 @@ export const rules = defineRules([
   assignmentRule({
     id: 'generic-credential',
     title: 'Hard-coded credential',
-    keywords: ['credential', 'creds', ...followedKeywords(['auth'])],
+    keywords: followedKeywords(['credential', 'credentials', 'creds', 'auth']),
     key: CREDENTIAL_KEY,
     family: 'token',
     positive: ['AUTH="xUs3Omaq5xclPgboV1ikkyDn_QM"', 'credentials: 8de87d65f85db2e9a40c40ee48d4ca23'],
