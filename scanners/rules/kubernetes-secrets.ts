@@ -44,11 +44,15 @@ export function looksLikeCredential(key: string, value: string): boolean {
   return isPasswordLike(value) || isTokenLike(value);
 }
 
-/** The entry lines of a `data:`/`stringData:` block: the lookbehind walks back over its siblings. */
+/**
+ * The entry lines of a `data:`/`stringData:` block: the lookbehind walks back over its siblings. Each
+ * sibling is one indent character then the rest of its line — with `[ \t]+[^\r\n]*` a line of n spaces
+ * could be split n ways, and a hundred such lines made the walk back exponential.
+ */
 function entryUnder(block: 'data' | 'stringData', value: string): RegExp {
   return new RegExp(
     String.raw`^[ \t]+(?<key>[\w.-]{1,253}):[ \t]*${value}[ \t]*$` +
-      String.raw`(?<=^[ \t-]*${block}:[ \t]*\r?\n(?:[ \t]+[^\r\n]*\r?\n){0,100}[^\r\n]*)`,
+      String.raw`(?<=^[ \t-]*${block}:[ \t]*\r?\n(?:[ \t][^\r\n]*\r?\n){0,100}[^\r\n]*)`,
     'm',
   );
 }
