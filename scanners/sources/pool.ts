@@ -145,9 +145,9 @@ export class ScanPool {
     if (slot.inFlight.size === 1 && slot.ready) this.arm(slot);
     if ('data' in task) {
       // Content moves to the worker instead of being copied; a view into a larger buffer is copied first
-      // so the transfer cannot detach bytes the caller still uses.
+      // so the transfer cannot detach bytes the caller still uses. (`Buffer#slice` would not copy.)
       const whole = task.data.byteOffset === 0 && task.data.byteLength === task.data.buffer.byteLength;
-      const data = whole ? task.data : task.data.slice();
+      const data = whole ? task.data : new Uint8Array(task.data);
       const message: TaskMessage = { id, rel: task.rel, data };
       slot.worker.postMessage(message, [data.buffer as ArrayBuffer]);
     } else {

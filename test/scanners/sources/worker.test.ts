@@ -92,6 +92,8 @@ describe('scan workers (real worker script)', () => {
       await pool.submit({ data: shared.subarray(0, cut), rel: 'a.txt', key: 'first' });
       await pool.submit({ data: shared.subarray(cut + 3), rel: 'a.txt', key: 'second' });
       await pool.submit({ data: own, rel: 'b.txt' });
+      // A Buffer view whose `slice` would share memory with `shared`.
+      await pool.submit({ data: shared.subarray(0, 4), rel: 'd.txt' });
       await pool.submit({ data: Buffer.from([0, 1, 2]), rel: 'c.bin' });
       await pool.drain();
     } finally {
