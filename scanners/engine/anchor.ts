@@ -20,26 +20,6 @@ export const FOLLOW_SIZE = 130;
  */
 export type FollowTables = Map<string, Uint8Array>;
 
-/** Every string the first `length` sets of `path` match is the keyword's beginning (in either case). */
-function agrees(keyword: string, path: Ranges[], length: number): boolean {
-  for (let i = 0; i < length; i++) {
-    const set = path[i] as Ranges;
-    const c = keyword.charCodeAt(i);
-    const other = c >= 97 && c <= 122 ? c - 32 : c;
-    // Every character the set matches must be the keyword's (in either case, as the automaton folds):
-    // the two cases are 32 apart, so each range is a single one of them.
-    for (let r = 0; r < set.length; r += 2) {
-      const lo = set[r] as number;
-      if (lo !== set[r + 1] || (lo !== c && lo !== other)) return false;
-    }
-  }
-  return true;
-}
-
-function covers(keyword: string, path: Ranges[]): boolean {
-  return path.length >= keyword.length && agrees(keyword, path, keyword.length);
-}
-
 class NotAnchored extends Error {}
 
 /** Keywords as a trie over lower-case characters, each node knowing how far paths through it reach. */
@@ -49,21 +29,29 @@ interface TrieNode {
   longest: number;
   /** The reach of the keyword ending here; 0 when none does. */
   ends: number;
+  /** The keyword ending here. */
+  keyword?: string;
 }
+
+/** A stem with this many keywords one character longer has been narrowed by its rule already. */
+const NARROWED_STEM = 4;
 
 /**
  * How far a path beginning with the keyword is followed: one character past a keyword that ends in
  * a letter or digit (`auth`: what follows tells `auth=` from `author`); just the keyword when it
- * ends in punctuation (`auth=`, `pass_`), which says enough, and keeps the paths few.
+ * ends in punctuation (`auth=`, `pass_`) or is one of many one-character continuations of a stem
+ * (`auth0`..`auth9`), which say enough already, and keep the paths few.
  */
-function reachOfKeyword(keyword: string): number {
-  return /[a-z0-9]$/i.test(keyword) ? keyword.length + 1 : keyword.length;
-}
-
 function trieOf(keywords: string[]): TrieNode {
   const root: TrieNode = { next: new Map(), longest: 0, ends: 0 };
+  const stems = new Map<string, number>();
   for (const keyword of keywords) {
-    const reach = reachOfKeyword(keyword);
+    const stem = keyword.slice(0, -1);
+    stems.set(stem, (stems.get(stem) ?? 0) + 1);
+  }
+  for (const keyword of keywords) {
+    const follow = /[a-z0-9]$/i.test(keyword) && (stems.get(keyword.slice(0, -1)) ?? 0) < NARROWED_STEM;
+    const reach = keyword.length + (follow ? 1 : 0);
     let node = root;
     node.longest = Math.max(node.longest, reach);
     for (let i = 0; i < keyword.length; i++) {
@@ -74,6 +62,7 @@ function trieOf(keywords: string[]): TrieNode {
       node.longest = Math.max(node.longest, reach);
     }
     node.ends = reach;
+    node.keyword = keyword;
   }
   return root;
 }
@@ -152,25 +141,29 @@ export function keywordAnchors(source: string, flags: string, keywords: string[]
   if (keywords.length === 0) return undefined;
   const shape = patternFacts(source, flags)?.shape;
   let paths: Ranges[][] | undefined;
+  const root = trieOf(keywords);
   try {
-    const root = trieOf(keywords);
     paths = shape && beginnings(shape, reachOf(root), followsKeyword(root));
   } catch (error) {
     if (error instanceof NotAnchored) return undefined;
     throw error;
   }
   if (!paths) return undefined;
-  const follow = new Map<string, { set: Ranges; any: boolean; end: boolean }>();
+  const follow = new Map<string, Follow>();
   for (const keyword of keywords) follow.set(keyword, { set: [], any: false, end: false });
   for (const path of paths) {
     let covered = false;
-    for (const keyword of keywords) {
-      if (!covers(keyword, path)) continue;
-      covered = true;
-      const entry = follow.get(keyword) as { set: Ranges; any: boolean; end: boolean };
-      // A path ending with the keyword: the match may end there, before any character or the text's end.
-      if (path.length === keyword.length) entry.any = entry.end = true;
-      else entry.set = union(entry.set, path[keyword.length] as Ranges);
+    // The keywords covering the path end along its walk down the trie.
+    let node = root;
+    for (let depth = 0; ; depth++) {
+      if (node.keyword !== undefined) {
+        covered = true;
+        noteFollow(follow, node.keyword, path);
+      }
+      if (depth === path.length) break;
+      const child = node.next.get(single(path[depth] as Ranges));
+      if (!child) break;
+      node = child;
     }
     if (!covered) return undefined;
   }
@@ -178,4 +171,18 @@ export function keywordAnchors(source: string, flags: string, keywords: string[]
   for (const [keyword, entry] of follow)
     tables.set(keyword, table(entry.any ? undefined : entry.set, entry.end));
   return tables;
+}
+
+interface Follow {
+  set: Ranges;
+  any: boolean;
+  end: boolean;
+}
+
+/** What may follow `keyword`, given a path it covers. */
+function noteFollow(follow: Map<string, Follow>, keyword: string, path: Ranges[]): void {
+  const entry = follow.get(keyword) as Follow;
+  // A path ending with the keyword: the match may end there, before any character or the text's end.
+  if (path.length === keyword.length) entry.any = entry.end = true;
+  else entry.set = union(entry.set, path[keyword.length] as Ranges);
 }

@@ -55,7 +55,14 @@ function split(set: Ranges): Ranges[] {
   return groups.size > MAX_SPLIT ? [set] : [...groups.values()];
 }
 
+/**
+ * Walks the shape with the open paths only; a path is set aside as soon as it is cut (the rest of
+ * the pattern cannot change it), so that long patterns cost little past their first characters.
+ */
 class Explorer {
+  /** Cut paths by identity; mergeable ones by their sets but the last. */
+  readonly cut = new Map<string, Path>();
+
   constructor(
     private readonly reach: Reach,
     private readonly mergeable: Mergeable,
@@ -65,56 +72,55 @@ class Explorer {
     return { sets, key, open: sets.length < this.reach(sets) };
   }
 
-  /**
-   * Distinct paths; mergeable cut paths that differ only in their last set become one with the
-   * union of those sets.
-   */
-  private dedupe(paths: Path[]): Path[] {
+  /** Sets aside a cut path, merging it with one that differs only in a mergeable last set. */
+  private settle(path: Path): void {
+    const merge = path.sets.length > 0 && this.mergeable(path.sets);
+    const key = merge ? `cut:${path.key.slice(0, path.key.lastIndexOf(';'))}` : path.key;
+    const known = this.cut.get(key);
+    if (known && merge) {
+      const last = known.sets.length - 1;
+      const set = union(known.sets[last] as Ranges, path.sets[last] as Ranges);
+      this.cut.set(key, { sets: [...known.sets.slice(0, last), set], key: path.key, open: false });
+    } else this.cut.set(key, path);
+    if (this.cut.size > MAX_PATHS) throw new TooMany();
+  }
+
+  /** Distinct open paths; cut ones are set aside. */
+  private sort(paths: Path[]): Path[] {
     const seen = new Map<string, Path>();
     for (const path of paths) {
-      const merge = !path.open && path.sets.length > 0 && this.mergeable(path.sets);
-      const key = merge ? `cut:${path.key.slice(0, path.key.lastIndexOf(';'))}` : path.key;
-      const known = seen.get(key);
-      if (known && merge && known !== path) {
-        const last = known.sets.length - 1;
-        const set = union(known.sets[last] as Ranges, path.sets[last] as Ranges);
-        const sets = [...known.sets.slice(0, last), set];
-        seen.set(key, { sets, key: `${key.slice(4)};${set.join(',')}`, open: false });
-      } else seen.set(key, path);
+      if (path.open) seen.set(path.key, path);
+      else this.settle(path);
     }
     if (seen.size > MAX_PATHS) throw new TooMany();
     return [...seen.values()];
   }
 
-  /** `paths` followed by what `shape` matches. */
+  /** Open `paths` followed by what `shape` matches: the paths still open after it. */
   extend(paths: Path[], shape: Shape): Path[] {
+    if (paths.length === 0) return paths;
     switch (shape.kind) {
       case 'empty':
         return paths;
       case 'unknown': {
         // Nothing, or characters of any kind: the first of them may be anything, and a path
         // whose keyword it cannot continue is settled there (cut, or rejected by the reach).
-        const out: Path[] = [];
-        for (const path of paths) {
-          out.push(path);
-          if (path.open) out.push(this.make([...path.sets, ANY], `${path.key};${ANY.join(',')}`));
-        }
-        return this.dedupe(out);
+        const out: Path[] = [...paths];
+        for (const path of paths) out.push(this.make([...path.sets, ANY], `${path.key};${ANY.join(',')}`));
+        return this.sort(out);
       }
       case 'set': {
         const parts = split(shape.set).map((part) => [part, part.join(',')] as const);
         const out: Path[] = [];
         for (const path of paths) {
-          if (!path.open) out.push(path);
-          else
-            for (const [part, key] of parts) out.push(this.make([...path.sets, part], `${path.key};${key}`));
+          for (const [part, key] of parts) out.push(this.make([...path.sets, part], `${path.key};${key}`));
         }
-        return this.dedupe(out);
+        return this.sort(out);
       }
       case 'seq':
         return shape.items.reduce((acc, item) => this.extend(acc, item), paths);
       case 'alt':
-        return this.dedupe(shape.items.flatMap((item) => this.extend(paths, item)));
+        return this.sort(shape.items.flatMap((item) => this.extend(paths, item)));
       case 'repeat': {
         let acc = paths;
         let all: Path[] = shape.min === 0 ? paths : [];
@@ -123,7 +129,7 @@ class Explorer {
           acc = this.extend(acc, shape.item);
           const grown = acc.length !== before.size || acc.some((path) => !before.has(path.key));
           // Once a repetition changes nothing, no further one does.
-          if (i >= shape.min || !grown) all = this.dedupe([...all, ...acc]);
+          if (i >= shape.min || !grown) all = this.sort([...all, ...acc]);
           if (!grown) break;
         }
         return all;
@@ -140,7 +146,9 @@ export function beginnings(
 ): Ranges[][] | undefined {
   try {
     const explorer = new Explorer(reach, mergeable);
-    return explorer.extend([explorer.make([], '')], shape).map((path) => path.sets);
+    // Paths still open at the end are complete: the match can end there.
+    const complete = explorer.extend([explorer.make([], '')], shape);
+    return [...explorer.cut.values(), ...complete].map((path) => path.sets);
   } catch (error) {
     if (error instanceof TooMany) return undefined;
     throw error;
