@@ -2,7 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SEVERITIES, type Severity } from '../scanners/engine/types.js';
 import { UsageError } from './exit-codes.js';
 
-export const FORMATS = ['text', 'json', 'sarif', 'gitlab', 'markdown'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'gitlab', 'markdown', 'codequality'] as const;
 export type Format = (typeof FORMATS)[number];
 export type FailOn = Severity | 'none';
 
@@ -10,6 +10,8 @@ export interface ScanOptions {
   path: string;
   format: Format;
   output?: string;
+  /** `--report FORMAT=FILE`: further reports of the same scan, written to files. */
+  reports?: Array<{ format: Format; path: string }>;
   config?: string;
   baseline?: string;
   failOn: FailOn;
@@ -24,6 +26,7 @@ export interface ScanOptions {
 export const scanOptionSpec = {
   format: { type: 'string', short: 'f' },
   output: { type: 'string', short: 'o' },
+  report: { type: 'string', multiple: true },
   config: { type: 'string', short: 'c' },
   baseline: { type: 'string', short: 'b' },
   'fail-on': { type: 'string' },
@@ -58,6 +61,16 @@ function oneOf<T extends string>(flag: string, value: string, allowed: readonly 
   throw new UsageError(`${flag}: expected one of ${allowed.join(', ')}, got "${value}"`);
 }
 
+function parseReports(values: unknown): Array<{ format: Format; path: string }> {
+  const list = Array.isArray(values) ? (values as string[]) : [];
+  return list.map((value) => {
+    const cut = value.indexOf('=');
+    if (cut <= 0 || cut === value.length - 1)
+      throw new UsageError(`--report: expected FORMAT=FILE, got "${value}"`);
+    return { format: oneOf('--report', value.slice(0, cut), FORMATS), path: value.slice(cut + 1) };
+  });
+}
+
 export function parse(args: string[], options: ParseArgsConfig['options']) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
@@ -85,6 +98,7 @@ export function parseScanOptions(
     ignore: v['no-ignore'] !== true,
     progress: v['no-progress'] !== true,
     applyBaseline: true,
+    reports: parseReports((values as Record<string, unknown>)['report']),
   };
   const output = str('output');
   const config = str('config');

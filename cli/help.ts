@@ -12,8 +12,9 @@ Usage:
   keyless --version | --help
 
 Scan options:
-  -f, --format text|json|sarif|gitlab|markdown   report format (default text)
+  -f, --format FORMAT        text|json|sarif|gitlab|markdown|codequality (default text)
   -o, --output FILE          write the report to FILE instead of stdout
+      --report FORMAT=FILE   also write a report in FORMAT to FILE (repeatable; one scan, many reports)
   -c, --config FILE          configuration (default: .keyless.yml in PATH, if present)
   -b, --baseline FILE        baseline of accepted findings (default: .keyless-baseline.json in PATH, if present)
       --fail-on LEVEL        critical|high|medium|low|none: exit 1 on findings at or above LEVEL (default low)

@@ -56,6 +56,10 @@ export async function scanCommand(args: string[], io: Io, context: ScanContext):
   } else {
     io.stdout.write(report.endsWith('\n') ? report : `${report}\n`);
   }
+  for (const extra of options.reports ?? []) {
+    await writeFile(extra.path, renderReport(extra.format, run.findings, run.meta, { color: false }));
+    io.stderr.write(`keyless: ${extra.format} report written to ${extra.path}\n`);
+  }
   for (const warning of run.meta.warnings) io.stderr.write(`keyless: warning: ${warning}\n`);
   if (!run.meta.complete) {
     const unreadable = run.meta.skipped.filter((s) => s.reason === 'unreadable').length;

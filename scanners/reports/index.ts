@@ -1,4 +1,5 @@
 import type { Finding, ScanMeta } from '../engine/types.js';
+import { renderCodeQuality } from './codequality.js';
 import { renderGitlab } from './gitlab.js';
 import type { GitlabOptions } from './gitlab.js';
 import { renderJson } from './json.js';
@@ -8,7 +9,7 @@ import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 import type { TextOptions } from './text.js';
 
-export const REPORT_FORMATS = ['text', 'json', 'sarif', 'gitlab', 'markdown'] as const;
+export const REPORT_FORMATS = ['text', 'json', 'sarif', 'gitlab', 'markdown', 'codequality'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** Options of every renderer; each reads only its own. */
@@ -36,9 +37,11 @@ export function renderReport(
       return renderGitlab(findings, meta, options);
     case 'markdown':
       return renderMarkdown(findings, meta, options);
+    case 'codequality':
+      return renderCodeQuality(findings, meta);
   }
 }
 
 export { redact } from './redact.js';
-export { renderGitlab, renderJson, renderMarkdown, renderSarif, renderText };
+export { renderCodeQuality, renderGitlab, renderJson, renderMarkdown, renderSarif, renderText };
 export type { GitlabOptions, MarkdownOptions, TextOptions };

@@ -14,13 +14,21 @@ function renderAll(findings = ALL_FINDINGS, meta = makeMeta()): Array<[ReportFor
 describe('renderReport', () => {
   it('dispatches every format', () => {
     const outputs = renderAll();
-    expect(outputs.map(([format]) => format)).toEqual(['text', 'json', 'sarif', 'gitlab', 'markdown']);
-    const [text, json, sarif, gitlab, markdown] = outputs.map(([, output]) => output);
+    expect(outputs.map(([format]) => format)).toEqual([
+      'text',
+      'json',
+      'sarif',
+      'gitlab',
+      'markdown',
+      'codequality',
+    ]);
+    const [text, json, sarif, gitlab, markdown, codequality] = outputs.map(([, output]) => output);
     expect(text).toContain('CRITICAL');
     expect(JSON.parse(json ?? '').version).toBe(1);
     expect(JSON.parse(sarif ?? '').version).toBe('2.1.0');
     expect(JSON.parse(gitlab ?? '').version).toBe('15.2.4');
     expect(markdown).toContain('| Severity |');
+    expect(JSON.parse(codequality ?? '')[0].check_name).toMatch(/^keyless\//);
     expect(isReportFormat('sarif')).toBe(true);
     expect(isReportFormat('xml')).toBe(false);
   });
