@@ -28,8 +28,9 @@ const familyOf = (name: string): Family => (/pass|pwd/i.test(name) ? 'password' 
 /**
  * In XML a secret's name ends a tag name (before whitespace or `>`) or a quoted attribute value:
  * keywords are the names followed by each of those, so that `password:` in prose opens no window.
+ * Not a line break: the windows are single lines, so no match can hold one.
  */
-const XML_FOLLOWERS = ['>', '"', ' ', '\t', '\r', '\n'];
+const XML_FOLLOWERS = ['>', '"', ' ', '\t', '\r'];
 
 function xmlRule(
   id: string,
