@@ -1,27 +1,40 @@
 // Bundles each entry from build/ (tsc output) into one self-contained file under dist/.
+// Options: --build DIR (tsc output, default build), --out DIR (default dist), --only NAME (cli, action).
 import { mkdir, readFile, rm, writeFile, chmod } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import ncc from '@vercel/ncc';
 
-const entries = [{ input: 'build/cli/index.js', output: 'dist/cli/index.js', executable: true }];
+const { values } = parseArgs({
+  options: { build: { type: 'string' }, out: { type: 'string' }, only: { type: 'string' } },
+});
+const buildDir = resolve(values.build ?? 'build');
+const outRoot = resolve(values.out ?? 'dist');
+
+const entries = [
+  { name: 'cli', input: 'cli/index.js', output: 'cli/index.js', executable: true },
+  // The root action.yml runs this file (runs.using: node24); it is also its own scan worker.
+  { name: 'action', input: 'actions/scan/index.js', output: 'action/index.js', executable: false },
+].filter((entry) => values.only === undefined || entry.name === values.only);
 
 for (const entry of entries) {
-  const { code, assets } = await ncc(join(process.cwd(), entry.input), {
+  const { code, assets } = await ncc(join(buildDir, entry.input), {
     minify: false,
     sourceMap: false,
     quiet: true,
     license: 'licenses.txt',
   });
-  const outDir = dirname(entry.output);
+  const output = join(outRoot, entry.output);
+  const outDir = dirname(output);
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
-  const body = code.startsWith('#!') ? code : `#!/usr/bin/env node\n${code}`;
-  await writeFile(entry.output, body);
-  if (entry.executable) await chmod(entry.output, 0o755);
+  const body = !entry.executable || code.startsWith('#!') ? code : `#!/usr/bin/env node\n${code}`;
+  await writeFile(output, body);
+  if (entry.executable) await chmod(output, 0o755);
   for (const [name, asset] of Object.entries(assets ?? {})) {
     await mkdir(dirname(join(outDir, name)), { recursive: true });
     await writeFile(join(outDir, name), asset.source);
   }
-  const size = (await readFile(entry.output)).length;
-  console.log(`${entry.output}: ${(size / 1024).toFixed(0)} KiB`);
+  const size = (await readFile(output)).length;
+  console.log(`${output}: ${(size / 1024).toFixed(0)} KiB`);
 }
