@@ -150,6 +150,8 @@ export class ScanPool {
       const data = whole ? task.data : new Uint8Array(task.data);
       const message: TaskMessage = { id, rel: task.rel, data };
       slot.worker.postMessage(message, [data.buffer as ArrayBuffer]);
+    } else if ('batch' in task) {
+      slot.worker.postMessage({ id, batch: task.batch, rel: task.rel } satisfies TaskMessage);
     } else {
       slot.worker.postMessage({ id, abs: task.abs, rel: task.rel } satisfies TaskMessage);
     }

@@ -3,7 +3,8 @@ import { buildRules } from '../config/ruleset.js';
 import { compileRules, detect, detectUtf8, type CompiledRules } from '../engine/detect.js';
 import type { Finding, Rule, Skipped } from '../engine/types.js';
 import { builtinRules } from '../rules/index.js';
-import { classifyBytes, readScanInputSync } from './read-file.js';
+import { scanBlobBatch, type BlobBatch, type BlobPart } from './git/blob-batch.js';
+import { classifyBytes, readScanInputSync, type ScanInput } from './read-file.js';
 
 /**
  * One file to scan: either a path to read (`abs`) or content already in memory (`data`: a git blob, a
@@ -11,9 +12,12 @@ import { classifyBytes, readScanInputSync } from './read-file.js';
  * leaves the caller's view of it empty; `key` is the caller's own handle to match the outcome to.
  */
 export type ScanTask =
-  { abs: string; rel: string; key?: string } | { data: Uint8Array; rel: string; key?: string };
+  | { abs: string; rel: string; key?: string }
+  | { data: Uint8Array; rel: string; key?: string }
+  | { batch: BlobBatch; rel: string; key?: string };
 
-export type FileOutcome = { findings: Finding[]; bytes: number } | { skipped: Skipped };
+/** `parts`: for a blob batch, what became of each blob (its findings carry `location.blob`). */
+export type FileOutcome = { findings: Finding[]; bytes: number; parts?: BlobPart[] } | { skipped: Skipped };
 
 /** What a scan worker is started with; plain data, because it is structured-cloned into the thread. */
 export interface ScanWorkerInit {
@@ -28,21 +32,34 @@ export function compileForScan(config: KeylessConfig, rules: Rule[] = builtinRul
 
 /** Read, decode and detect one file, synchronously. Never throws: failures come back as a `Skipped`. */
 export function scanFile(task: ScanTask, compiled: CompiledRules, maxFileSize: number): FileOutcome {
-  const read =
-    'data' in task
-      ? classifyBytes(task.data, task.rel, maxFileSize)
-      : readScanInputSync(task.abs, task.rel, maxFileSize);
+  if ('batch' in task) {
+    try {
+      return scanBlobBatch(task.batch, (data, path) => scanBytes(data, path, compiled, maxFileSize));
+    } catch (error) {
+      const detail = `reading blobs from git failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+      return { skipped: { path: task.rel, reason: 'unreadable', detail } };
+    }
+  }
+  if ('data' in task) return scanBytes(task.data, task.rel, compiled, maxFileSize);
+  return scanRead(readScanInputSync(task.abs, task.rel, maxFileSize), task.rel, compiled);
+}
+
+function scanBytes(data: Uint8Array, rel: string, compiled: CompiledRules, maxFileSize: number): FileOutcome {
+  return scanRead(classifyBytes(data, rel, maxFileSize), rel, compiled);
+}
+
+function scanRead(read: ScanInput, rel: string, compiled: CompiledRules): FileOutcome {
   if (read.kind === 'skipped') return { skipped: read.skipped };
   try {
     // UTF-8 files are decoded only if a keyword occurs in their bytes.
     const findings =
       read.kind === 'utf8'
-        ? detectUtf8(read.utf8, { path: task.rel }, compiled)
-        : detect({ text: read.text, path: task.rel }, compiled);
+        ? detectUtf8(read.utf8, { path: rel }, compiled)
+        : detect({ text: read.text, path: rel }, compiled);
     return { findings, bytes: read.bytes };
   } catch (error) {
     // The message names the failing step, not file content, so it cannot carry a secret.
     const detail = `detection failed: ${error instanceof Error ? error.message : String(error)}`;
-    return { skipped: { path: task.rel, reason: 'unreadable', detail } };
+    return { skipped: { path: rel, reason: 'unreadable', detail } };
   }
 }

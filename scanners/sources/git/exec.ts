@@ -18,8 +18,8 @@ export interface GitResult {
 }
 
 // Output must not depend on the user's locale, pager, prompts or path quoting.
-const GIT_ENV = { LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', GIT_OPTIONAL_LOCKS: '0' };
-const BASE_ARGS = ['-c', 'core.quotepath=off', '-c', 'color.ui=false'];
+export const GIT_ENV = { LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', GIT_OPTIONAL_LOCKS: '0' };
+export const BASE_ARGS = ['-c', 'core.quotepath=off', '-c', 'color.ui=false'];
 
 /** Starts `git` in `cwd`; the caller owns the streams. */
 export function spawnGit(cwd: string, args: string[]): ChildProcessWithoutNullStreams {
