@@ -2,6 +2,13 @@ export const HELP = `keyless — find secrets before they leak; replace them wit
 
 Usage:
   keyless scan dir [PATH] [options]     scan a directory (default: .)
+  keyless scan git [PATH] [options]     scan every commit reachable from any ref, each blob once
+      --range BASE..HEAD                only what the range adds (merges and renames handled)
+      --deepen                          with --range: fetch missing or shallow history, then retry
+      --staged                          only what the index adds (pre-commit)
+      --cache DIR                       skip blobs already found clean with the same rules
+  keyless scan image REF|--archive PATH [options]
+                                        scan every layer and the config of an image (see README)
   keyless baseline create [PATH] [options] [--reason TEXT]
                                         accept the current findings into a baseline file
   keyless rules [--format text|json]    list the built-in rules
@@ -9,6 +16,12 @@ Usage:
                                         git pre-commit hook running \`keyless scan git --staged\`: blocks
                                         commits whose staged changes add a secret (--force replaces
                                         another hook, kept as .bak; --uninstall restores it)
+  keyless gitlab check [--report FILE] [--fail-on LEVEL]
+                                        GitLab: exit 1 on findings at or above LEVEL in a published
+                                        secret-detection report (default gl-secret-detection-report.json)
+  keyless gitlab mr-note [--report FILE] [--fail-on LEVEL]
+                                        GitLab: create or update the one Keyless note on the merge request
+                                        (token in KEYLESS_GITLAB_TOKEN or GITLAB_TOKEN; CI_JOB_TOKEN cannot)
   keyless --version | --help
 
 Scan options:

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 
 import { baselineCommand } from './commands/baseline.js';
+import { gitlabCommand } from './commands/gitlab.js';
 import { installHookCommand } from './commands/install-hook.js';
 import { rulesCommand } from './commands/rules.js';
 import { scanCommand } from './commands/scan.js';
@@ -21,6 +22,8 @@ export async function main(argv: string[], io: Io, workerUrl?: URL): Promise<num
         return await baselineCommand(args, io, context);
       case 'rules':
         return rulesCommand(args, io);
+      case 'gitlab':
+        return await gitlabCommand(args, io);
       case 'install-hook':
         // The hook runs this very keyless: this Node.js and this script, wherever they are installed.
         return await installHookCommand(args, io, {
