@@ -87,6 +87,10 @@ export async function runGitScan(
     skipped: result.skipped,
     warnings: result.warnings,
     cached: result.cached,
-    git: { commits: result.commits, ...(result.range ? { range: result.range } : {}) },
+    git: {
+      commits: result.commits,
+      ...(git.staged ? { staged: true } : {}),
+      ...(result.range ? { range: result.range } : {}),
+    },
   });
 }

@@ -161,7 +161,7 @@ export interface ScanMeta {
   rules: RuleInfo[];
   baseline?: { path: string; matched: number; stale: BaselineEntry[]; expired: BaselineEntry[] };
   /** Git scans: how many commits were covered, and the resolved range for `--range`. */
-  git?: { commits: number; range?: { base: string; head: string; mergeBase?: string } };
+  git?: { commits: number; staged?: boolean; range?: { base: string; head: string; mergeBase?: string } };
   /** Problems that did not stop the scan (each also counted in `skipped` where a file was lost). */
   warnings: string[];
   /** True when the scan covered everything it was asked to; false makes the CLI exit 2. */

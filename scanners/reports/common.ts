@@ -212,6 +212,7 @@ export function describeSkipped(skipped: readonly Skipped[]): string {
 /** `12 files scanned`, or for history scans `40 blobs from 12 commits scanned (30 cached)`. */
 export function describeScope(meta: ScanMeta): string {
   const { files, cached } = meta.stats;
+  if (meta.git?.staged) return `${files} staged ${files === 1 ? 'blob' : 'blobs'} scanned`;
   if (meta.git) {
     const commits = `${meta.git.commits} ${meta.git.commits === 1 ? 'commit' : 'commits'}`;
     const reused = cached ? ` (${cached} known clean, not read)` : '';

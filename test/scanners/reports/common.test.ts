@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { makeScrubber, safePreview, SCRUBBED } from '../../../scanners/reports/common.js';
-import { awkwardFinding, dirFinding, gitFinding, SECRETS } from './fixtures.js';
+import { describeScope, makeScrubber, safePreview, SCRUBBED } from '../../../scanners/reports/common.js';
+import { awkwardFinding, dirFinding, gitFinding, makeMeta, SECRETS } from './fixtures.js';
 
 describe('makeScrubber', () => {
   const scrub = makeScrubber([dirFinding, gitFinding, awkwardFinding]);
@@ -36,5 +36,21 @@ describe('safePreview', () => {
       `ghp_…(${SECRETS.github.length} chars)`,
     );
     expect(safePreview({ ...gitFinding, redacted: `…${SECRETS.generic.slice(-6)}` })).toBe('48e2…(64 chars)');
+  });
+});
+
+describe('describeScope', () => {
+  it('counts files, history blobs with their commits, and staged blobs', () => {
+    expect(describeScope(makeMeta())).toBe('42 files scanned');
+    const stats = { files: 7, bytes: 10, findings: 0, suppressed: 0, cached: 30 };
+    expect(describeScope(makeMeta({ stats, git: { commits: 12 } }))).toBe(
+      '7 blobs from 12 commits scanned (30 known clean, not read)',
+    );
+    expect(describeScope(makeMeta({ stats: { ...stats, files: 1, cached: 0 }, git: { commits: 1 } }))).toBe(
+      '1 blob from 1 commit scanned',
+    );
+    expect(
+      describeScope(makeMeta({ stats: { ...stats, files: 2 }, git: { commits: 0, staged: true } })),
+    ).toBe('2 staged blobs scanned');
   });
 });
