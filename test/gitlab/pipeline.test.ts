@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { expectCodeQualityShape } from '../scanners/reports/codequality-shape.js';
 import { errorsOf, gitlabValidator } from '../scanners/reports/schemas.js';
 import { git } from '../helpers/git-repo.js';
+import { FakeGitlab } from '../fakes/gitlab/server.js';
 import { CLI, loadJobs, runJob, type JobRun } from './template.js';
 import {
   ZERO_SHA,
@@ -110,6 +111,59 @@ describe('GitLab secret-detection jobs, run as the runner would', () => {
     expect(failing.stdout).toMatch(/CRITICAL config\/deploy\.env:3 .*ghp_…\(40 chars\)/);
     expect((await checkJob(dir, {}, { 'fail-on': 'critical' })).code).toBe(1);
     expect((await checkJob(dir, { KEYLESS_FAIL_ON: 'none' })).code).toBe(0);
+  });
+
+  it('merge request note job: one note, created then updated, 403 and a missing token are warnings', async () => {
+    const token = 'glpat-Vd7qKs2NwX9rLb4TcYe1';
+    const server = await new FakeGitlab({ token, projectId: 77, mrIid: 4 }).start();
+    try {
+      const env = { ...mrEnv(repo, repo.clean2), CI_API_V4_URL: server.apiUrl, KEYLESS_GITLAB_TOKEN: token };
+      const { dir } = await reportJob('feature', repo.clean2, env);
+      const noteJob = loadJobs({ 'mr-note': true })['keyless-secret-mr-note'] ?? {};
+      const first = record(await runJob(noteJob, dir, env));
+      expect(first.code).toBe(0);
+      expect(first.stderr).toMatch(/note \d+ on merge request !4 created/);
+      // A rerun (new commit, same findings) updates the same note; a new head sha changes its text.
+      const second = record(await runJob(noteJob, dir, { ...env, CI_COMMIT_SHA: repo.leak }));
+      expect(second.stderr).toMatch(/note \d+ on merge request !4 updated/);
+      expect(server.notes).toHaveLength(1);
+      const body = server.notes[0]?.body ?? '';
+      outputs.push(body);
+      expect(body).toContain('**2 findings (1 critical, 1 medium)**');
+      expect(body).toContain('`config/deploy.env:3`');
+      expect(body).toContain('ghp_…(40 chars)');
+      expect(body).toContain('([pipeline](https://gitlab.test/acme/shop/-/pipelines/901))');
+
+      const withoutToken = { ...env, KEYLESS_GITLAB_TOKEN: '' };
+      const missing = record(await runJob(noteJob, dir, withoutToken));
+      expect(missing.code).toBe(0);
+      expect(missing.stderr).toContain('warning: no token');
+      expect(missing.stderr).toContain('CI_JOB_TOKEN cannot write merge request notes');
+    } finally {
+      await server.stop();
+    }
+    const forbidden = await new FakeGitlab({
+      token: 'glpat-Rb5mWq8ZcT2xNd7LpKa3',
+      projectId: 77,
+      mrIid: 4,
+      forbidden: true,
+    }).start();
+    try {
+      const { dir } = await reportJob('feature', repo.clean2, mrEnv(repo, repo.clean2));
+      const env = {
+        ...mrEnv(repo, repo.clean2),
+        CI_API_V4_URL: forbidden.apiUrl,
+        GITLAB_TOKEN: 'glpat-Rb5mWq8ZcT2xNd7LpKa3',
+      };
+      const run = record(
+        await runJob(loadJobs({ 'mr-note': true })['keyless-secret-mr-note'] ?? {}, dir, env),
+      );
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain('warning: GitLab answered 403');
+      expect(forbidden.notes).toHaveLength(0);
+    } finally {
+      await forbidden.stop();
+    }
   });
 
   it('uses the baseline input and the fail-on input together', async () => {
