@@ -147,6 +147,9 @@ describe('keyless action on push and other events', () => {
     expect(github.violations).toEqual([]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('workflow_dispatch event carries no range: the working tree');
+    // A directory scan runs on worker threads loaded from the bundle itself; a worker that cannot
+    // start would surface as a warning.
+    expect(result.stdout).not.toMatch(/^::warning::/m);
     expect(github.checkRuns.at(-1)?.annotations.map((a) => [a['path'], a['start_line']])).toEqual([
       ['services/api/.env', 2],
     ]);
