@@ -181,6 +181,9 @@ describe('keyless action on pull requests', () => {
       (u) => ((u['output'] as { annotations?: unknown[] }).annotations ?? []).length,
     );
     expect(pages).toEqual([50, 50, 20]);
+    for (const update of checkRun?.updates ?? []) {
+      expect(((update['output'] as { summary: string }).summary ?? '').length).toBeLessThanOrEqual(65535);
+    }
     // Only the last update completes the run.
     expect(checkRun?.updates.map((u) => u['conclusion'])).toEqual([undefined, undefined, 'failure']);
     expect(new Set(checkRun?.annotations.map((a) => a['start_line']))).toEqual(
@@ -201,6 +204,25 @@ describe('keyless action on pull requests', () => {
     expect(log.runs[0]?.results).toHaveLength(120);
     expect(log.runs[0]?.automationDetails).toEqual({ id: 'secrets/' });
     for (const token of tokens.slice(0, 5)) expectNowhere(token, result);
+  });
+
+  it('finds its own comment past the first page of a long conversation and edits it', async () => {
+    const repo = GitRepo.create();
+    cleanup.push(repo.root);
+    const base = repo.commit('init', { 'README.md': '# shop\n' });
+    const head = repo.commit('leak', { '.env': `GH=${githubToken()}\n` });
+    for (let i = 0; i < 120; i++) github.addComment(11, `comment ${i}`);
+    const ours = github.addComment(11, '<!-- keyless:secret-scan -->\nold results');
+    for (let i = 0; i < 30; i++) github.addComment(11, `later ${i}`);
+    github.resetLog();
+    const result = await run(repo.root, pullRequestEvent('synchronize', 11, base, head), head);
+    expect(github.violations).toEqual([]);
+    expect(result.code).toBe(1);
+    const lists = github.requests.filter((r) => r.operationId === 'issues/list-comments');
+    expect(lists.map((r) => r.query['page'])).toEqual(['1', '2']);
+    expect(github.requests.filter((r) => r.operationId === 'issues/create-comment')).toEqual([]);
+    expect(ours.body).toContain('.env:1');
+    expect(github.comments.filter((c) => c.issue === 11)).toHaveLength(151);
   });
 
   it('degrades on a fork PR read-only token: workflow-command annotations, summary, failing job', async () => {
