@@ -87,6 +87,10 @@ function eventRange(eventName: string, payload: Record<string, unknown>): ScanPl
     if (ZERO_SHA.test(after)) return { kind: 'nothing', why: 'push deleted the branch: nothing to scan' };
     if (!before || ZERO_SHA.test(before)) {
       const defaultBranch = text(record(payload['repository'])['default_branch']);
+      // The default branch itself was created: nothing to compare with, all it holds was just pushed.
+      if (defaultBranch && payload['ref'] === `refs/heads/${defaultBranch}`) {
+        return { kind: 'history', why: `first push of ${defaultBranch}: its whole history` };
+      }
       return {
         kind: 'new-branch',
         head: after,

@@ -78,6 +78,19 @@ describe('keyless action on push and other events', () => {
     // No pull request, no comment.
     expect(github.requests.some((r) => r.operationId.startsWith('issues/'))).toBe(false);
 
+    // The default branch's first push: everything it holds is new.
+    const created = await runAction({
+      workspace: work.root,
+      eventName: 'push',
+      payload: pushEvent('refs/heads/main', ZERO, c2),
+      sha: c2,
+      ref: 'refs/heads/main',
+      inputs: { token: '' },
+    });
+    expect(created.code).toBe(1);
+    expect(created.stdout).toContain('first push of main: its whole history');
+    expect(created.outputs['findings']).toBe('3');
+
     work.checkout('feature', true);
     const c3 = work.commit('feature', { 'src/config.ts': `export const token = '${onBranch}';\n` });
     const branch = await runAction({
