@@ -161,11 +161,23 @@ function sessionParams(options: AwsSessionOptions, run: RunInfo | undefined) {
   };
 }
 
-function complete(creds: StsCredentials | undefined, step: string): Required<StsCredentials> {
+interface Session {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+}
+
+function complete(creds: StsCredentials | undefined, step: string): Session {
   if (!creds?.AccessKeyId || !creds.SecretAccessKey || !creds.SessionToken || !creds.Expiration) {
     throw new CredentialError(`AWS STS ${step}: the answer has no complete Credentials`);
   }
-  return creds as Required<StsCredentials>;
+  return {
+    accessKeyId: creds.AccessKeyId,
+    secretAccessKey: creds.SecretAccessKey,
+    sessionToken: creds.SessionToken,
+    expiration: creds.Expiration,
+  };
 }
 
 export class AwsProvider implements CredentialProvider<AwsRequest> {
@@ -177,7 +189,7 @@ export class AwsProvider implements CredentialProvider<AwsRequest> {
     return request.audience ?? 'sts.amazonaws.com';
   }
 
-  private client(region: string, creds?: Required<StsCredentials>): STSClient {
+  private client(region: string, creds?: Session): STSClient {
     return new STSClient({
       ...this.options.clientConfig,
       region,
@@ -188,9 +200,9 @@ export class AwsProvider implements CredentialProvider<AwsRequest> {
       ...(creds
         ? {
             credentials: {
-              accessKeyId: creds.AccessKeyId,
-              secretAccessKey: creds.SecretAccessKey,
-              sessionToken: creds.SessionToken,
+              accessKeyId: creds.accessKeyId,
+              secretAccessKey: creds.secretAccessKey,
+              sessionToken: creds.sessionToken,
             },
           }
         : {}),
@@ -233,7 +245,7 @@ export class AwsProvider implements CredentialProvider<AwsRequest> {
     let creds = complete(web.Credentials, 'AssumeRoleWithWebIdentity');
     let assumedArn = web.AssumedRoleUser?.Arn;
     for (const step of request.chain ?? []) {
-      secrets.push(creds.SecretAccessKey, creds.SessionToken, creds.AccessKeyId);
+      secrets.push(creds.secretAccessKey, creds.sessionToken, creds.accessKeyId);
       const params = sessionParams(step, request.run);
       const client = this.client(request.region, creds);
       const out = await this.call('AssumeRole', secrets, () =>
@@ -244,7 +256,7 @@ export class AwsProvider implements CredentialProvider<AwsRequest> {
       creds = complete(out.Credentials, 'AssumeRole');
       assumedArn = out.AssumedRoleUser?.Arn;
     }
-    secrets.push(creds.SecretAccessKey, creds.SessionToken, creds.AccessKeyId);
+    secrets.push(creds.secretAccessKey, creds.sessionToken, creds.accessKeyId);
 
     let account = roleAccount(lastArn);
     if (request.verify !== false) {
@@ -260,13 +272,13 @@ export class AwsProvider implements CredentialProvider<AwsRequest> {
     return {
       provider: this.name,
       values: [
-        { name: 'AWS_ACCESS_KEY_ID', value: creds.AccessKeyId, secret: true },
-        { name: 'AWS_SECRET_ACCESS_KEY', value: creds.SecretAccessKey, secret: true },
-        { name: 'AWS_SESSION_TOKEN', value: creds.SessionToken, secret: true },
+        { name: 'AWS_ACCESS_KEY_ID', value: creds.accessKeyId, secret: true },
+        { name: 'AWS_SECRET_ACCESS_KEY', value: creds.secretAccessKey, secret: true },
+        { name: 'AWS_SESSION_TOKEN', value: creds.sessionToken, secret: true },
         { name: 'AWS_REGION', value: request.region, secret: false },
         { name: 'AWS_DEFAULT_REGION', value: request.region, secret: false },
       ],
-      expiresAt: creds.Expiration,
+      expiresAt: creds.expiration,
       grant: {
         roles: steps.map((s) => s.roleArn),
         account,
