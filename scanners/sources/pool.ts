@@ -150,6 +150,10 @@ export class ScanPool {
       const data = whole ? task.data : new Uint8Array(task.data);
       const message: TaskMessage = { id, rel: task.rel, data };
       slot.worker.postMessage(message, [data.buffer as ArrayBuffer]);
+    } else if ('bundle' in task) {
+      // Bundles are built for the pool: their buffer is theirs alone and moves without a copy.
+      const message: TaskMessage = { id, rel: task.rel, bundle: task.bundle };
+      slot.worker.postMessage(message, [task.bundle.data.buffer as ArrayBuffer]);
     } else if ('batch' in task) {
       slot.worker.postMessage({ id, batch: task.batch, rel: task.rel } satisfies TaskMessage);
     } else {

@@ -14,10 +14,32 @@ import { classifyBytes, readScanInputSync, type ScanInput } from './read-file.js
 export type ScanTask =
   | { abs: string; rel: string; key?: string }
   | { data: Uint8Array; rel: string; key?: string }
-  | { batch: BlobBatch; rel: string; key?: string };
+  | { batch: BlobBatch; rel: string; key?: string }
+  | { bundle: FileBundle; rel: string; key?: string };
 
-/** `parts`: for a blob batch, what became of each blob (its findings carry `location.blob`). */
-export type FileOutcome = { findings: Finding[]; bytes: number; parts?: BlobPart[] } | { skipped: Skipped };
+/**
+ * Many small in-memory files in one buffer, one after another: one message to a worker instead of one
+ * per file (an image layer holds thousands of small files).
+ */
+export interface FileBundle {
+  data: Uint8Array;
+  /** In order; each file runs from the previous one's `end` (or 0) to its own. */
+  files: { rel: string; key: string; end: number }[];
+}
+
+/** What became of one file of a bundle. */
+export interface BundlePart {
+  key: string;
+  rel: string;
+  outcome: { findings: Finding[]; bytes: number } | { skipped: Skipped };
+}
+
+/**
+ * `parts`: for a blob batch, what became of each blob (its findings carry `location.blob`); `files`: the
+ * same for a bundle (its own `findings` and `bytes` are then empty).
+ */
+export type FileOutcome =
+  { findings: Finding[]; bytes: number; parts?: BlobPart[]; files?: BundlePart[] } | { skipped: Skipped };
 
 /** What a scan worker is started with; plain data, because it is structured-cloned into the thread. */
 export interface ScanWorkerInit {
@@ -39,6 +61,21 @@ export function scanFile(task: ScanTask, compiled: CompiledRules, maxFileSize: n
       const detail = `reading blobs from git failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
       return { skipped: { path: task.rel, reason: 'unreadable', detail } };
     }
+  }
+  if ('bundle' in task) {
+    const files: BundlePart[] = [];
+    let start = 0;
+    for (const file of task.bundle.files) {
+      const data = task.bundle.data.subarray(start, file.end);
+      start = file.end;
+      const scanned = scanBytes(data, file.rel, compiled, maxFileSize);
+      const outcome =
+        'skipped' in scanned
+          ? { skipped: scanned.skipped }
+          : { findings: scanned.findings, bytes: scanned.bytes };
+      files.push({ key: file.key, rel: file.rel, outcome });
+    }
+    return { findings: [], bytes: 0, files };
   }
   if ('data' in task) return scanBytes(task.data, task.rel, compiled, maxFileSize);
   return scanRead(readScanInputSync(task.abs, task.rel, maxFileSize), task.rel, compiled);

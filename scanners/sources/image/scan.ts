@@ -6,6 +6,7 @@ import { detect, type CompiledRules } from '../../engine/detect.js';
 import type { Finding, LayerInfo, Rule, Skipped } from '../../engine/types.js';
 import { builtinRules } from '../../rules/index.js';
 import { compareFindings, type DirScanResult } from '../dir.js';
+import { Bundler } from '../bundle.js';
 import { ScanPool } from '../pool.js';
 import { compileForScan, scanFile, type FileOutcome, type ScanTask } from '../scan-file.js';
 import { configTexts } from './config-scan.js';
@@ -86,6 +87,8 @@ interface LayerState {
   skipped: CachedLayer['skipped'];
 }
 
+const EMPTY = new Uint8Array(0);
+
 /** Scans every file of every layer, and the config, of the images `source` resolves to. */
 export async function scanImage(options: ImageScanOptions): Promise<ImageScanResult> {
   const findings: Finding[] = [];
@@ -104,6 +107,18 @@ export async function scanImage(options: ImageScanOptions): Promise<ImageScanRes
   const states: LayerState[] = [];
   const owners = new Map<Finding, LayerState>();
   const record = (task: ScanTask, outcome: FileOutcome): void => {
+    if ('bundle' in task) {
+      // A bundle's outcome is per file; a bundle lost as a whole (worker crash) loses each of its files.
+      const parts =
+        'skipped' in outcome
+          ? task.bundle.files.map((file) => ({
+              ...file,
+              outcome: { skipped: { ...outcome.skipped, path: file.rel } },
+            }))
+          : (outcome.files ?? []);
+      for (const part of parts) record({ data: EMPTY, rel: part.rel, key: part.key }, part.outcome);
+      return;
+    }
     const [stateIndex, path] = splitKey(task.key);
     const state = states[stateIndex] as LayerState;
     if ('skipped' in outcome) {
@@ -135,6 +150,7 @@ export async function scanImage(options: ImageScanOptions): Promise<ImageScanRes
     if (pool) await pool.submit(task);
     else record(task, scanFile(task, compiledRules(), options.maxFileSize));
   };
+  const bundler = new Bundler(submit);
 
   const cache = options.cache
     ? await LayerCache.open(
@@ -261,10 +277,13 @@ export async function scanImage(options: ImageScanOptions): Promise<ImageScanRes
               );
               continue;
             }
-            await submit({ data: entry.data, rel, key: makeKey(stateIndex, path) });
+            await bundler.add(entry.data, rel, makeKey(stateIndex, path));
           }
+          await bundler.flush();
           options.onLayer?.({ ...event, state: 'done' });
         } catch (error) {
+          // What the layer held before the break is still scanned.
+          await bundler.flush();
           const failure = describeLayerFailure(error, label);
           layerSummary.status = failure.kind === 'cap' ? 'capped' : 'failed';
           layerSummary.error = failure.message;
