@@ -22,6 +22,12 @@ Usage:
   keyless gitlab mr-note [--report FILE] [--fail-on LEVEL]
                                         GitLab: create or update the one Keyless note on the merge request
                                         (token in KEYLESS_GITLAB_TOKEN or GITLAB_TOKEN; CI_JOB_TOKEN cannot)
+  keyless credentials explain (--token-file FILE | --token-env NAME) [--provider P]... [--lint POLICY.json]
+        [--aws-account-id ID] [--format text|json]
+                                        print a CI job token's claims (never the token) and the trust
+                                        configuration each provider needs for exactly this job
+                                        (P: aws, gcp, azure, vault, github = octo-sts; default all);
+                                        --lint checks an AWS role trust policy (exit 1 on high/critical)
   keyless --version | --help
 
 Scan options:

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 
 import { baselineCommand } from './commands/baseline.js';
+import { credentialsCommand } from './commands/credentials.js';
 import { gitlabCommand } from './commands/gitlab.js';
 import { installHookCommand } from './commands/install-hook.js';
 import { rulesCommand } from './commands/rules.js';
@@ -22,6 +23,8 @@ export async function main(argv: string[], io: Io, workerUrl?: URL): Promise<num
         return await baselineCommand(args, io, context);
       case 'rules':
         return rulesCommand(args, io);
+      case 'credentials':
+        return await credentialsCommand(args, io);
       case 'gitlab':
         return await gitlabCommand(args, io);
       case 'install-hook':

@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+import { decodeJwt } from '../../credentials/identity/jwt.js';
+import { EXPLAIN_PROVIDERS, explain } from '../../credentials/policy/explain/index.js';
+import type { ExplainProvider, Explanation } from '../../credentials/policy/explain/index.js';
+import { lintAwsTrustPolicy } from '../../credentials/policy/lint-aws.js';
+import type { LintFinding } from '../../credentials/policy/lint-aws.js';
+import { parse } from '../args.js';
+import { EXIT, UsageError } from '../exit-codes.js';
+import type { Io } from '../io.js';
+
+const SPEC = {
+  'token-file': { type: 'string' },
+  'token-env': { type: 'string' },
+  provider: { type: 'string', multiple: true },
+  lint: { type: 'string' },
+  'aws-account-id': { type: 'string' },
+  format: { type: 'string', short: 'f' },
+} as const;
+
+function readToken(values: Record<string, unknown>, io: Io): { raw: string; source: string } {
+  const file = values['token-file'] as string | undefined;
+  const env = values['token-env'] as string | undefined;
+  if (file && env) throw new UsageError('credentials explain: give --token-file or --token-env, not both');
+  if (file) {
+    try {
+      return { raw: readFileSync(file, 'utf8'), source: `file ${file}` };
+    } catch (error) {
+      throw new UsageError(
+        `--token-file: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+      );
+    }
+  }
+  if (!env) throw new UsageError('credentials explain: --token-file FILE or --token-env NAME is required');
+  const raw = io.env[env];
+  if (!raw) throw new UsageError(`--token-env: the variable ${env} is not set or empty`);
+  return { raw, source: `variable ${env}` };
+}
+
+function lintFile(path: string): LintFinding[] {
+  let policy: unknown;
+  try {
+    policy = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--lint: cannot read ${path} as JSON: ${(error as Error).message}`);
+  }
+  try {
+    return lintAwsTrustPolicy(policy);
+  } catch (error) {
+    throw new UsageError(`--lint: ${path}: ${(error as Error).message}`);
+  }
+}
+
+function renderText(
+  claims: Record<string, unknown>,
+  header: Record<string, unknown>,
+  result: Explanation,
+  lint: LintFinding[] | undefined,
+): string {
+  const out: string[] = [
+    `Token: ${result.shape.kind} job token, alg ${String(header['alg'])}, issuer ${result.shape.issuer}`,
+    '',
+    'Claims:',
+  ];
+  const width = Math.max(...Object.keys(claims).map((k) => k.length));
+  for (const name of Object.keys(claims).sort()) {
+    const value = claims[name];
+    const shown = typeof value === 'string' ? value : JSON.stringify(value);
+    const when =
+      (name === 'exp' || name === 'iat' || name === 'nbf') && typeof value === 'number'
+        ? `  (${new Date(value * 1000).toISOString()})`
+        : '';
+    out.push(`  ${name.padEnd(width)}  ${shown}${when}`);
+  }
+  for (const p of result.providers) {
+    out.push('', `${p.title} (${p.provider}):`, JSON.stringify(p.config, null, 2));
+    for (const note of p.notes) out.push(`  - ${note}`);
+  }
+  if (lint) {
+    out.push('', lint.length === 0 ? 'Lint: no findings' : `Lint: ${lint.length} finding(s)`);
+    for (const f of lint)
+      out.push(`  ${f.severity.toUpperCase()} ${f.code} at ${f.where}: ${f.message}`, `    fix: ${f.fix}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** `keyless credentials explain`: claims of a job token and the trust configuration it needs. */
+async function explainCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, SPEC);
+  if (positionals.length > 0)
+    throw new UsageError(`credentials explain: unexpected argument "${positionals[0]}"`);
+  const v = values as Record<string, unknown>;
+  const format = (v['format'] as string | undefined) ?? 'text';
+  if (format !== 'text' && format !== 'json')
+    throw new UsageError(`--format: expected one of text, json, got "${format}"`);
+  const providers = ((v['provider'] as string[] | undefined) ?? []).flatMap((p) => p.split(','));
+  for (const p of providers)
+    if (!(EXPLAIN_PROVIDERS as readonly string[]).includes(p))
+      throw new UsageError(`--provider: expected one of ${EXPLAIN_PROVIDERS.join(', ')}, got "${p}"`);
+  const { raw, source } = readToken(v, io);
+  // Decoded only: explain reads claims and never prints, sends or verifies the token.
+  const { header, claims } = decodeJwt(raw, source);
+  const accountId = v['aws-account-id'] as string | undefined;
+  const result = explain(claims, {
+    ...(providers.length > 0 ? { providers: providers as ExplainProvider[] } : {}),
+    ...(accountId ? { aws: { accountId } } : {}),
+  });
+  const lint = v['lint'] ? lintFile(v['lint'] as string) : undefined;
+  if (format === 'json') {
+    const body = {
+      source,
+      header: { alg: header['alg'], kid: header['kid'], typ: header['typ'] },
+      kind: result.shape.kind,
+      claims,
+      providers: result.providers,
+      ...(lint ? { lint } : {}),
+    };
+    io.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+  } else {
+    io.stdout.write(renderText(claims, header, result, lint));
+  }
+  return lint?.some((f) => f.severity === 'critical' || f.severity === 'high') ? EXIT.findings : EXIT.ok;
+}
+
+export async function credentialsCommand(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === 'explain') return explainCommand(rest, io);
+  throw new UsageError(
+    sub ? `credentials: unknown subcommand "${sub}"` : 'credentials: expected a subcommand (explain)',
+  );
+}
