@@ -2,6 +2,957 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 1491:
+/***/ ((module) => {
+
+
+
+// eslint-disable-next-line no-extra-parens, no-empty-function
+const cached = /** @type {import('.').AsyncFunctionConstructor} */ (async function () {}.constructor);
+
+/** @type {import('.')} */
+module.exports = () => cached;
+
+
+
+/***/ }),
+
+/***/ 7655:
+/***/ ((module) => {
+
+
+
+// eslint-disable-next-line no-extra-parens, no-empty-function
+const cached = /** @type {import('.').AsyncGeneratorFunctionConstructor} */ (async function* () {}.constructor);
+
+/** @type {import('.')} */
+module.exports = () => cached;
+
+
+
+/***/ }),
+
+/***/ 2639:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var bind = __nccwpck_require__(7564);
+
+var $apply = __nccwpck_require__(3945);
+var $call = __nccwpck_require__(8093);
+var $reflectApply = __nccwpck_require__(1330);
+
+/** @type {import('./actualApply')} */
+module.exports = $reflectApply || bind.call($call, $apply);
+
+
+/***/ }),
+
+/***/ 3945:
+/***/ ((module) => {
+
+
+
+/** @type {import('./functionApply')} */
+module.exports = Function.prototype.apply;
+
+
+/***/ }),
+
+/***/ 8093:
+/***/ ((module) => {
+
+
+
+/** @type {import('./functionCall')} */
+module.exports = Function.prototype.call;
+
+
+/***/ }),
+
+/***/ 8705:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var bind = __nccwpck_require__(7564);
+var $TypeError = __nccwpck_require__(3314);
+
+var $call = __nccwpck_require__(8093);
+var $actualApply = __nccwpck_require__(2639);
+
+/** @type {(args: [Function, thisArg?: unknown, ...args: unknown[]]) => Function} TODO FIXME, find a way to use import('.') */
+module.exports = function callBindBasic(args) {
+	if (args.length < 1 || typeof args[0] !== 'function') {
+		throw new $TypeError('a function is required');
+	}
+	return $actualApply(bind, $call, args);
+};
+
+
+/***/ }),
+
+/***/ 1330:
+/***/ ((module) => {
+
+
+
+/** @type {import('./reflectApply')} */
+module.exports = typeof Reflect !== 'undefined' && Reflect && Reflect.apply;
+
+
+/***/ }),
+
+/***/ 3105:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var GetIntrinsic = __nccwpck_require__(470);
+
+var callBindBasic = __nccwpck_require__(8705);
+
+/** @type {(thisArg: string, searchString: string, position?: number) => number} */
+var $indexOf = callBindBasic([GetIntrinsic('%String.prototype.indexOf%')]);
+
+/** @type {import('.')} */
+module.exports = function callBoundIntrinsic(name, allowMissing) {
+	/* eslint no-extra-parens: 0 */
+
+	var intrinsic = /** @type {(this: unknown, ...args: unknown[]) => unknown} */ (GetIntrinsic(name, !!allowMissing));
+	if (typeof intrinsic === 'function' && $indexOf(name, '.prototype.') > -1) {
+		return callBindBasic(/** @type {const} */ ([intrinsic]));
+	}
+	return intrinsic;
+};
+
+
+/***/ }),
+
+/***/ 6669:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var callBind = __nccwpck_require__(8705);
+var gOPD = __nccwpck_require__(3170);
+
+var hasProtoAccessor;
+try {
+	// eslint-disable-next-line no-extra-parens, no-proto
+	hasProtoAccessor = /** @type {{ __proto__?: typeof Array.prototype }} */ ([]).__proto__ === Array.prototype;
+} catch (e) {
+	if (!e || typeof e !== 'object' || !('code' in e) || e.code !== 'ERR_PROTO_ACCESS') {
+		throw e;
+	}
+}
+
+// eslint-disable-next-line no-extra-parens
+var desc = !!hasProtoAccessor && gOPD && gOPD(Object.prototype, /** @type {keyof typeof Object.prototype} */ ('__proto__'));
+
+var $Object = Object;
+var $getPrototypeOf = $Object.getPrototypeOf;
+
+/** @type {import('./get')} */
+module.exports = desc && typeof desc.get === 'function'
+	? callBind([desc.get])
+	: typeof $getPrototypeOf === 'function'
+		? /** @type {import('./get')} */ function getDunder(value) {
+			// eslint-disable-next-line eqeqeq
+			return $getPrototypeOf(value == null ? value : $Object(value));
+		}
+		: false;
+
+
+/***/ }),
+
+/***/ 9094:
+/***/ ((module) => {
+
+
+
+/** @type {import('.')} */
+var $defineProperty = Object.defineProperty || false;
+if ($defineProperty) {
+	try {
+		$defineProperty({}, 'a', { value: 1 });
+	} catch (e) {
+		// IE 8 has a broken defineProperty
+		$defineProperty = false;
+	}
+}
+
+module.exports = $defineProperty;
+
+
+/***/ }),
+
+/***/ 3056:
+/***/ ((module) => {
+
+
+
+/** @type {import('./eval')} */
+module.exports = EvalError;
+
+
+/***/ }),
+
+/***/ 1620:
+/***/ ((module) => {
+
+
+
+/** @type {import('.')} */
+module.exports = Error;
+
+
+/***/ }),
+
+/***/ 4585:
+/***/ ((module) => {
+
+
+
+/** @type {import('./range')} */
+module.exports = RangeError;
+
+
+/***/ }),
+
+/***/ 6905:
+/***/ ((module) => {
+
+
+
+/** @type {import('./ref')} */
+module.exports = ReferenceError;
+
+
+/***/ }),
+
+/***/ 105:
+/***/ ((module) => {
+
+
+
+/** @type {import('./syntax')} */
+module.exports = SyntaxError;
+
+
+/***/ }),
+
+/***/ 3314:
+/***/ ((module) => {
+
+
+
+/** @type {import('./type')} */
+module.exports = TypeError;
+
+
+/***/ }),
+
+/***/ 2578:
+/***/ ((module) => {
+
+
+
+/** @type {import('./uri')} */
+module.exports = URIError;
+
+
+/***/ }),
+
+/***/ 5399:
+/***/ ((module) => {
+
+
+
+/** @type {import('.')} */
+module.exports = Object;
+
+
+/***/ }),
+
+/***/ 9808:
+/***/ ((module) => {
+
+
+
+/* eslint no-invalid-this: 1 */
+
+var ERROR_MESSAGE = 'Function.prototype.bind called on incompatible ';
+var toStr = Object.prototype.toString;
+var max = Math.max;
+var funcType = '[object Function]';
+
+var concatty = function concatty(a, b) {
+    var arr = [];
+
+    for (var i = 0; i < a.length; i += 1) {
+        arr[i] = a[i];
+    }
+    for (var j = 0; j < b.length; j += 1) {
+        arr[j + a.length] = b[j];
+    }
+
+    return arr;
+};
+
+var slicy = function slicy(arrLike, offset) {
+    var arr = [];
+    for (var i = offset || 0, j = 0; i < arrLike.length; i += 1, j += 1) {
+        arr[j] = arrLike[i];
+    }
+    return arr;
+};
+
+var joiny = function (arr, joiner) {
+    var str = '';
+    for (var i = 0; i < arr.length; i += 1) {
+        str += arr[i];
+        if (i + 1 < arr.length) {
+            str += joiner;
+        }
+    }
+    return str;
+};
+
+module.exports = function bind(that) {
+    var target = this;
+    if (typeof target !== 'function' || toStr.apply(target) !== funcType) {
+        throw new TypeError(ERROR_MESSAGE + target);
+    }
+    var args = slicy(arguments, 1);
+
+    var bound;
+    var binder = function () {
+        if (this instanceof bound) {
+            var result = target.apply(
+                this,
+                concatty(args, arguments)
+            );
+            if (Object(result) === result) {
+                return result;
+            }
+            return this;
+        }
+        return target.apply(
+            that,
+            concatty(args, arguments)
+        );
+
+    };
+
+    var boundLength = max(0, target.length - args.length);
+    var boundArgs = [];
+    for (var i = 0; i < boundLength; i++) {
+        boundArgs[i] = '$' + i;
+    }
+
+    bound = Function('binder', 'return function (' + joiny(boundArgs, ',') + '){ return binder.apply(this,arguments); }')(binder);
+
+    if (target.prototype) {
+        var Empty = function Empty() {};
+        Empty.prototype = target.prototype;
+        bound.prototype = new Empty();
+        Empty.prototype = null;
+    }
+
+    return bound;
+};
+
+
+/***/ }),
+
+/***/ 7564:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var implementation = __nccwpck_require__(9808);
+
+module.exports = Function.prototype.bind || implementation;
+
+
+/***/ }),
+
+/***/ 7228:
+/***/ ((module) => {
+
+
+
+// eslint-disable-next-line no-extra-parens, no-empty-function
+const cached = /** @type {GeneratorFunctionConstructor} */ (function* () {}.constructor);
+
+/** @type {import('.')} */
+module.exports = () => cached;
+
+
+
+/***/ }),
+
+/***/ 470:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var undefined;
+
+var $Object = __nccwpck_require__(5399);
+
+var $Error = __nccwpck_require__(1620);
+var $EvalError = __nccwpck_require__(3056);
+var $RangeError = __nccwpck_require__(4585);
+var $ReferenceError = __nccwpck_require__(6905);
+var $SyntaxError = __nccwpck_require__(105);
+var $TypeError = __nccwpck_require__(3314);
+var $URIError = __nccwpck_require__(2578);
+
+var abs = __nccwpck_require__(5641);
+var floor = __nccwpck_require__(6171);
+var max = __nccwpck_require__(7147);
+var min = __nccwpck_require__(1017);
+var pow = __nccwpck_require__(6947);
+var round = __nccwpck_require__(2621);
+var sign = __nccwpck_require__(156);
+
+var $gOPD = __nccwpck_require__(3170);
+var $defineProperty = __nccwpck_require__(9094);
+
+var throwTypeError = function () {
+	throw new $TypeError();
+};
+var ThrowTypeError = $gOPD
+	? (function () {
+		try {
+			// eslint-disable-next-line no-unused-expressions, no-caller, no-restricted-properties
+			arguments.callee; // IE 8 does not throw here
+			return throwTypeError;
+		} catch (calleeThrows) {
+			try {
+				// IE 8 throws on Object.getOwnPropertyDescriptor(arguments, '')
+				return $gOPD(arguments, 'callee').get;
+			} catch (gOPDthrows) {
+				return throwTypeError;
+			}
+		}
+	}())
+	: throwTypeError;
+
+var hasSymbols = __nccwpck_require__(3336)();
+
+var getProto = __nccwpck_require__(1967);
+var $ObjectGPO = __nccwpck_require__(1311);
+var $ReflectGPO = __nccwpck_require__(8681);
+
+var $apply = __nccwpck_require__(3945);
+var $call = __nccwpck_require__(8093);
+
+var needsEval = {};
+
+var TypedArray = typeof Uint8Array === 'undefined' || !getProto ? undefined : getProto(Uint8Array);
+
+var INTRINSICS = {
+	__proto__: null,
+	'%AggregateError%': typeof AggregateError === 'undefined' ? undefined : AggregateError,
+	'%Array%': Array,
+	'%ArrayBuffer%': typeof ArrayBuffer === 'undefined' ? undefined : ArrayBuffer,
+	'%ArrayIteratorPrototype%': hasSymbols && getProto ? getProto([][Symbol.iterator]()) : undefined,
+	'%AsyncFromSyncIteratorPrototype%': undefined,
+	'%AsyncFunction%': needsEval,
+	'%AsyncGenerator%': needsEval,
+	'%AsyncGeneratorFunction%': needsEval,
+	'%AsyncIteratorPrototype%': needsEval,
+	'%Atomics%': typeof Atomics === 'undefined' ? undefined : Atomics,
+	'%BigInt%': typeof BigInt === 'undefined' ? undefined : BigInt,
+	'%BigInt64Array%': typeof BigInt64Array === 'undefined' ? undefined : BigInt64Array,
+	'%BigUint64Array%': typeof BigUint64Array === 'undefined' ? undefined : BigUint64Array,
+	'%Boolean%': Boolean,
+	'%DataView%': typeof DataView === 'undefined' ? undefined : DataView,
+	'%Date%': Date,
+	'%decodeURI%': decodeURI,
+	'%decodeURIComponent%': decodeURIComponent,
+	'%encodeURI%': encodeURI,
+	'%encodeURIComponent%': encodeURIComponent,
+	'%Error%': $Error,
+	'%eval%': eval, // eslint-disable-line no-eval
+	'%EvalError%': $EvalError,
+	'%Float16Array%': typeof Float16Array === 'undefined' ? undefined : Float16Array,
+	'%Float32Array%': typeof Float32Array === 'undefined' ? undefined : Float32Array,
+	'%Float64Array%': typeof Float64Array === 'undefined' ? undefined : Float64Array,
+	'%FinalizationRegistry%': typeof FinalizationRegistry === 'undefined' ? undefined : FinalizationRegistry,
+	'%Function%': Function,
+	'%GeneratorFunction%': needsEval,
+	'%Int8Array%': typeof Int8Array === 'undefined' ? undefined : Int8Array,
+	'%Int16Array%': typeof Int16Array === 'undefined' ? undefined : Int16Array,
+	'%Int32Array%': typeof Int32Array === 'undefined' ? undefined : Int32Array,
+	'%isFinite%': isFinite,
+	'%isNaN%': isNaN,
+	'%IteratorPrototype%': hasSymbols && getProto ? getProto(getProto([][Symbol.iterator]())) : undefined,
+	'%JSON%': typeof JSON === 'object' ? JSON : undefined,
+	'%Map%': typeof Map === 'undefined' ? undefined : Map,
+	'%MapIteratorPrototype%': typeof Map === 'undefined' || !hasSymbols || !getProto ? undefined : getProto(new Map()[Symbol.iterator]()),
+	'%Math%': Math,
+	'%Number%': Number,
+	'%Object%': $Object,
+	'%Object.getOwnPropertyDescriptor%': $gOPD,
+	'%parseFloat%': parseFloat,
+	'%parseInt%': parseInt,
+	'%Promise%': typeof Promise === 'undefined' ? undefined : Promise,
+	'%Proxy%': typeof Proxy === 'undefined' ? undefined : Proxy,
+	'%RangeError%': $RangeError,
+	'%ReferenceError%': $ReferenceError,
+	'%Reflect%': typeof Reflect === 'undefined' ? undefined : Reflect,
+	'%RegExp%': RegExp,
+	'%Set%': typeof Set === 'undefined' ? undefined : Set,
+	'%SetIteratorPrototype%': typeof Set === 'undefined' || !hasSymbols || !getProto ? undefined : getProto(new Set()[Symbol.iterator]()),
+	'%SharedArrayBuffer%': typeof SharedArrayBuffer === 'undefined' ? undefined : SharedArrayBuffer,
+	'%String%': String,
+	'%StringIteratorPrototype%': hasSymbols && getProto ? getProto(''[Symbol.iterator]()) : undefined,
+	'%Symbol%': hasSymbols ? Symbol : undefined,
+	'%SyntaxError%': $SyntaxError,
+	'%ThrowTypeError%': ThrowTypeError,
+	'%TypedArray%': TypedArray,
+	'%TypeError%': $TypeError,
+	'%Uint8Array%': typeof Uint8Array === 'undefined' ? undefined : Uint8Array,
+	'%Uint8ClampedArray%': typeof Uint8ClampedArray === 'undefined' ? undefined : Uint8ClampedArray,
+	'%Uint16Array%': typeof Uint16Array === 'undefined' ? undefined : Uint16Array,
+	'%Uint32Array%': typeof Uint32Array === 'undefined' ? undefined : Uint32Array,
+	'%URIError%': $URIError,
+	'%WeakMap%': typeof WeakMap === 'undefined' ? undefined : WeakMap,
+	'%WeakRef%': typeof WeakRef === 'undefined' ? undefined : WeakRef,
+	'%WeakSet%': typeof WeakSet === 'undefined' ? undefined : WeakSet,
+
+	'%Function.prototype.call%': $call,
+	'%Function.prototype.apply%': $apply,
+	'%Object.defineProperty%': $defineProperty,
+	'%Object.getPrototypeOf%': $ObjectGPO,
+	'%Math.abs%': abs,
+	'%Math.floor%': floor,
+	'%Math.max%': max,
+	'%Math.min%': min,
+	'%Math.pow%': pow,
+	'%Math.round%': round,
+	'%Math.sign%': sign,
+	'%Reflect.getPrototypeOf%': $ReflectGPO
+};
+
+if (getProto) {
+	try {
+		null.error; // eslint-disable-line no-unused-expressions
+	} catch (e) {
+		// https://github.com/tc39/proposal-shadowrealm/pull/384#issuecomment-1364264229
+		var errorProto = getProto(getProto(e));
+		INTRINSICS['%Error.prototype%'] = errorProto;
+	}
+}
+
+var getAsyncFunction = __nccwpck_require__(1491);
+var getGeneratorFunction = __nccwpck_require__(7228);
+var getAsyncGeneratorFunction = __nccwpck_require__(7655);
+
+var doEval = function doEval(name) {
+	var value;
+	if (name === '%AsyncFunction%') {
+		value = getAsyncFunction() || void undefined;
+	} else if (name === '%GeneratorFunction%') {
+		value = getGeneratorFunction() || void undefined;
+	} else if (name === '%AsyncGeneratorFunction%') {
+		value = getAsyncGeneratorFunction() || void undefined;
+	} else if (name === '%AsyncGenerator%') {
+		var fn = doEval('%AsyncGeneratorFunction%');
+		if (fn) {
+			value = fn.prototype;
+		}
+	} else if (name === '%AsyncIteratorPrototype%') {
+		var gen = doEval('%AsyncGenerator%');
+		if (gen && getProto) {
+			value = getProto(gen.prototype);
+		}
+	}
+
+	INTRINSICS[name] = value;
+
+	return value;
+};
+
+var LEGACY_ALIASES = {
+	__proto__: null,
+	'%ArrayBufferPrototype%': ['ArrayBuffer', 'prototype'],
+	'%ArrayPrototype%': ['Array', 'prototype'],
+	'%ArrayProto_entries%': ['Array', 'prototype', 'entries'],
+	'%ArrayProto_forEach%': ['Array', 'prototype', 'forEach'],
+	'%ArrayProto_keys%': ['Array', 'prototype', 'keys'],
+	'%ArrayProto_values%': ['Array', 'prototype', 'values'],
+	'%AsyncFunctionPrototype%': ['AsyncFunction', 'prototype'],
+	'%AsyncGenerator%': ['AsyncGeneratorFunction', 'prototype'],
+	'%AsyncGeneratorPrototype%': ['AsyncGeneratorFunction', 'prototype', 'prototype'],
+	'%BooleanPrototype%': ['Boolean', 'prototype'],
+	'%DataViewPrototype%': ['DataView', 'prototype'],
+	'%DatePrototype%': ['Date', 'prototype'],
+	'%ErrorPrototype%': ['Error', 'prototype'],
+	'%EvalErrorPrototype%': ['EvalError', 'prototype'],
+	'%Float32ArrayPrototype%': ['Float32Array', 'prototype'],
+	'%Float64ArrayPrototype%': ['Float64Array', 'prototype'],
+	'%FunctionPrototype%': ['Function', 'prototype'],
+	'%Generator%': ['GeneratorFunction', 'prototype'],
+	'%GeneratorPrototype%': ['GeneratorFunction', 'prototype', 'prototype'],
+	'%Int8ArrayPrototype%': ['Int8Array', 'prototype'],
+	'%Int16ArrayPrototype%': ['Int16Array', 'prototype'],
+	'%Int32ArrayPrototype%': ['Int32Array', 'prototype'],
+	'%JSONParse%': ['JSON', 'parse'],
+	'%JSONStringify%': ['JSON', 'stringify'],
+	'%MapPrototype%': ['Map', 'prototype'],
+	'%NumberPrototype%': ['Number', 'prototype'],
+	'%ObjectPrototype%': ['Object', 'prototype'],
+	'%ObjProto_toString%': ['Object', 'prototype', 'toString'],
+	'%ObjProto_valueOf%': ['Object', 'prototype', 'valueOf'],
+	'%PromisePrototype%': ['Promise', 'prototype'],
+	'%PromiseProto_then%': ['Promise', 'prototype', 'then'],
+	'%Promise_all%': ['Promise', 'all'],
+	'%Promise_reject%': ['Promise', 'reject'],
+	'%Promise_resolve%': ['Promise', 'resolve'],
+	'%RangeErrorPrototype%': ['RangeError', 'prototype'],
+	'%ReferenceErrorPrototype%': ['ReferenceError', 'prototype'],
+	'%RegExpPrototype%': ['RegExp', 'prototype'],
+	'%SetPrototype%': ['Set', 'prototype'],
+	'%SharedArrayBufferPrototype%': ['SharedArrayBuffer', 'prototype'],
+	'%StringPrototype%': ['String', 'prototype'],
+	'%SymbolPrototype%': ['Symbol', 'prototype'],
+	'%SyntaxErrorPrototype%': ['SyntaxError', 'prototype'],
+	'%TypedArrayPrototype%': ['TypedArray', 'prototype'],
+	'%TypeErrorPrototype%': ['TypeError', 'prototype'],
+	'%Uint8ArrayPrototype%': ['Uint8Array', 'prototype'],
+	'%Uint8ClampedArrayPrototype%': ['Uint8ClampedArray', 'prototype'],
+	'%Uint16ArrayPrototype%': ['Uint16Array', 'prototype'],
+	'%Uint32ArrayPrototype%': ['Uint32Array', 'prototype'],
+	'%URIErrorPrototype%': ['URIError', 'prototype'],
+	'%WeakMapPrototype%': ['WeakMap', 'prototype'],
+	'%WeakSetPrototype%': ['WeakSet', 'prototype']
+};
+
+var bind = __nccwpck_require__(7564);
+var hasOwn = __nccwpck_require__(4076);
+var $concat = bind.call($call, Array.prototype.concat);
+var $spliceApply = bind.call($apply, Array.prototype.splice);
+var $replace = bind.call($call, String.prototype.replace);
+var $strSlice = bind.call($call, String.prototype.slice);
+var $exec = bind.call($call, RegExp.prototype.exec);
+
+/* adapted from https://github.com/lodash/lodash/blob/4.17.15/dist/lodash.js#L6735-L6744 */
+var rePropName = /[^%.[\]]+|\[(?:(-?\d+(?:\.\d+)?)|(["'])((?:(?!\2)[^\\]|\\.)*?)\2)\]|(?=(?:\.|\[\])(?:\.|\[\]|%$))/g;
+var reEscapeChar = /\\(\\)?/g; /** Used to match backslashes in property paths. */
+var stringToPath = function stringToPath(string) {
+	var first = $strSlice(string, 0, 1);
+	var last = $strSlice(string, -1);
+	if (first === '%' && last !== '%') {
+		throw new $SyntaxError('invalid intrinsic syntax, expected closing `%`');
+	} else if (last === '%' && first !== '%') {
+		throw new $SyntaxError('invalid intrinsic syntax, expected opening `%`');
+	}
+	var result = [];
+	$replace(string, rePropName, function (match, number, quote, subString) {
+		result[result.length] = quote ? $replace(subString, reEscapeChar, '$1') : number || match;
+	});
+	return result;
+};
+/* end adaptation */
+
+var getBaseIntrinsic = function getBaseIntrinsic(name, allowMissing) {
+	var intrinsicName = name;
+	var alias;
+	if (hasOwn(LEGACY_ALIASES, intrinsicName)) {
+		alias = LEGACY_ALIASES[intrinsicName];
+		intrinsicName = '%' + alias[0] + '%';
+	}
+
+	if (hasOwn(INTRINSICS, intrinsicName)) {
+		var value = INTRINSICS[intrinsicName];
+		if (value === needsEval) {
+			value = doEval(intrinsicName);
+		}
+		if (typeof value === 'undefined' && !allowMissing) {
+			throw new $TypeError('intrinsic ' + name + ' exists, but is not available. Please file an issue!');
+		}
+
+		return {
+			alias: alias,
+			name: intrinsicName,
+			value: value
+		};
+	}
+
+	throw new $SyntaxError('intrinsic ' + name + ' does not exist!');
+};
+
+module.exports = function GetIntrinsic(name, allowMissing) {
+	if (typeof name !== 'string' || name.length === 0) {
+		throw new $TypeError('intrinsic name must be a non-empty string');
+	}
+	if (arguments.length > 1 && typeof allowMissing !== 'boolean') {
+		throw new $TypeError('"allowMissing" argument must be a boolean');
+	}
+
+	if ($exec(/^%?[^%]*%?$/, name) === null) {
+		throw new $SyntaxError('`%` may not be present anywhere but at the beginning and end of the intrinsic name');
+	}
+	var parts = stringToPath(name);
+	var intrinsicBaseName = parts.length > 0 ? parts[0] : '';
+
+	var intrinsic = getBaseIntrinsic('%' + intrinsicBaseName + '%', allowMissing);
+	var intrinsicRealName = intrinsic.name;
+	var value = intrinsic.value;
+	var skipFurtherCaching = false;
+
+	var alias = intrinsic.alias;
+	if (alias) {
+		intrinsicBaseName = alias[0];
+		$spliceApply(parts, $concat([0, 1], alias));
+	}
+
+	for (var i = 1, isOwn = true; i < parts.length; i += 1) {
+		var part = parts[i];
+		var first = $strSlice(part, 0, 1);
+		var last = $strSlice(part, -1);
+		if (
+			(
+				(first === '"' || first === "'" || first === '`')
+				|| (last === '"' || last === "'" || last === '`')
+			)
+			&& first !== last
+		) {
+			throw new $SyntaxError('property names with quotes must have matching quotes');
+		}
+		if (part === 'constructor' || !isOwn) {
+			skipFurtherCaching = true;
+		}
+
+		intrinsicBaseName += '.' + part;
+		intrinsicRealName = '%' + intrinsicBaseName + '%';
+
+		if (hasOwn(INTRINSICS, intrinsicRealName)) {
+			value = INTRINSICS[intrinsicRealName];
+		} else if (value != null) {
+			if (!(part in value)) {
+				if (!allowMissing) {
+					throw new $TypeError('base intrinsic for ' + name + ' exists, but the property is not available.');
+				}
+				return void undefined;
+			}
+			if ($gOPD && (i + 1) >= parts.length) {
+				var desc = $gOPD(value, part);
+				isOwn = !!desc;
+
+				// By convention, when a data property is converted to an accessor
+				// property to emulate a data property that does not suffer from
+				// the override mistake, that accessor's getter is marked with
+				// an `originalValue` property. Here, when we detect this, we
+				// uphold the illusion by pretending to see that original data
+				// property, i.e., returning the value rather than the getter
+				// itself.
+				if (isOwn && 'get' in desc && !('originalValue' in desc.get)) {
+					value = desc.get;
+				} else {
+					value = value[part];
+				}
+			} else {
+				isOwn = hasOwn(value, part);
+				value = value[part];
+			}
+
+			if (isOwn && !skipFurtherCaching) {
+				INTRINSICS[intrinsicRealName] = value;
+			}
+		}
+	}
+	return value;
+};
+
+
+/***/ }),
+
+/***/ 1311:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var $Object = __nccwpck_require__(5399);
+
+/** @type {import('./Object.getPrototypeOf')} */
+module.exports = $Object.getPrototypeOf || null;
+
+
+/***/ }),
+
+/***/ 8681:
+/***/ ((module) => {
+
+
+
+/** @type {import('./Reflect.getPrototypeOf')} */
+module.exports = (typeof Reflect !== 'undefined' && Reflect.getPrototypeOf) || null;
+
+
+/***/ }),
+
+/***/ 1967:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var reflectGetProto = __nccwpck_require__(8681);
+var originalGetProto = __nccwpck_require__(1311);
+
+var getDunderProto = __nccwpck_require__(6669);
+
+/** @type {import('.')} */
+module.exports = reflectGetProto
+	? function getProto(O) {
+		// @ts-expect-error TS can't narrow inside a closure, for some reason
+		return reflectGetProto(O);
+	}
+	: originalGetProto
+		? function getProto(O) {
+			if (!O || (typeof O !== 'object' && typeof O !== 'function')) {
+				throw new TypeError('getProto: not an object');
+			}
+			// @ts-expect-error TS can't narrow inside a closure, for some reason
+			return originalGetProto(O);
+		}
+		: getDunderProto
+			? function getProto(O) {
+				// @ts-expect-error TS can't narrow inside a closure, for some reason
+				return getDunderProto(O);
+			}
+			: null;
+
+
+/***/ }),
+
+/***/ 1174:
+/***/ ((module) => {
+
+
+
+/** @type {import('./gOPD')} */
+module.exports = Object.getOwnPropertyDescriptor;
+
+
+/***/ }),
+
+/***/ 3170:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+/** @type {import('.')} */
+var $gOPD = __nccwpck_require__(1174);
+
+if ($gOPD) {
+	try {
+		$gOPD([], 'length');
+	} catch (e) {
+		// IE 8 has a broken gOPD
+		$gOPD = null;
+	}
+}
+
+module.exports = $gOPD;
+
+
+/***/ }),
+
+/***/ 3336:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var origSymbol = typeof Symbol !== 'undefined' && Symbol;
+var hasSymbolSham = __nccwpck_require__(1114);
+
+/** @type {import('.')} */
+module.exports = function hasNativeSymbols() {
+	if (typeof origSymbol !== 'function') { return false; }
+	if (typeof Symbol !== 'function') { return false; }
+	if (typeof origSymbol('foo') !== 'symbol') { return false; }
+	if (typeof Symbol('bar') !== 'symbol') { return false; }
+
+	return hasSymbolSham();
+};
+
+
+/***/ }),
+
+/***/ 1114:
+/***/ ((module) => {
+
+
+
+/** @type {import('./shams')} */
+/* eslint complexity: [2, 18], max-statements: [2, 33] */
+module.exports = function hasSymbols() {
+	if (typeof Symbol !== 'function' || typeof Object.getOwnPropertySymbols !== 'function') { return false; }
+	if (typeof Symbol.iterator === 'symbol') { return true; }
+
+	/** @type {{ [k in symbol]?: unknown }} */
+	var obj = {};
+	var sym = Symbol('test');
+	var symObj = Object(sym);
+	if (typeof sym === 'string') { return false; }
+
+	if (Object.prototype.toString.call(sym) !== '[object Symbol]') { return false; }
+	if (Object.prototype.toString.call(symObj) !== '[object Symbol]') { return false; }
+
+	// temp disabled per https://github.com/ljharb/object.assign/issues/17
+	// if (sym instanceof Symbol) { return false; }
+	// temp disabled per https://github.com/WebReflection/get-own-property-symbols/issues/4
+	// if (!(symObj instanceof Symbol)) { return false; }
+
+	// if (typeof Symbol.prototype.toString !== 'function') { return false; }
+	// if (String(sym) !== Symbol.prototype.toString.call(sym)) { return false; }
+
+	var symVal = 42;
+	obj[sym] = symVal;
+	for (var _ in obj) { return false; } // eslint-disable-line no-restricted-syntax, no-unreachable-loop
+	if (typeof Object.keys === 'function' && Object.keys(obj).length !== 0) { return false; }
+
+	if (typeof Object.getOwnPropertyNames === 'function' && Object.getOwnPropertyNames(obj).length !== 0) { return false; }
+
+	var syms = Object.getOwnPropertySymbols(obj);
+	if (syms.length !== 1 || syms[0] !== sym) { return false; }
+
+	if (!Object.prototype.propertyIsEnumerable.call(obj, sym)) { return false; }
+
+	if (typeof Object.getOwnPropertyDescriptor === 'function') {
+		// eslint-disable-next-line no-extra-parens
+		var descriptor = /** @type {PropertyDescriptor} */ (Object.getOwnPropertyDescriptor(obj, sym));
+		if (descriptor.value !== symVal || descriptor.enumerable !== true) { return false; }
+	}
+
+	return true;
+};
+
+
+/***/ }),
+
+/***/ 4076:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var call = Function.prototype.call;
+var $hasOwn = Object.prototype.hasOwnProperty;
+var bind = __nccwpck_require__(7564);
+
+/** @type {import('.')} */
+module.exports = bind.call(call, $hasOwn);
+
+
+/***/ }),
+
 /***/ 298:
 /***/ ((module) => {
 
@@ -1637,6 +2588,3168 @@ module.exports.isPathValid = isPathValid
 
 // For testing purposes
 define(module.exports, Symbol.for('setupWindows'), setupWindows)
+
+
+/***/ }),
+
+/***/ 5641:
+/***/ ((module) => {
+
+
+
+/** @type {import('./abs')} */
+module.exports = Math.abs;
+
+
+/***/ }),
+
+/***/ 6171:
+/***/ ((module) => {
+
+
+
+/** @type {import('./floor')} */
+module.exports = Math.floor;
+
+
+/***/ }),
+
+/***/ 7044:
+/***/ ((module) => {
+
+
+
+/** @type {import('./isNaN')} */
+module.exports = Number.isNaN || function isNaN(a) {
+	return a !== a;
+};
+
+
+/***/ }),
+
+/***/ 7147:
+/***/ ((module) => {
+
+
+
+/** @type {import('./max')} */
+module.exports = Math.max;
+
+
+/***/ }),
+
+/***/ 1017:
+/***/ ((module) => {
+
+
+
+/** @type {import('./min')} */
+module.exports = Math.min;
+
+
+/***/ }),
+
+/***/ 6947:
+/***/ ((module) => {
+
+
+
+/** @type {import('./pow')} */
+module.exports = Math.pow;
+
+
+/***/ }),
+
+/***/ 2621:
+/***/ ((module) => {
+
+
+
+/** @type {import('./round')} */
+module.exports = Math.round;
+
+
+/***/ }),
+
+/***/ 156:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var $isNaN = __nccwpck_require__(7044);
+
+/** @type {import('./sign')} */
+module.exports = function sign(number) {
+	if ($isNaN(number) || number === 0) {
+		return number;
+	}
+	return number < 0 ? -1 : +1;
+};
+
+
+/***/ }),
+
+/***/ 506:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+var hasMap = typeof Map === 'function' && Map.prototype;
+var mapSizeDescriptor = Object.getOwnPropertyDescriptor && hasMap ? Object.getOwnPropertyDescriptor(Map.prototype, 'size') : null;
+var mapSize = hasMap && mapSizeDescriptor && typeof mapSizeDescriptor.get === 'function' ? mapSizeDescriptor.get : null;
+var mapForEach = hasMap && Map.prototype.forEach;
+var mapEntries = hasMap && Map.prototype.entries;
+var hasSet = typeof Set === 'function' && Set.prototype;
+var setSizeDescriptor = Object.getOwnPropertyDescriptor && hasSet ? Object.getOwnPropertyDescriptor(Set.prototype, 'size') : null;
+var setSize = hasSet && setSizeDescriptor && typeof setSizeDescriptor.get === 'function' ? setSizeDescriptor.get : null;
+var setForEach = hasSet && Set.prototype.forEach;
+var setValues = hasSet && Set.prototype.values;
+var hasWeakMap = typeof WeakMap === 'function' && WeakMap.prototype;
+var weakMapHas = hasWeakMap ? WeakMap.prototype.has : null;
+var hasWeakSet = typeof WeakSet === 'function' && WeakSet.prototype;
+var weakSetHas = hasWeakSet ? WeakSet.prototype.has : null;
+var hasWeakRef = typeof WeakRef === 'function' && WeakRef.prototype;
+var weakRefDeref = hasWeakRef ? WeakRef.prototype.deref : null;
+var booleanValueOf = Boolean.prototype.valueOf;
+var objectToString = Object.prototype.toString;
+var functionToString = Function.prototype.toString;
+var $match = String.prototype.match;
+var $slice = String.prototype.slice;
+var $replace = String.prototype.replace;
+var $toUpperCase = String.prototype.toUpperCase;
+var $toLowerCase = String.prototype.toLowerCase;
+var $test = RegExp.prototype.test;
+var $concat = Array.prototype.concat;
+var $join = Array.prototype.join;
+var $arrSlice = Array.prototype.slice;
+var $floor = Math.floor;
+var $max = Math.max;
+var $min = Math.min;
+var $round = Math.round;
+var $sqrt = Math.sqrt;
+var bigIntValueOf = typeof BigInt === 'function' ? BigInt.prototype.valueOf : null;
+var gOPS = Object.getOwnPropertySymbols;
+var symToString = typeof Symbol === 'function' && typeof Symbol.iterator === 'symbol' ? Symbol.prototype.toString : null;
+var hasShammedSymbols = typeof Symbol === 'function' && typeof Symbol.iterator === 'object';
+// ie, `has-tostringtag/shams
+var toStringTag = typeof Symbol === 'function'
+    && Symbol.toStringTag
+    && (
+        hasShammedSymbols
+            ? typeof Symbol.toStringTag === 'object'
+            : typeof Symbol.toStringTag === 'symbol'
+    )
+    ? Symbol.toStringTag
+    : null;
+var isEnumerable = Object.prototype.propertyIsEnumerable;
+
+var gPO = (typeof Reflect === 'function' ? Reflect.getPrototypeOf : Object.getPrototypeOf) || (
+    [].__proto__ === Array.prototype // eslint-disable-line no-proto
+        ? function (O) {
+            return O.__proto__; // eslint-disable-line no-proto
+        }
+        : null
+);
+
+var mapIteratorNext = mapEntries && gPO ? gPO(mapEntries.call(new Map())).next : null;
+var setIteratorNext = setValues && gPO ? gPO(setValues.call(new Set())).next : null;
+
+// TODO: replace with `which-typed-array`, and `call-bound` for `TypedArray.prototype.length`
+/* global Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array */
+var typedArrayProto = typeof Uint8Array === 'function' && gPO ? gPO(Uint8Array.prototype) : null;
+var typedArrayTag = typedArrayProto && toStringTag ? getterOf(typedArrayProto, toStringTag) : null;
+var typedArrayLength = typedArrayProto ? getterOf(typedArrayProto, 'length') : null;
+var typedArrayToString = /^\[object (?:Int8|Uint8|Uint8Clamped|Int16|Uint16|Int32|Uint32|Float16|Float32|Float64|BigInt64|BigUint64)Array\]$/;
+var typedArrayLengths = { __proto__: null };
+if (!typedArrayLength) {
+    var TypedArrays = [
+        typeof Int8Array === 'function' && Int8Array,
+        typeof Uint8Array === 'function' && Uint8Array,
+        typeof Uint8ClampedArray === 'function' && Uint8ClampedArray,
+        typeof Int16Array === 'function' && Int16Array,
+        typeof Uint16Array === 'function' && Uint16Array,
+        typeof Int32Array === 'function' && Int32Array,
+        typeof Uint32Array === 'function' && Uint32Array,
+        typeof Float32Array === 'function' && Float32Array,
+        typeof Float64Array === 'function' && Float64Array
+    ];
+    for (var ta = 0; ta < TypedArrays.length; ta++) {
+        var TypedArray = TypedArrays[ta];
+        var lengthGetter = TypedArray && getterOf(TypedArray.prototype, 'length');
+        if (lengthGetter) {
+            typedArrayLengths[toStr(new TypedArray(0))] = lengthGetter;
+        }
+    }
+}
+
+function addNumericSeparator(num, str) {
+    if (
+        num === Infinity
+        || num === -Infinity
+        || num !== num
+        || (num && num > -1000 && num < 1000)
+        || $test.call(/e/, str)
+    ) {
+        return str;
+    }
+    var sepRegex = /[0-9](?=(?:[0-9]{3})+(?![0-9]))/g;
+    if (typeof num === 'number') {
+        var int = num < 0 ? -$floor(-num) : $floor(num); // trunc(num)
+        if (int !== num) {
+            var intStr = String(int);
+            var dec = $slice.call(str, intStr.length + 1);
+            return $replace.call(intStr, sepRegex, '$&_') + '.' + $replace.call($replace.call(dec, /([0-9]{3})/g, '$&_'), /_$/, '');
+        }
+    }
+    return $replace.call(str, sepRegex, '$&_');
+}
+
+var utilInspect = __nccwpck_require__(8502);
+var getStringWidth = __nccwpck_require__(3077);
+var inspectCustom = utilInspect.custom;
+var inspectSymbol = isSymbol(inspectCustom) ? inspectCustom : null;
+
+var quotes = {
+    __proto__: null,
+    'double': '"',
+    single: "'"
+};
+var quoteREs = {
+    __proto__: null,
+    'double': /(["\\])/g,
+    single: /(['\\])/g
+};
+
+module.exports = function inspect_(obj, options, depth, seen, breakState) { // eslint-disable-line max-params
+    var opts = options || {};
+
+    if (has(opts, 'quoteStyle') && !has(quotes, opts.quoteStyle)) {
+        throw new TypeError('option "quoteStyle" must be "single" or "double"');
+    }
+    if (
+        has(opts, 'maxStringLength') && (typeof opts.maxStringLength === 'number'
+            ? opts.maxStringLength < 0 && opts.maxStringLength !== Infinity
+            : opts.maxStringLength !== null
+        )
+    ) {
+        throw new TypeError('option "maxStringLength", if provided, must be a non-negative integer, Infinity, or `null`');
+    }
+    if (
+        has(opts, 'maxCollectionLength')
+        && opts.maxCollectionLength !== null
+        && opts.maxCollectionLength !== Infinity
+        && !(
+            typeof opts.maxCollectionLength === 'number'
+            && opts.maxCollectionLength >= 0
+            && $floor(opts.maxCollectionLength) === opts.maxCollectionLength
+        )
+    ) {
+        throw new TypeError('option "maxCollectionLength", if provided, must be a non-negative integer, Infinity, or `null`');
+    }
+    var maxCollectionLength = typeof opts.maxCollectionLength === 'number' ? opts.maxCollectionLength : Infinity;
+    var customInspect = has(opts, 'customInspect') ? opts.customInspect : true;
+    if (typeof customInspect !== 'boolean' && customInspect !== 'symbol') {
+        throw new TypeError('option "customInspect", if provided, must be `true`, `false`, or `\'symbol\'`');
+    }
+
+    if (
+        has(opts, 'indent')
+        && opts.indent !== null
+        && opts.indent !== '\t'
+        && !(parseInt(opts.indent, 10) === opts.indent && opts.indent > 0)
+    ) {
+        throw new TypeError('option "indent" must be "\\t", an integer > 0, or `null`');
+    }
+    if (has(opts, 'numericSeparator') && typeof opts.numericSeparator !== 'boolean') {
+        throw new TypeError('option "numericSeparator", if provided, must be `true` or `false`');
+    }
+    var numericSeparator = opts.numericSeparator;
+    if (has(opts, 'multilineStrings') && typeof opts.multilineStrings !== 'boolean') {
+        throw new TypeError('option "multilineStrings", if provided, must be `true` or `false`');
+    }
+
+    var hasBreakLength = has(opts, 'breakLength');
+    if (
+        hasBreakLength
+        && opts.breakLength !== Infinity
+        && (
+            typeof opts.breakLength !== 'number'
+            || opts.breakLength < 0
+            || parseInt(opts.breakLength, 10) !== opts.breakLength
+        )
+    ) {
+        throw new TypeError('option "breakLength", if provided, must be a non-negative integer or `Infinity`');
+    }
+
+    if (typeof obj === 'undefined') {
+        return 'undefined';
+    }
+    if (obj === null) {
+        return 'null';
+    }
+    if (typeof obj === 'boolean') {
+        return obj ? 'true' : 'false';
+    }
+
+    if (typeof obj === 'string') {
+        return inspectString(obj, opts);
+    }
+    if (typeof obj === 'number') {
+        if (obj === 0) {
+            return Infinity / obj > 0 ? '0' : '-0';
+        }
+        var str = String(obj);
+        return numericSeparator ? addNumericSeparator(obj, str) : str;
+    }
+    if (typeof obj === 'bigint') {
+        var bigIntStr = String(obj) + 'n';
+        return numericSeparator ? addNumericSeparator(obj, bigIntStr) : bigIntStr;
+    }
+
+    var maxDepth = typeof opts.depth === 'undefined' ? 5 : opts.depth;
+    if (typeof depth === 'undefined') { depth = 0; }
+    if (depth >= maxDepth && maxDepth > 0 && typeof obj === 'object') {
+        return isArray(obj) ? '[Array]' : '[Object]';
+    }
+
+    var indent = getIndent(hasBreakLength && (typeof opts.indent === 'undefined' || opts.indent === null) ? { indent: 2 } : opts, depth);
+    var layout = hasBreakLength ? {
+        breakLength: opts.breakLength,
+        depth: depth,
+        indent: indent,
+        maxCollectionLength: maxCollectionLength,
+        state: breakState || { currentDepth: depth }
+    } : null;
+
+    if (typeof seen === 'undefined') {
+        seen = [];
+    } else if (indexOf(seen, obj) >= 0) {
+        return '[Circular]';
+    }
+
+    function inspect(value, from, noIndent) {
+        var nextSeen = seen;
+        if (from) {
+            nextSeen = $arrSlice.call(seen);
+            nextSeen.push(from);
+        }
+        if (noIndent && !layout) {
+            var newOpts = {
+                depth: opts.depth
+            };
+            if (has(opts, 'quoteStyle')) {
+                newOpts.quoteStyle = opts.quoteStyle;
+            }
+            if (has(opts, 'maxCollectionLength')) {
+                newOpts.maxCollectionLength = opts.maxCollectionLength;
+            }
+            return inspect_(value, newOpts, depth + 1, nextSeen);
+        }
+        return inspect_(value, opts, depth + 1, nextSeen, layout ? layout.state : breakState);
+    }
+
+    // like `util.inspect`, track the depth of the most recently entered non-empty object, so a container only fits on one line when few levels are nested below it
+    function enter() {
+        if (layout) {
+            var previousDepth = layout.state.currentDepth;
+            layout.state.currentDepth = depth;
+            return previousDepth;
+        }
+        return null;
+    }
+    function leaveIfEmpty(entries, previousDepth) {
+        if (layout && entries.length === 0) {
+            layout.state.currentDepth = previousDepth;
+        }
+    }
+
+    if (typeof obj === 'function' && !isRegExp(obj)) { // in older engines, regexes are callable
+        var name = nameOf(obj);
+        var fnDepth = enter();
+        var keys = arrObjKeys(obj, inspect);
+        leaveIfEmpty(keys, fnDepth);
+        if (layout && keys.length > 0) {
+            return breakLines(keys, bracesOf('{', '}', '[Function' + (name ? ': ' + name : ' (anonymous)') + ']', ' '), layout);
+        }
+        return '[Function' + (name ? ': ' + name : ' (anonymous)') + ']' + (keys.length > 0 ? ' { ' + $join.call(keys, ', ') + ' }' : '');
+    }
+    if (isSymbol(obj)) {
+        var symString = hasShammedSymbols ? $replace.call(String(obj), /^(Symbol\(.*\))_[^)]*$/, '$1') : symToString.call(obj);
+        return typeof obj === 'object' && !hasShammedSymbols ? markBoxed(symString) : symString;
+    }
+    if (isElement(obj)) {
+        var s = '<' + $toLowerCase.call(String(obj.nodeName));
+        var attrs = obj.attributes || [];
+        for (var i = 0; i < attrs.length; i++) {
+            s += ' ' + attrs[i].name + '=' + wrapQuotes(quote(attrs[i].value), 'double', opts);
+        }
+        s += '>';
+        if (obj.childNodes && obj.childNodes.length) { s += '...'; }
+        s += '</' + $toLowerCase.call(String(obj.nodeName)) + '>';
+        return s;
+    }
+    if (isArray(obj)) {
+        if (obj.length === 0) { return '[]'; }
+        enter();
+        var xs = arrObjKeys(obj, inspect, maxCollectionLength);
+        if (layout) {
+            return breakLines(xs, bracesOf('[', ']', '', ' '), layout, obj);
+        }
+        if (indent && !singleLineValues(xs)) {
+            return '[' + indentedJoin(xs, indent) + ']';
+        }
+        return '[ ' + $join.call(xs, ', ') + ' ]';
+    }
+    if (isError(obj)) {
+        var errorDepth = enter();
+        var parts = arrObjKeys(obj, inspect);
+        if (!('cause' in Error.prototype) && 'cause' in obj && !isEnumerable.call(obj, 'cause')) {
+            parts = $concat.call(['[cause]: ' + inspect(obj.cause)], parts);
+        }
+        leaveIfEmpty(parts, errorDepth);
+        if (parts.length === 0) { return '[' + String(obj) + ']'; }
+        if (layout) {
+            return breakLines(parts, bracesOf('{ [' + String(obj) + ']', '}', '', ' '), layout);
+        }
+        return '{ [' + String(obj) + '] ' + $join.call(parts, ', ') + ' }';
+    }
+    if (typeof obj === 'object' && customInspect) {
+        if (inspectSymbol && typeof obj[inspectSymbol] === 'function' && utilInspect) {
+            return utilInspect(obj, { depth: maxDepth - depth });
+        } else if (customInspect !== 'symbol' && typeof obj.inspect === 'function') {
+            return obj.inspect();
+        }
+    }
+    if (isMap(obj)) {
+        var mapParts = [];
+        var mapDepth = enter();
+        if (mapIteratorNext && maxCollectionLength < mapSize.call(obj)) {
+            var mapIterator = mapEntries.call(obj);
+            var mapStep;
+            while (mapParts.length < maxCollectionLength && !(mapStep = mapIteratorNext.call(mapIterator)).done) {
+                mapParts.push(inspect(mapStep.value[0], obj, true) + ' => ' + inspect(mapStep.value[1], obj));
+            }
+        } else if (mapForEach) {
+            mapForEach.call(obj, function (value, key) {
+                if (mapParts.length < maxCollectionLength) {
+                    mapParts.push(inspect(key, obj, true) + ' => ' + inspect(value, obj));
+                }
+            });
+        }
+        var mapLength = mapSize.call(obj);
+        if (maxCollectionLength !== Infinity && mapLength > mapParts.length) {
+            mapParts.push(moreItems(mapLength - mapParts.length));
+        }
+        leaveIfEmpty(mapParts, mapDepth);
+        if (layout) {
+            return breakLines(mapParts, bracesOf('Map (' + mapLength + ') {', '}', '', ''), layout);
+        }
+        return collectionOf('Map', mapLength, mapParts, indent);
+    }
+    if (isSet(obj)) {
+        var setParts = [];
+        var setDepth = enter();
+        if (setIteratorNext && maxCollectionLength < setSize.call(obj)) {
+            var setIterator = setValues.call(obj);
+            var setStep;
+            while (setParts.length < maxCollectionLength && !(setStep = setIteratorNext.call(setIterator)).done) {
+                setParts.push(inspect(setStep.value, obj));
+            }
+        } else if (setForEach) {
+            setForEach.call(obj, function (value) {
+                if (setParts.length < maxCollectionLength) {
+                    setParts.push(inspect(value, obj));
+                }
+            });
+        }
+        var setLength = setSize.call(obj);
+        if (maxCollectionLength !== Infinity && setLength > setParts.length) {
+            setParts.push(moreItems(setLength - setParts.length));
+        }
+        leaveIfEmpty(setParts, setDepth);
+        if (layout) {
+            return breakLines(setParts, bracesOf('Set (' + setLength + ') {', '}', '', ''), layout);
+        }
+        return collectionOf('Set', setLength, setParts, indent);
+    }
+    if (isWeakMap(obj)) {
+        return weakCollectionOf('WeakMap');
+    }
+    if (isWeakSet(obj)) {
+        return weakCollectionOf('WeakSet');
+    }
+    if (isWeakRef(obj)) {
+        return weakCollectionOf('WeakRef');
+    }
+    if (isNumber(obj)) {
+        return markBoxed(inspect(Number(obj)));
+    }
+    if (isBigInt(obj)) {
+        return markBoxed(inspect(bigIntValueOf.call(obj)));
+    }
+    if (isBoolean(obj)) {
+        return markBoxed(booleanValueOf.call(obj));
+    }
+    if (isString(obj)) {
+        return markBoxed(inspect(String(obj)));
+    }
+    // note: in IE 8, sometimes `global !== window` but both are the prototypes of each other
+    /* global window */
+    if (typeof window !== 'undefined' && obj === window) {
+        return '{ [object Window] }';
+    }
+    if (
+        (typeof globalThis !== 'undefined' && obj === globalThis)
+        || (typeof global !== 'undefined' && obj === global)
+    ) {
+        return '{ [object globalThis] }';
+    }
+    if (!isDate(obj) && !isRegExp(obj)) {
+        var objectDepth = enter();
+        var ys = arrObjKeys(obj, inspect, maxCollectionLength);
+        leaveIfEmpty(ys, objectDepth);
+        var isPlainObject = gPO ? gPO(obj) === Object.prototype : obj instanceof Object || obj.constructor === Object;
+        var protoTag = (gPO ? gPO(obj) === null : !(obj instanceof Object)) ? 'null prototype' : '';
+        var stringTag = !isPlainObject && toStringTag && Object(obj) === obj && toStringTag in obj ? $slice.call(toStr(obj), 8, -1) : protoTag ? 'Object' : '';
+        var constructorTag = isPlainObject || typeof obj.constructor !== 'function' ? '' : obj.constructor.name ? obj.constructor.name + ' ' : '';
+        var tag = constructorTag + (stringTag || protoTag ? '[' + $join.call($concat.call([], stringTag || [], protoTag || []), ': ') + '] ' : '');
+        if (ys.length === 0) { return tag + '{}'; }
+        if (layout) {
+            return breakLines(ys, bracesOf(tag + '{', '}', '', ' '), layout);
+        }
+        if (indent) {
+            return tag + '{' + indentedJoin(ys, indent) + '}';
+        }
+        return tag + '{ ' + $join.call(ys, ', ') + ' }';
+    }
+    return String(obj);
+};
+
+function wrapQuotes(s, defaultStyle, opts) {
+    var style = opts.quoteStyle || defaultStyle;
+    var quoteChar = quotes[style];
+    return quoteChar + s + quoteChar;
+}
+
+function quote(s) {
+    return $replace.call(String(s), /"/g, '&quot;');
+}
+
+function canTrustToString(obj) {
+    return !toStringTag || !(typeof obj === 'object' && (toStringTag in obj || typeof obj[toStringTag] !== 'undefined'));
+}
+function isArray(obj) { return toStr(obj) === '[object Array]' && canTrustToString(obj); }
+function isDate(obj) { return toStr(obj) === '[object Date]' && canTrustToString(obj); }
+function isRegExp(obj) { return toStr(obj) === '[object RegExp]' && canTrustToString(obj); }
+function isError(obj) { return toStr(obj) === '[object Error]' && canTrustToString(obj); }
+function isString(obj) { return toStr(obj) === '[object String]' && canTrustToString(obj); }
+function isNumber(obj) { return toStr(obj) === '[object Number]' && canTrustToString(obj); }
+function isBoolean(obj) { return toStr(obj) === '[object Boolean]' && canTrustToString(obj); }
+
+// Symbol and BigInt do have Symbol.toStringTag by spec, so that can't be used to eliminate false positives
+function isSymbol(obj) {
+    if (hasShammedSymbols) {
+        return obj && typeof obj === 'object' && obj instanceof Symbol;
+    }
+    if (typeof obj === 'symbol') {
+        return true;
+    }
+    if (!obj || typeof obj !== 'object' || !symToString) {
+        return false;
+    }
+    try {
+        symToString.call(obj);
+        return true;
+    } catch (e) {}
+    return false;
+}
+
+function isBigInt(obj) {
+    if (!obj || typeof obj !== 'object' || !bigIntValueOf) {
+        return false;
+    }
+    try {
+        bigIntValueOf.call(obj);
+        return true;
+    } catch (e) {}
+    return false;
+}
+
+var hasOwn = Object.prototype.hasOwnProperty || function (key) { return key in this; };
+function has(obj, key) {
+    return hasOwn.call(obj, key);
+}
+
+function toStr(obj) {
+    return objectToString.call(obj);
+}
+
+function isTypedArray(obj) {
+    if (typedArrayTag) {
+        return !!typedArrayTag.call(obj);
+    }
+    return !toStringTag && $test.call(typedArrayToString, toStr(obj));
+}
+
+function getTypedArrayLength(obj) {
+    if (typedArrayLength) {
+        return typedArrayLength.call(obj);
+    }
+    var getter = typedArrayLengths[toStr(obj)];
+    return getter ? getter.call(obj) : obj.length;
+}
+
+function getterOf(obj, key) {
+    var descriptor = Object.getOwnPropertyDescriptor ? Object.getOwnPropertyDescriptor(obj, key) : null;
+    return descriptor && typeof descriptor.get === 'function' ? descriptor.get : null;
+}
+
+function moreItems(count) {
+    return '... ' + count + ' more item' + (count > 1 ? 's' : '');
+}
+
+function nameOf(f) {
+    if (f.name) { return f.name; }
+    var m = $match.call(functionToString.call(f), /^function\s*([\w$]+)/);
+    if (m) { return m[1]; }
+    return null;
+}
+
+function indexOf(xs, x) {
+    if (xs.indexOf) { return xs.indexOf(x); }
+    for (var i = 0, l = xs.length; i < l; i++) {
+        if (xs[i] === x) { return i; }
+    }
+    return -1;
+}
+
+function isMap(x) {
+    if (!mapSize || !x || typeof x !== 'object') {
+        return false;
+    }
+    try {
+        mapSize.call(x);
+        try {
+            setSize.call(x);
+        } catch (s) {
+            return true;
+        }
+        return x instanceof Map; // core-js workaround, pre-v2.5.0
+    } catch (e) {}
+    return false;
+}
+
+function isWeakMap(x) {
+    if (!weakMapHas || !x || typeof x !== 'object') {
+        return false;
+    }
+    try {
+        weakMapHas.call(x, weakMapHas);
+        try {
+            weakSetHas.call(x, weakSetHas);
+        } catch (s) {
+            return true;
+        }
+        return x instanceof WeakMap; // core-js workaround, pre-v2.5.0
+    } catch (e) {}
+    return false;
+}
+
+function isWeakRef(x) {
+    if (!weakRefDeref || !x || typeof x !== 'object') {
+        return false;
+    }
+    try {
+        weakRefDeref.call(x);
+        return true;
+    } catch (e) {}
+    return false;
+}
+
+function isSet(x) {
+    if (!setSize || !x || typeof x !== 'object') {
+        return false;
+    }
+    try {
+        setSize.call(x);
+        try {
+            mapSize.call(x);
+        } catch (m) {
+            return true;
+        }
+        return x instanceof Set; // core-js workaround, pre-v2.5.0
+    } catch (e) {}
+    return false;
+}
+
+function isWeakSet(x) {
+    if (!weakSetHas || !x || typeof x !== 'object') {
+        return false;
+    }
+    try {
+        weakSetHas.call(x, weakSetHas);
+        try {
+            weakMapHas.call(x, weakMapHas);
+        } catch (s) {
+            return true;
+        }
+        return x instanceof WeakSet; // core-js workaround, pre-v2.5.0
+    } catch (e) {}
+    return false;
+}
+
+function isElement(x) {
+    if (!x || typeof x !== 'object') { return false; }
+    if (typeof HTMLElement !== 'undefined' && x instanceof HTMLElement) {
+        return true;
+    }
+    return typeof x.nodeName === 'string' && typeof x.getAttribute === 'function';
+}
+
+function inspectString(str, opts) {
+    if (str.length > opts.maxStringLength) {
+        var remaining = str.length - opts.maxStringLength;
+        var trailer = '... ' + remaining + ' more character' + (remaining > 1 ? 's' : '');
+        return inspectString($slice.call(str, 0, opts.maxStringLength), opts) + trailer;
+    }
+    var quoteRE = quoteREs[opts.quoteStyle || 'single'];
+    quoteRE.lastIndex = 0;
+    // eslint-disable-next-line no-control-regex
+    var s = $replace.call($replace.call(str, quoteRE, '\\$1'), opts.multilineStrings ? /[\x00-\x09\x0b-\x1f]/g : /[\x00-\x1f]/g, lowbyte);
+    return wrapQuotes(s, 'single', opts);
+}
+
+function lowbyte(c) {
+    var n = c.charCodeAt(0);
+    var x = {
+        8: 'b',
+        9: 't',
+        10: 'n',
+        12: 'f',
+        13: 'r'
+    }[n];
+    if (x) { return '\\' + x; }
+    return '\\x' + (n < 0x10 ? '0' : '') + $toUpperCase.call(n.toString(16));
+}
+
+function markBoxed(str) {
+    return 'Object(' + str + ')';
+}
+
+function weakCollectionOf(type) {
+    return type + ' { ? }';
+}
+
+function collectionOf(type, size, entries, indent) {
+    var joinedEntries = indent ? indentedJoin(entries, indent) : $join.call(entries, ', ');
+    return type + ' (' + size + ') {' + joinedEntries + '}';
+}
+
+// the following three functions port the line-breaking logic of node's `util.inspect` (with its default `compact: 3`), from `lib/internal/util/inspect.js`
+function isBelowBreakLength(entries, start, breakLength) {
+    if (breakLength === Infinity) {
+        return singleLineValues(entries);
+    }
+    var totalLength = entries.length + start;
+    if (totalLength + entries.length > breakLength) {
+        return false;
+    }
+    for (var i = 0; i < entries.length; i++) {
+        totalLength += entries[i].length;
+        if (totalLength > breakLength) {
+            return false;
+        }
+    }
+    return true;
+}
+
+function padTo(str, width, atStart) {
+    var fill = width > str.length ? $join.call(Array(width - str.length + 1), ' ') : '';
+    return atStart ? fill + str : str + fill;
+}
+
+function groupArrayElements(entries, layout, value) {
+    var separatorSpace = 2; // a comma and a space
+    var totalLength = 0;
+    var maxLength = 0;
+    var outputLength = entries.length;
+    if (layout.maxCollectionLength < entries.length) {
+        outputLength -= 1; // leave the `... N more items` entry out of the grouping
+    }
+    var dataLen = [];
+    for (var i = 0; i < outputLength; i++) {
+        dataLen[i] = getStringWidth(entries[i]);
+        totalLength += dataLen[i] + separatorSpace;
+        if (maxLength < dataLen[i]) {
+            maxLength = dataLen[i];
+        }
+    }
+    var actualMax = maxLength + separatorSpace;
+    var indentationLvl = layout.indent.prev.length;
+    if ((actualMax * 3) + indentationLvl >= layout.breakLength || (totalLength / actualMax <= 5 && maxLength > 6)) {
+        return entries;
+    }
+    var averageBias = $sqrt(actualMax - (totalLength / entries.length));
+    var biasedMax = $max(actualMax - 3 - averageBias, 1);
+    var columns = $min(
+        $round($sqrt(2.5 * biasedMax * outputLength) / biasedMax),
+        $floor((layout.breakLength - indentationLvl) / actualMax),
+        12, // `compact` * 4
+        15
+    );
+    if (columns <= 1) {
+        return entries;
+    }
+    var maxLineLength = [];
+    for (var c = 0; c < columns; c++) {
+        var lineMaxLength = 0;
+        for (var j = c; j < entries.length; j += columns) {
+            if (dataLen[j] > lineMaxLength) {
+                lineMaxLength = dataLen[j];
+            }
+        }
+        maxLineLength[c] = lineMaxLength + separatorSpace;
+    }
+    var numeric = true;
+    for (var k = 0; k < entries.length && numeric; k++) {
+        numeric = typeof value[k] === 'number' || typeof value[k] === 'bigint';
+    }
+    var grouped = [];
+    for (var row = 0; row < outputLength; row += columns) {
+        var max = $min(row + columns, outputLength);
+        var str = '';
+        var col = row;
+        for (; col < max - 1; col++) {
+            str += padTo(entries[col] + ', ', maxLineLength[col - row] + (entries[col].length - dataLen[col]), numeric);
+        }
+        var lastPadding = maxLineLength[col - row] + (entries[col].length - dataLen[col]) - separatorSpace;
+        str += numeric ? padTo(entries[col], lastPadding, true) : entries[col];
+        grouped.push(str);
+    }
+    if (outputLength < entries.length) {
+        grouped.push(entries[outputLength]);
+    }
+    return grouped;
+}
+
+// `padding` goes inside the braces only when the entries fit on one line
+function bracesOf(opening, closing, base, padding) {
+    return [
+        opening,
+        closing,
+        base,
+        padding
+    ];
+}
+
+function breakLines(entries, braces, layout, arrayValue) {
+    var output = arrayValue && entries.length > 6 ? groupArrayElements(entries, layout, arrayValue) : entries;
+    var base = braces[2] ? braces[2] + ' ' : '';
+    if (layout.state.currentDepth - layout.depth < 3 && output.length === entries.length) {
+        var start = output.length + layout.indent.prev.length + braces[0].length + braces[2].length + 10;
+        if (isBelowBreakLength(output, start, layout.breakLength)) {
+            var joined = $join.call(output, ', ');
+            if (indexOf(joined, '\n') < 0) {
+                return base + braces[0] + braces[3] + joined + braces[3] + braces[1];
+            }
+        }
+    }
+    return base + braces[0] + indentedJoin(output, layout.indent) + braces[1];
+}
+
+function singleLineValues(xs) {
+    for (var i = 0; i < xs.length; i++) {
+        if (indexOf(xs[i], '\n') >= 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+function getIndent(opts, depth) {
+    var baseIndent;
+    if (opts.indent === '\t') {
+        baseIndent = '\t';
+    } else if (typeof opts.indent === 'number' && opts.indent > 0) {
+        baseIndent = $join.call(Array(opts.indent + 1), ' ');
+    } else {
+        return null;
+    }
+    return {
+        base: baseIndent,
+        prev: $join.call(Array(depth + 1), baseIndent)
+    };
+}
+
+function indentedJoin(xs, indent) {
+    if (xs.length === 0) { return ''; }
+    var lineJoiner = '\n' + indent.prev + indent.base;
+    return lineJoiner + $join.call(xs, ',' + lineJoiner) + '\n' + indent.prev;
+}
+
+function arrObjKeys(obj, inspect, maxLength) {
+    var isArr = isArray(obj);
+    var limit = typeof maxLength === 'number' ? maxLength : Infinity;
+    var typedLength = !isArr && limit !== Infinity && isTypedArray(obj) ? getTypedArrayLength(obj) : null;
+    if (typeof typedLength !== 'number' || typedLength <= limit) {
+        typedLength = null;
+    }
+    var xs = [];
+    if (isArr) {
+        xs.length = obj.length < limit ? obj.length : limit;
+        for (var i = 0; i < obj.length && i < limit; i++) {
+            xs[i] = has(obj, i) ? inspect(obj[i], obj) : '';
+        }
+        if (obj.length > limit) {
+            xs.push(moreItems(obj.length - limit));
+        }
+    } else if (typedLength !== null) {
+        for (var t = 0; t < limit; t++) {
+            xs.push(t + ': ' + inspect(obj[t], obj));
+        }
+        xs.push(moreItems(typedLength - limit));
+    }
+    var syms = typeof gOPS === 'function' ? gOPS(obj) : [];
+    var symMap;
+    if (hasShammedSymbols) {
+        symMap = {};
+        for (var k = 0; k < syms.length; k++) {
+            symMap['$' + syms[k]] = syms[k];
+        }
+    }
+
+    for (var key in obj) { // eslint-disable-line no-restricted-syntax
+        if (!has(obj, key)) { continue; } // eslint-disable-line no-restricted-syntax, no-continue
+        if (isArr && String(Number(key)) === key && key < obj.length) { continue; } // eslint-disable-line no-restricted-syntax, no-continue
+        if (typedLength !== null && String(Number(key)) === key && key < typedLength) { continue; } // eslint-disable-line no-restricted-syntax, no-continue
+        if (hasShammedSymbols && symMap['$' + key] instanceof Symbol) {
+            // this is to prevent shammed Symbols, which are stored as strings, from being included in the string key section
+            continue; // eslint-disable-line no-restricted-syntax, no-continue
+        } else if ($test.call(/[^\w$]/, key)) {
+            xs.push(inspect(key, obj) + ': ' + inspect(obj[key], obj));
+        } else {
+            xs.push(key + ': ' + inspect(obj[key], obj));
+        }
+    }
+    if (typeof gOPS === 'function') {
+        for (var j = 0; j < syms.length; j++) {
+            if (isEnumerable.call(obj, syms[j])) {
+                xs.push('[' + inspect(syms[j]) + ']: ' + inspect(obj[syms[j]], obj));
+            }
+        }
+    }
+    return xs;
+}
+
+
+/***/ }),
+
+/***/ 3077:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+var $charCodeAt = String.prototype.charCodeAt;
+var $indexOf = String.prototype.indexOf;
+var $normalize = String.prototype.normalize;
+var $slice = String.prototype.slice;
+var $split = String.prototype.split;
+var $floor = Math.floor;
+var $parseInt = parseInt;
+
+var ranges = __nccwpck_require__(7859);
+
+var starts = [];
+var ends = [];
+var widths = [];
+var tokens = $split.call(ranges, ',');
+var previousEnd = -1;
+for (var t = 0; t < tokens.length; t++) {
+    var dot = $indexOf.call(tokens[t], '.');
+    starts[t] = previousEnd + 1 + $parseInt($slice.call(tokens[t], 1, dot), 36);
+    previousEnd = starts[t] + $parseInt($slice.call(tokens[t], dot + 1), 36);
+    ends[t] = previousEnd;
+    widths[t] = Number($slice.call(tokens[t], 0, 1));
+}
+
+function codePointWidth(code) {
+    var low = 0;
+    var high = starts.length - 1;
+    while (low <= high) {
+        var mid = $floor((low + high) / 2);
+        if (code < starts[mid]) {
+            high = mid - 1;
+        } else if (code > ends[mid]) {
+            low = mid + 1;
+        } else {
+            return widths[mid];
+        }
+    }
+    return 1;
+}
+
+function unicodeWidth(str) {
+    var width = 0;
+    for (var i = 0; i < str.length; i++) {
+        var code = $charCodeAt.call(str, i);
+        if (code >= 0xD800 && code <= 0xDBFF && i + 1 < str.length) {
+            var next = $charCodeAt.call(str, i + 1);
+            if (next >= 0xDC00 && next <= 0xDFFF) {
+                code = ((code - 0xD800) * 0x400) + (next - 0xDC00) + 0x10000;
+                i += 1;
+            }
+        }
+        width += codePointWidth(code);
+    }
+    return width;
+}
+
+// like node, only the part of the string after its first non-ASCII character is NFC-normalized and looked up
+module.exports = function getStringWidth(str) {
+    var width = 0;
+    for (var i = 0; i < str.length; i++) {
+        var code = $charCodeAt.call(str, i);
+        if (code >= 127) {
+            var rest = $slice.call(str, i);
+            return width + unicodeWidth($normalize ? $normalize.call(rest, 'NFC') : rest);
+        }
+        width += code >= 32 ? 1 : 0;
+    }
+    return width;
+};
+
+
+/***/ }),
+
+/***/ 7859:
+/***/ ((module) => {
+
+/*
+ * generated by `npm run generate:string-width`; do not edit.
+ * display widths of code points, as computed by node's ICU-based `getStringWidth`, for Unicode 17.0.
+ * every code point not in a range has width 1. each comma-separated range is: its width, then (in base 36) the gap since the previous range ended, a dot, and its length minus 1.
+ */
+
+var $join = Array.prototype.join;
+
+module.exports = $join.call([
+    '00.v,02n.w,0gw.33,07n.6,07b.18,01.0,01.1,01.1,01.0,01k.5,0a.a,01.0,01a.k,0g.0,02t.7,01.5,02.1,01.3,',
+    '0x.0,01.0,0u.q,02j.a,01m.8,09.0,0o.3,01.8,01.2,01.4,017.2,01g.1,05.8,016.1k,01j.0,01.0,04.7,04.0,',
+    '03.6,0a.1,0t.0,01m.0,04.3,08.0,0k.1,0q.0,02.1,01l.0,04.1,04.1,02.2,03.0,0u.1,03.0,0b.1,01l.0,04.4,',
+    '01.1,04.0,0k.1,0m.5,01.0,01m.0,02.0,01.3,08.0,07.1,0b.1,0u.0,01p.0,0c.0,01e.0,03.0,01j.0,01.2,05.2,',
+    '01.3,07.1,0b.1,0t.0,01m.0,02.0,06.0,05.1,0k.1,0s.1,01l.1,04.3,08.0,0k.1,0t.0,020.0,07.2,01.0,02i.0,',
+    '02.6,0c.7,02q.0,02.8,0b.6,021.1,0r.0,01.0,01.0,01j.d,01.4,01.1,05.a,01.z,09.0,02u.3,01.5,01.1,02.1,',
+    '0p.1,04.2,0g.3,0d.0,02.1,06.0,0f.0,22q.2n,0e5.2,0qa.2,0t.1,0u.1,0u.1,01s.1,01.6,08.0,02.a,09.0,',
+    '019.4,039.1,0y.0,03a.2,04.1,09.0,06.2,063.1,02.0,01m.0,01.6,01.0,01.0,02.7,06.9,02.0,01c.19,02.b,',
+    '0k.3,01c.0,01.4,01.0,05.0,014.8,0c.1,0w.3,02.1,01.2,01k.0,01.1,03.0,01.2,01m.7,02.1,048.2,01.c,01.6,',
+    '04.0,06.0,03.1,05i.1r,0ej.4,0q.4,01d.4,01.9,02o.w,2fd.1,2d.1,25a.3,23.0,22.0,2eh.1,2l.1,2q.7,2g.b,',
+    '217.0,2a.5,23.0,2d.0,28.1,2h.1,25.1,28.0,25.0,2l.0,27.1,21.0,24.0,22.0,27.0,24.1,2s.0,2z.0,21.0,',
+    '24.2,21.0,21p.2,2o.0,2e.0,2nv.1,21f.0,24.0,0bd.2,03x.0,02o.v,23k.p,21.2g,2c.5x,2q.26,22.2d,22.2u,',
+    '25.16,21.2l,21.2d,29.1b,21.13,28.mkc,23.1i,0bs.3,01.9,0w.1,028.1,07k.0,03.0,04.0,0p.1,05.0,047.1,',
+    '0q.h,0d.0,012.7,0p.a,2e.s,03.2,01c.0,02.3,02.1,013.0,01v.5,02.1,02.1,0c.0,08.0,01b.0,01f.0,01.2,',
+    '02.1,05.1,01.0,016.1,08.0,06m.0,02.0,04.0,2i.8mb,26l8.e7,0u.0,0kh.f,20.9,06.f,20.y,21.i,21.3,043.0,',
+    '21.2n,23j.6,0i.2,0e9.0,06a.0,045.4,01ae.2,01.1,05.3,014.2,04.0,04l.1,0fx.3,01t.4,08t.1,025.5,01y.a,',
+    '01d.3,03f.0,01i.e,015.0,02.1,0a.2,01d.3,02.1,02.0,04.0,0a.0,01e.2,010.4,01.7,01q.0,0c.1,01g.8,0a.3,',
+    '02.0,02n.2,02.0,01.1,06.0,02.0,04d.0,03.7,0l.1,01l.1,03.0,011.6,03.4,01y.5,0d.0,01.0,01.0,0e.1,',
+    '02d.7,02.2,01.0,0n.0,02c.5,01.0,04.1,01.1,06m.3,06.1,01.1,0r.1,02d.7,02.0,01.1,02y.0,01.0,02.5,01.0,',
+    '02t.0,01.0,02.3,01.4,077.8,01.1,074.1,01.0,04.0,040.3,02.1,04.0,0w.9,014.5,02.3,08.0,09.5,02.2,',
+    '01a.c,01.1,05i.0,01.2,01.0,05l.6,01.5,01.0,02a.l,02.6,01.1,01.1,03e.5,03.0,01.1,01.6,01.0,020.1,',
+    '03.0,01.0,09n.1,0b.1,01g.4,05.0,01.0,0n.0,0445.g,06.e,08ug.b,03.2,01xc.4,01n.6,0t4.0,01r.3,225.4,',
+    '2b.6,29.5p1,215.v,22p.36,26pp.3,21.6,21.1,21.82,2f.0,2t.2,22.0,2e.3,28.az,01wh.1,01.3,03mk.19,02.m,',
+    '2ev.1,30.4,02.2,09.f,02.6,0u.3,2d.1,30.3,03l.2,257.2e,29.m,01ah.1i,04.1d,08.0,0e.0,0m.4,01.e,011s.6,',
+    '01.g,02.6,01.1,01.4,02s.0,04g.6,0af.0,01p.3,0e4.3,072.1,06r.0,02.0,07.1,05.0,0d6.6,031.6,21bt.0,',
+    '25m.0,25a.0,22.9,223.s,2d.17,24.8,27.1,2e.5,24a.w,2c.8,21.1x,21.l,2c.16,24.4,2c.g,23.0,23.1y,21.0,',
+    '21.56,22.1q,2d.3,21.n,2i.0,2q.1,2d.0,22e.2c,21c.1x,26.0,23.2,22.3,23.3,2b.1,27.8,26b.b,24.0,27v.1a,',
+    '21.9,21.54,234.c,23.a,23.1k,21.0,24.f,22.b,24.9,2zr.1ekd,22.1ekd,0e1oj.0,0u.2n,03k.6n'
+], '');
+
+
+/***/ }),
+
+/***/ 8502:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+module.exports = __nccwpck_require__(9023).inspect;
+
+
+/***/ }),
+
+/***/ 3379:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+module.exports = __nccwpck_require__(3505);
+
+
+/***/ }),
+
+/***/ 742:
+/***/ ((module) => {
+
+
+
+const WIN_SLASH = '\\\\/';
+const WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+
+/**
+ * Posix glob regex
+ */
+
+const DOT_LITERAL = '\\.';
+const PLUS_LITERAL = '\\+';
+const QMARK_LITERAL = '\\?';
+const SLASH_LITERAL = '\\/';
+const ONE_CHAR = '(?=.)';
+const QMARK = '[^/]';
+const END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+const START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+const DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+const NO_DOT = `(?!${DOT_LITERAL})`;
+const NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+const NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+const NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+const QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+const STAR = `${QMARK}*?`;
+const SEP = '/';
+
+const POSIX_CHARS = {
+  DOT_LITERAL,
+  PLUS_LITERAL,
+  QMARK_LITERAL,
+  SLASH_LITERAL,
+  ONE_CHAR,
+  QMARK,
+  END_ANCHOR,
+  DOTS_SLASH,
+  NO_DOT,
+  NO_DOTS,
+  NO_DOT_SLASH,
+  NO_DOTS_SLASH,
+  QMARK_NO_DOT,
+  STAR,
+  START_ANCHOR,
+  SEP
+};
+
+/**
+ * Windows glob regex
+ */
+
+const WINDOWS_CHARS = {
+  ...POSIX_CHARS,
+
+  SLASH_LITERAL: `[${WIN_SLASH}]`,
+  QMARK: WIN_NO_SLASH,
+  STAR: `${WIN_NO_SLASH}*?`,
+  DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+  NO_DOT: `(?!${DOT_LITERAL})`,
+  NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+  NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+  NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+  QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+  START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+  END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+  SEP: '\\'
+};
+
+/**
+ * POSIX Bracket Regex
+ */
+
+const POSIX_REGEX_SOURCE = {
+  alnum: 'a-zA-Z0-9',
+  alpha: 'a-zA-Z',
+  ascii: '\\x00-\\x7F',
+  blank: ' \\t',
+  cntrl: '\\x00-\\x1F\\x7F',
+  digit: '0-9',
+  graph: '\\x21-\\x7E',
+  lower: 'a-z',
+  print: '\\x20-\\x7E ',
+  punct: '\\-!"#$%&\'()\\*+,./:;<=>?@[\\]^_`{|}~',
+  space: ' \\t\\r\\n\\v\\f',
+  upper: 'A-Z',
+  word: 'A-Za-z0-9_',
+  xdigit: 'A-Fa-f0-9'
+};
+
+module.exports = {
+  MAX_LENGTH: 1024 * 64,
+  POSIX_REGEX_SOURCE,
+
+  // regular expressions
+  REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+  REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+  REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+  REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+  REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+  REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+
+  // Replace globs with equivalent patterns to reduce parsing time.
+  REPLACEMENTS: {
+    '***': '*',
+    '**/**': '**',
+    '**/**/**': '**'
+  },
+
+  // Digits
+  CHAR_0: 48, /* 0 */
+  CHAR_9: 57, /* 9 */
+
+  // Alphabet chars.
+  CHAR_UPPERCASE_A: 65, /* A */
+  CHAR_LOWERCASE_A: 97, /* a */
+  CHAR_UPPERCASE_Z: 90, /* Z */
+  CHAR_LOWERCASE_Z: 122, /* z */
+
+  CHAR_LEFT_PARENTHESES: 40, /* ( */
+  CHAR_RIGHT_PARENTHESES: 41, /* ) */
+
+  CHAR_ASTERISK: 42, /* * */
+
+  // Non-alphabetic chars.
+  CHAR_AMPERSAND: 38, /* & */
+  CHAR_AT: 64, /* @ */
+  CHAR_BACKWARD_SLASH: 92, /* \ */
+  CHAR_CARRIAGE_RETURN: 13, /* \r */
+  CHAR_CIRCUMFLEX_ACCENT: 94, /* ^ */
+  CHAR_COLON: 58, /* : */
+  CHAR_COMMA: 44, /* , */
+  CHAR_DOT: 46, /* . */
+  CHAR_DOUBLE_QUOTE: 34, /* " */
+  CHAR_EQUAL: 61, /* = */
+  CHAR_EXCLAMATION_MARK: 33, /* ! */
+  CHAR_FORM_FEED: 12, /* \f */
+  CHAR_FORWARD_SLASH: 47, /* / */
+  CHAR_GRAVE_ACCENT: 96, /* ` */
+  CHAR_HASH: 35, /* # */
+  CHAR_HYPHEN_MINUS: 45, /* - */
+  CHAR_LEFT_ANGLE_BRACKET: 60, /* < */
+  CHAR_LEFT_CURLY_BRACE: 123, /* { */
+  CHAR_LEFT_SQUARE_BRACKET: 91, /* [ */
+  CHAR_LINE_FEED: 10, /* \n */
+  CHAR_NO_BREAK_SPACE: 160, /* \u00A0 */
+  CHAR_PERCENT: 37, /* % */
+  CHAR_PLUS: 43, /* + */
+  CHAR_QUESTION_MARK: 63, /* ? */
+  CHAR_RIGHT_ANGLE_BRACKET: 62, /* > */
+  CHAR_RIGHT_CURLY_BRACE: 125, /* } */
+  CHAR_RIGHT_SQUARE_BRACKET: 93, /* ] */
+  CHAR_SEMICOLON: 59, /* ; */
+  CHAR_SINGLE_QUOTE: 39, /* ' */
+  CHAR_SPACE: 32, /*   */
+  CHAR_TAB: 9, /* \t */
+  CHAR_UNDERSCORE: 95, /* _ */
+  CHAR_VERTICAL_LINE: 124, /* | */
+  CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279, /* \uFEFF */
+
+  /**
+   * Create EXTGLOB_CHARS
+   */
+
+  extglobChars(chars) {
+    return {
+      '!': { type: 'negate', open: '(?:(?!(?:', close: `))${chars.STAR})` },
+      '?': { type: 'qmark', open: '(?:', close: ')?' },
+      '+': { type: 'plus', open: '(?:', close: ')+' },
+      '*': { type: 'star', open: '(?:', close: ')*' },
+      '@': { type: 'at', open: '(?:', close: ')' }
+    };
+  },
+
+  /**
+   * Create GLOB_CHARS
+   */
+
+  globChars(win32) {
+    return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+  }
+};
+
+
+/***/ }),
+
+/***/ 1276:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const constants = __nccwpck_require__(742);
+const utils = __nccwpck_require__(2430);
+
+/**
+ * Constants
+ */
+
+const {
+  MAX_LENGTH,
+  POSIX_REGEX_SOURCE,
+  REGEX_NON_SPECIAL_CHARS,
+  REGEX_SPECIAL_CHARS_BACKREF,
+  REPLACEMENTS
+} = constants;
+
+/**
+ * Helpers
+ */
+
+const expandRange = (args, options) => {
+  if (typeof options.expandRange === 'function') {
+    return options.expandRange(...args, options);
+  }
+
+  args.sort();
+  const value = `[${args.join('-')}]`;
+
+  try {
+    /* eslint-disable-next-line no-new */
+    new RegExp(value);
+  } catch (ex) {
+    return args.map(v => utils.escapeRegex(v)).join('..');
+  }
+
+  return value;
+};
+
+/**
+ * Create the message for a syntax error
+ */
+
+const syntaxError = (type, char) => {
+  return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+};
+
+/**
+ * Parse the given input string.
+ * @param {String} input
+ * @param {Object} options
+ * @return {Object}
+ */
+
+const parse = (input, options) => {
+  if (typeof input !== 'string') {
+    throw new TypeError('Expected a string');
+  }
+
+  input = REPLACEMENTS[input] || input;
+
+  const opts = { ...options };
+  const max = typeof opts.maxLength === 'number' ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+
+  let len = input.length;
+  if (len > max) {
+    throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+  }
+
+  const bos = { type: 'bos', value: '', output: opts.prepend || '' };
+  const tokens = [bos];
+
+  const capture = opts.capture ? '' : '?:';
+
+  // create constants based on platform, for windows or posix
+  const PLATFORM_CHARS = constants.globChars(opts.windows);
+  const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+
+  const {
+    DOT_LITERAL,
+    PLUS_LITERAL,
+    SLASH_LITERAL,
+    ONE_CHAR,
+    DOTS_SLASH,
+    NO_DOT,
+    NO_DOT_SLASH,
+    NO_DOTS_SLASH,
+    QMARK,
+    QMARK_NO_DOT,
+    STAR,
+    START_ANCHOR
+  } = PLATFORM_CHARS;
+
+  const globstar = (opts) => {
+    return `(${capture}(?:(?!${START_ANCHOR}${opts.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+  };
+
+  const nodot = opts.dot ? '' : NO_DOT;
+  const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+  let star = opts.bash === true ? globstar(opts) : STAR;
+
+  if (opts.capture) {
+    star = `(${star})`;
+  }
+
+  // minimatch options support
+  if (typeof opts.noext === 'boolean') {
+    opts.noextglob = opts.noext;
+  }
+
+  const state = {
+    input,
+    index: -1,
+    start: 0,
+    dot: opts.dot === true,
+    consumed: '',
+    output: '',
+    prefix: '',
+    backtrack: false,
+    negated: false,
+    brackets: 0,
+    braces: 0,
+    parens: 0,
+    quotes: 0,
+    globstar: false,
+    tokens
+  };
+
+  input = utils.removePrefix(input, state);
+  len = input.length;
+
+  const extglobs = [];
+  const braces = [];
+  const stack = [];
+  let prev = bos;
+  let value;
+
+  /**
+   * Tokenizing helpers
+   */
+
+  const eos = () => state.index === len - 1;
+  const peek = state.peek = (n = 1) => input[state.index + n];
+  const advance = state.advance = () => input[++state.index];
+  const remaining = () => input.slice(state.index + 1);
+  const consume = (value = '', num = 0) => {
+    state.consumed += value;
+    state.index += num;
+  };
+  const append = token => {
+    state.output += token.output != null ? token.output : token.value;
+    consume(token.value);
+  };
+
+  const negate = () => {
+    let count = 1;
+
+    while (peek() === '!' && (peek(2) !== '(' || peek(3) === '?')) {
+      advance();
+      state.start++;
+      count++;
+    }
+
+    if (count % 2 === 0) {
+      return false;
+    }
+
+    state.negated = true;
+    state.start++;
+    return true;
+  };
+
+  const increment = type => {
+    state[type]++;
+    stack.push(type);
+  };
+
+  const decrement = type => {
+    state[type]--;
+    stack.pop();
+  };
+
+  /**
+   * Push tokens onto the tokens array. This helper speeds up
+   * tokenizing by 1) helping us avoid backtracking as much as possible,
+   * and 2) helping us avoid creating extra tokens when consecutive
+   * characters are plain text. This improves performance and simplifies
+   * lookbehinds.
+   */
+
+  const push = tok => {
+    if (prev.type === 'globstar') {
+      const isBrace = state.braces > 0 && (tok.type === 'comma' || tok.type === 'brace');
+      const isExtglob = tok.extglob === true || (extglobs.length && (tok.type === 'pipe' || tok.type === 'paren'));
+
+      if (tok.type !== 'slash' && tok.type !== 'paren' && !isBrace && !isExtglob) {
+        state.output = state.output.slice(0, -prev.output.length);
+        prev.type = 'star';
+        prev.value = '*';
+        prev.output = star;
+        state.output += prev.output;
+      }
+    }
+
+    if (extglobs.length && tok.type !== 'paren' && !EXTGLOB_CHARS[tok.value]) {
+      extglobs[extglobs.length - 1].inner += tok.value;
+    }
+
+    if (tok.value || tok.output) append(tok);
+    if (prev && prev.type === 'text' && tok.type === 'text') {
+      prev.value += tok.value;
+      prev.output = (prev.output || '') + tok.value;
+      return;
+    }
+
+    tok.prev = prev;
+    tokens.push(tok);
+    prev = tok;
+  };
+
+  const extglobOpen = (type, value) => {
+    const token = { ...EXTGLOB_CHARS[value], conditions: 1, inner: '' };
+
+    token.prev = prev;
+    token.parens = state.parens;
+    token.output = state.output;
+    const output = (opts.capture ? '(' : '') + token.open;
+
+    increment('parens');
+    push({ type, value, output: state.output ? '' : ONE_CHAR });
+    push({ type: 'paren', extglob: true, value: advance(), output });
+    extglobs.push(token);
+  };
+
+  const extglobClose = token => {
+    let output = token.close + (opts.capture ? ')' : '');
+
+    if (token.type === 'negate') {
+      let extglobStar = star;
+
+      if (token.inner && token.inner.length > 1 && token.inner.includes('/')) {
+        extglobStar = globstar(opts);
+      }
+
+      if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+        output = token.close = `)$))${extglobStar}`;
+      }
+
+      if (token.prev.type === 'bos' && eos()) {
+        state.negatedExtglob = true;
+      }
+    }
+
+    push({ type: 'paren', extglob: true, value, output });
+    decrement('parens');
+  };
+
+  /**
+   * Fast paths
+   */
+
+  if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
+    let backslashes = false;
+
+    let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
+      if (first === '\\') {
+        backslashes = true;
+        return m;
+      }
+
+      if (first === '?') {
+        if (esc) {
+          return esc + first + (rest ? QMARK.repeat(rest.length) : '');
+        }
+        if (index === 0) {
+          return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : '');
+        }
+        return QMARK.repeat(chars.length);
+      }
+
+      if (first === '.') {
+        return DOT_LITERAL.repeat(chars.length);
+      }
+
+      if (first === '*') {
+        if (esc) {
+          return esc + first + (rest ? star : '');
+        }
+        return star;
+      }
+      return esc ? m : `\\${m}`;
+    });
+
+    if (backslashes === true) {
+      if (opts.unescape === true) {
+        output = output.replace(/\\/g, '');
+      } else {
+        output = output.replace(/\\+/g, m => {
+          return m.length % 2 === 0 ? '\\\\' : (m ? '\\' : '');
+        });
+      }
+    }
+
+    if (output === input && opts.contains === true) {
+      state.output = input;
+      return state;
+    }
+
+    state.output = utils.wrapOutput(output, state, options);
+    return state;
+  }
+
+  /**
+   * Tokenize input until we reach end-of-string
+   */
+
+  while (!eos()) {
+    value = advance();
+
+    if (value === '\u0000') {
+      continue;
+    }
+
+    /**
+     * Escaped characters
+     */
+
+    if (value === '\\') {
+      const next = peek();
+
+      if (next === '/' && opts.bash !== true) {
+        continue;
+      }
+
+      if (next === '.' || next === ';') {
+        continue;
+      }
+
+      if (!next) {
+        value += '\\';
+        push({ type: 'text', value });
+        continue;
+      }
+
+      // collapse slashes to reduce potential for exploits
+      const match = /^\\+/.exec(remaining());
+      let slashes = 0;
+
+      if (match && match[0].length > 2) {
+        slashes = match[0].length;
+        state.index += slashes;
+        if (slashes % 2 !== 0) {
+          value += '\\';
+        }
+      }
+
+      if (opts.unescape === true) {
+        value = advance() || '';
+      } else {
+        value += advance() || '';
+      }
+
+      if (state.brackets === 0) {
+        push({ type: 'text', value });
+        continue;
+      }
+    }
+
+    /**
+     * If we're inside a regex character class, continue
+     * until we reach the closing bracket.
+     */
+
+    if (state.brackets > 0 && (value !== ']' || prev.value === '[' || prev.value === '[^')) {
+      if (opts.posix !== false && value === ':') {
+        const inner = prev.value.slice(1);
+        if (inner.includes('[')) {
+          prev.posix = true;
+
+          if (inner.includes(':')) {
+            const idx = prev.value.lastIndexOf('[');
+            const pre = prev.value.slice(0, idx);
+            const rest = prev.value.slice(idx + 2);
+            const posix = POSIX_REGEX_SOURCE[rest];
+            if (posix) {
+              prev.value = pre + posix;
+              state.backtrack = true;
+              advance();
+
+              if (!bos.output && tokens.indexOf(prev) === 1) {
+                bos.output = ONE_CHAR;
+              }
+              continue;
+            }
+          }
+        }
+      }
+
+      if ((value === '[' && peek() !== ':') || (value === '-' && peek() === ']')) {
+        value = `\\${value}`;
+      }
+
+      if (value === ']' && (prev.value === '[' || prev.value === '[^')) {
+        value = `\\${value}`;
+      }
+
+      if (opts.posix === true && value === '!' && prev.value === '[') {
+        value = '^';
+      }
+
+      prev.value += value;
+      append({ value });
+      continue;
+    }
+
+    /**
+     * If we're inside a quoted string, continue
+     * until we reach the closing double quote.
+     */
+
+    if (state.quotes === 1 && value !== '"') {
+      value = utils.escapeRegex(value);
+      prev.value += value;
+      append({ value });
+      continue;
+    }
+
+    /**
+     * Double quotes
+     */
+
+    if (value === '"') {
+      state.quotes = state.quotes === 1 ? 0 : 1;
+      if (opts.keepQuotes === true) {
+        push({ type: 'text', value });
+      }
+      continue;
+    }
+
+    /**
+     * Parentheses
+     */
+
+    if (value === '(') {
+      increment('parens');
+      push({ type: 'paren', value });
+      continue;
+    }
+
+    if (value === ')') {
+      if (state.parens === 0 && opts.strictBrackets === true) {
+        throw new SyntaxError(syntaxError('opening', '('));
+      }
+
+      const extglob = extglobs[extglobs.length - 1];
+      if (extglob && state.parens === extglob.parens + 1) {
+        extglobClose(extglobs.pop());
+        continue;
+      }
+
+      push({ type: 'paren', value, output: state.parens ? ')' : '\\)' });
+      decrement('parens');
+      continue;
+    }
+
+    /**
+     * Square brackets
+     */
+
+    if (value === '[') {
+      if (opts.nobracket === true || !remaining().includes(']')) {
+        if (opts.nobracket !== true && opts.strictBrackets === true) {
+          throw new SyntaxError(syntaxError('closing', ']'));
+        }
+
+        value = `\\${value}`;
+      } else {
+        increment('brackets');
+      }
+
+      push({ type: 'bracket', value });
+      continue;
+    }
+
+    if (value === ']') {
+      if (opts.nobracket === true || (prev && prev.type === 'bracket' && prev.value.length === 1)) {
+        push({ type: 'text', value, output: `\\${value}` });
+        continue;
+      }
+
+      if (state.brackets === 0) {
+        if (opts.strictBrackets === true) {
+          throw new SyntaxError(syntaxError('opening', '['));
+        }
+
+        push({ type: 'text', value, output: `\\${value}` });
+        continue;
+      }
+
+      decrement('brackets');
+
+      const prevValue = prev.value.slice(1);
+      if (prev.posix !== true && prevValue[0] === '^' && !prevValue.includes('/')) {
+        value = `/${value}`;
+      }
+
+      prev.value += value;
+      append({ value });
+
+      // when literal brackets are explicitly disabled
+      // assume we should match with a regex character class
+      if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+        continue;
+      }
+
+      const escaped = utils.escapeRegex(prev.value);
+      state.output = state.output.slice(0, -prev.value.length);
+
+      // when literal brackets are explicitly enabled
+      // assume we should escape the brackets to match literal characters
+      if (opts.literalBrackets === true) {
+        state.output += escaped;
+        prev.value = escaped;
+        continue;
+      }
+
+      // when the user specifies nothing, try to match both
+      prev.value = `(${capture}${escaped}|${prev.value})`;
+      state.output += prev.value;
+      continue;
+    }
+
+    /**
+     * Braces
+     */
+
+    if (value === '{' && opts.nobrace !== true) {
+      increment('braces');
+
+      const open = {
+        type: 'brace',
+        value,
+        output: '(',
+        outputIndex: state.output.length,
+        tokensIndex: state.tokens.length
+      };
+
+      braces.push(open);
+      push(open);
+      continue;
+    }
+
+    if (value === '}') {
+      const brace = braces[braces.length - 1];
+
+      if (opts.nobrace === true || !brace) {
+        push({ type: 'text', value, output: value });
+        continue;
+      }
+
+      let output = ')';
+
+      if (brace.dots === true) {
+        const arr = tokens.slice();
+        const range = [];
+
+        for (let i = arr.length - 1; i >= 0; i--) {
+          tokens.pop();
+          if (arr[i].type === 'brace') {
+            break;
+          }
+          if (arr[i].type !== 'dots') {
+            range.unshift(arr[i].value);
+          }
+        }
+
+        output = expandRange(range, opts);
+        state.backtrack = true;
+      }
+
+      if (brace.comma !== true && brace.dots !== true) {
+        const out = state.output.slice(0, brace.outputIndex);
+        const toks = state.tokens.slice(brace.tokensIndex);
+        brace.value = brace.output = '\\{';
+        value = output = '\\}';
+        state.output = out;
+        for (const t of toks) {
+          state.output += (t.output || t.value);
+        }
+      }
+
+      push({ type: 'brace', value, output });
+      decrement('braces');
+      braces.pop();
+      continue;
+    }
+
+    /**
+     * Pipes
+     */
+
+    if (value === '|') {
+      if (extglobs.length > 0) {
+        extglobs[extglobs.length - 1].conditions++;
+      }
+      push({ type: 'text', value });
+      continue;
+    }
+
+    /**
+     * Commas
+     */
+
+    if (value === ',') {
+      let output = value;
+
+      const brace = braces[braces.length - 1];
+      if (brace && stack[stack.length - 1] === 'braces') {
+        brace.comma = true;
+        output = '|';
+      }
+
+      push({ type: 'comma', value, output });
+      continue;
+    }
+
+    /**
+     * Slashes
+     */
+
+    if (value === '/') {
+      // if the beginning of the glob is "./", advance the start
+      // to the current index, and don't add the "./" characters
+      // to the state. This greatly simplifies lookbehinds when
+      // checking for BOS characters like "!" and "." (not "./")
+      if (prev.type === 'dot' && state.index === state.start + 1) {
+        state.start = state.index + 1;
+        state.consumed = '';
+        state.output = '';
+        tokens.pop();
+        prev = bos; // reset "prev" to the first token
+        continue;
+      }
+
+      push({ type: 'slash', value, output: SLASH_LITERAL });
+      continue;
+    }
+
+    /**
+     * Dots
+     */
+
+    if (value === '.') {
+      if (state.braces > 0 && prev.type === 'dot') {
+        if (prev.value === '.') prev.output = DOT_LITERAL;
+        const brace = braces[braces.length - 1];
+        prev.type = 'dots';
+        prev.output += value;
+        prev.value += value;
+        brace.dots = true;
+        continue;
+      }
+
+      if ((state.braces + state.parens) === 0 && prev.type !== 'bos' && prev.type !== 'slash') {
+        push({ type: 'text', value, output: DOT_LITERAL });
+        continue;
+      }
+
+      push({ type: 'dot', value, output: DOT_LITERAL });
+      continue;
+    }
+
+    /**
+     * Question marks
+     */
+
+    if (value === '?') {
+      const isGroup = prev && prev.value === '(';
+      if (!isGroup && opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
+        extglobOpen('qmark', value);
+        continue;
+      }
+
+      if (prev && prev.type === 'paren') {
+        const next = peek();
+        let output = value;
+
+        if (next === '<' && !utils.supportsLookbehinds()) {
+          throw new Error('Node.js v10 or higher is required for regex lookbehinds');
+        }
+
+        if ((prev.value === '(' && !/[!=<:]/.test(next)) || (next === '<' && !/<([!=]|\w+>)/.test(remaining()))) {
+          output = `\\${value}`;
+        }
+
+        push({ type: 'text', value, output });
+        continue;
+      }
+
+      if (opts.dot !== true && (prev.type === 'slash' || prev.type === 'bos')) {
+        push({ type: 'qmark', value, output: QMARK_NO_DOT });
+        continue;
+      }
+
+      push({ type: 'qmark', value, output: QMARK });
+      continue;
+    }
+
+    /**
+     * Exclamation
+     */
+
+    if (value === '!') {
+      if (opts.noextglob !== true && peek() === '(') {
+        if (peek(2) !== '?' || !/[!=<:]/.test(peek(3))) {
+          extglobOpen('negate', value);
+          continue;
+        }
+      }
+
+      if (opts.nonegate !== true && state.index === 0) {
+        negate();
+        continue;
+      }
+    }
+
+    /**
+     * Plus
+     */
+
+    if (value === '+') {
+      if (opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
+        extglobOpen('plus', value);
+        continue;
+      }
+
+      if ((prev && prev.value === '(') || opts.regex === false) {
+        push({ type: 'plus', value, output: PLUS_LITERAL });
+        continue;
+      }
+
+      if ((prev && (prev.type === 'bracket' || prev.type === 'paren' || prev.type === 'brace')) || state.parens > 0) {
+        push({ type: 'plus', value });
+        continue;
+      }
+
+      push({ type: 'plus', value: PLUS_LITERAL });
+      continue;
+    }
+
+    /**
+     * Plain text
+     */
+
+    if (value === '@') {
+      if (opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
+        push({ type: 'at', extglob: true, value, output: '' });
+        continue;
+      }
+
+      push({ type: 'text', value });
+      continue;
+    }
+
+    /**
+     * Plain text
+     */
+
+    if (value !== '*') {
+      if (value === '$' || value === '^') {
+        value = `\\${value}`;
+      }
+
+      const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+      if (match) {
+        value += match[0];
+        state.index += match[0].length;
+      }
+
+      push({ type: 'text', value });
+      continue;
+    }
+
+    /**
+     * Stars
+     */
+
+    if (prev && (prev.type === 'globstar' || prev.star === true)) {
+      prev.type = 'star';
+      prev.star = true;
+      prev.value += value;
+      prev.output = star;
+      state.backtrack = true;
+      state.globstar = true;
+      consume(value);
+      continue;
+    }
+
+    let rest = remaining();
+    if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+      extglobOpen('star', value);
+      continue;
+    }
+
+    if (prev.type === 'star') {
+      if (opts.noglobstar === true) {
+        consume(value);
+        continue;
+      }
+
+      const prior = prev.prev;
+      const before = prior.prev;
+      const isStart = prior.type === 'slash' || prior.type === 'bos';
+      const afterStar = before && (before.type === 'star' || before.type === 'globstar');
+
+      if (opts.bash === true && (!isStart || (rest[0] && rest[0] !== '/'))) {
+        push({ type: 'star', value, output: '' });
+        continue;
+      }
+
+      const isBrace = state.braces > 0 && (prior.type === 'comma' || prior.type === 'brace');
+      const isExtglob = extglobs.length && (prior.type === 'pipe' || prior.type === 'paren');
+      if (!isStart && prior.type !== 'paren' && !isBrace && !isExtglob) {
+        push({ type: 'star', value, output: '' });
+        continue;
+      }
+
+      // strip consecutive `/**/`
+      while (rest.slice(0, 3) === '/**') {
+        const after = input[state.index + 4];
+        if (after && after !== '/') {
+          break;
+        }
+        rest = rest.slice(3);
+        consume('/**', 3);
+      }
+
+      if (prior.type === 'bos' && eos()) {
+        prev.type = 'globstar';
+        prev.value += value;
+        prev.output = globstar(opts);
+        state.output = prev.output;
+        state.globstar = true;
+        consume(value);
+        continue;
+      }
+
+      if (prior.type === 'slash' && prior.prev.type !== 'bos' && !afterStar && eos()) {
+        state.output = state.output.slice(0, -(prior.output + prev.output).length);
+        prior.output = `(?:${prior.output}`;
+
+        prev.type = 'globstar';
+        prev.output = globstar(opts) + (opts.strictSlashes ? ')' : '|$)');
+        prev.value += value;
+        state.globstar = true;
+        state.output += prior.output + prev.output;
+        consume(value);
+        continue;
+      }
+
+      if (prior.type === 'slash' && prior.prev.type !== 'bos' && rest[0] === '/') {
+        const end = rest[1] !== void 0 ? '|$' : '';
+
+        state.output = state.output.slice(0, -(prior.output + prev.output).length);
+        prior.output = `(?:${prior.output}`;
+
+        prev.type = 'globstar';
+        prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+        prev.value += value;
+
+        state.output += prior.output + prev.output;
+        state.globstar = true;
+
+        consume(value + advance());
+
+        push({ type: 'slash', value: '/', output: '' });
+        continue;
+      }
+
+      if (prior.type === 'bos' && rest[0] === '/') {
+        prev.type = 'globstar';
+        prev.value += value;
+        prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+        state.output = prev.output;
+        state.globstar = true;
+        consume(value + advance());
+        push({ type: 'slash', value: '/', output: '' });
+        continue;
+      }
+
+      // remove single star from output
+      state.output = state.output.slice(0, -prev.output.length);
+
+      // reset previous token to globstar
+      prev.type = 'globstar';
+      prev.output = globstar(opts);
+      prev.value += value;
+
+      // reset output with globstar
+      state.output += prev.output;
+      state.globstar = true;
+      consume(value);
+      continue;
+    }
+
+    const token = { type: 'star', value, output: star };
+
+    if (opts.bash === true) {
+      token.output = '.*?';
+      if (prev.type === 'bos' || prev.type === 'slash') {
+        token.output = nodot + token.output;
+      }
+      push(token);
+      continue;
+    }
+
+    if (prev && (prev.type === 'bracket' || prev.type === 'paren') && opts.regex === true) {
+      token.output = value;
+      push(token);
+      continue;
+    }
+
+    if (state.index === state.start || prev.type === 'slash' || prev.type === 'dot') {
+      if (prev.type === 'dot') {
+        state.output += NO_DOT_SLASH;
+        prev.output += NO_DOT_SLASH;
+
+      } else if (opts.dot === true) {
+        state.output += NO_DOTS_SLASH;
+        prev.output += NO_DOTS_SLASH;
+
+      } else {
+        state.output += nodot;
+        prev.output += nodot;
+      }
+
+      if (peek() !== '*') {
+        state.output += ONE_CHAR;
+        prev.output += ONE_CHAR;
+      }
+    }
+
+    push(token);
+  }
+
+  while (state.brackets > 0) {
+    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', ']'));
+    state.output = utils.escapeLast(state.output, '[');
+    decrement('brackets');
+  }
+
+  while (state.parens > 0) {
+    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', ')'));
+    state.output = utils.escapeLast(state.output, '(');
+    decrement('parens');
+  }
+
+  while (state.braces > 0) {
+    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', '}'));
+    state.output = utils.escapeLast(state.output, '{');
+    decrement('braces');
+  }
+
+  if (opts.strictSlashes !== true && (prev.type === 'star' || prev.type === 'bracket')) {
+    push({ type: 'maybe_slash', value: '', output: `${SLASH_LITERAL}?` });
+  }
+
+  // rebuild the output if we had to backtrack at any point
+  if (state.backtrack === true) {
+    state.output = '';
+
+    for (const token of state.tokens) {
+      state.output += token.output != null ? token.output : token.value;
+
+      if (token.suffix) {
+        state.output += token.suffix;
+      }
+    }
+  }
+
+  return state;
+};
+
+/**
+ * Fast paths for creating regular expressions for common glob patterns.
+ * This can significantly speed up processing and has very little downside
+ * impact when none of the fast paths match.
+ */
+
+parse.fastpaths = (input, options) => {
+  const opts = { ...options };
+  const max = typeof opts.maxLength === 'number' ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+  const len = input.length;
+  if (len > max) {
+    throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+  }
+
+  input = REPLACEMENTS[input] || input;
+
+  // create constants based on platform, for windows or posix
+  const {
+    DOT_LITERAL,
+    SLASH_LITERAL,
+    ONE_CHAR,
+    DOTS_SLASH,
+    NO_DOT,
+    NO_DOTS,
+    NO_DOTS_SLASH,
+    STAR,
+    START_ANCHOR
+  } = constants.globChars(opts.windows);
+
+  const nodot = opts.dot ? NO_DOTS : NO_DOT;
+  const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+  const capture = opts.capture ? '' : '?:';
+  const state = { negated: false, prefix: '' };
+  let star = opts.bash === true ? '.*?' : STAR;
+
+  if (opts.capture) {
+    star = `(${star})`;
+  }
+
+  const globstar = (opts) => {
+    if (opts.noglobstar === true) return star;
+    return `(${capture}(?:(?!${START_ANCHOR}${opts.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+  };
+
+  const create = str => {
+    switch (str) {
+      case '*':
+        return `${nodot}${ONE_CHAR}${star}`;
+
+      case '.*':
+        return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+
+      case '*.*':
+        return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+
+      case '*/*':
+        return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+
+      case '**':
+        return nodot + globstar(opts);
+
+      case '**/*':
+        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+
+      case '**/*.*':
+        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+
+      case '**/.*':
+        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+
+      default: {
+        const match = /^(.*?)\.(\w+)$/.exec(str);
+        if (!match) return;
+
+        const source = create(match[1]);
+        if (!source) return;
+
+        return source + DOT_LITERAL + match[2];
+      }
+    }
+  };
+
+  const output = utils.removePrefix(input, state);
+  let source = create(output);
+
+  if (source && opts.strictSlashes !== true) {
+    source += `${SLASH_LITERAL}?`;
+  }
+
+  return source;
+};
+
+module.exports = parse;
+
+
+/***/ }),
+
+/***/ 3505:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const scan = __nccwpck_require__(9818);
+const parse = __nccwpck_require__(1276);
+const utils = __nccwpck_require__(2430);
+const constants = __nccwpck_require__(742);
+const isObject = val => val && typeof val === 'object' && !Array.isArray(val);
+
+/**
+ * Creates a matcher function from one or more glob patterns. The
+ * returned function takes a string to match as its first argument,
+ * and returns true if the string is a match. The returned matcher
+ * function also takes a boolean as the second argument that, when true,
+ * returns an object with additional information.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * // picomatch(glob[, options]);
+ *
+ * const isMatch = picomatch('*.!(*a)');
+ * console.log(isMatch('a.a')); //=> false
+ * console.log(isMatch('a.b')); //=> true
+ * ```
+ * @name picomatch
+ * @param {String|Array} `globs` One or more glob patterns.
+ * @param {Object=} `options`
+ * @return {Function=} Returns a matcher function.
+ * @api public
+ */
+
+const picomatch = (glob, options, returnState = false) => {
+  if (Array.isArray(glob)) {
+    const fns = glob.map(input => picomatch(input, options, returnState));
+    const arrayMatcher = str => {
+      for (const isMatch of fns) {
+        const state = isMatch(str);
+        if (state) return state;
+      }
+      return false;
+    };
+    return arrayMatcher;
+  }
+
+  const isState = isObject(glob) && glob.tokens && glob.input;
+
+  if (glob === '' || (typeof glob !== 'string' && !isState)) {
+    throw new TypeError('Expected pattern to be a non-empty string');
+  }
+
+  const opts = options || {};
+  const posix = opts.windows;
+  const regex = isState
+    ? picomatch.compileRe(glob, options)
+    : picomatch.makeRe(glob, options, false, true);
+
+  const state = regex.state;
+  delete regex.state;
+
+  let isIgnored = () => false;
+  if (opts.ignore) {
+    const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+    isIgnored = picomatch(opts.ignore, ignoreOpts, returnState);
+  }
+
+  const matcher = (input, returnObject = false) => {
+    const { isMatch, match, output } = picomatch.test(input, regex, options, { glob, posix });
+    const result = { glob, state, regex, posix, input, output, match, isMatch };
+
+    if (typeof opts.onResult === 'function') {
+      opts.onResult(result);
+    }
+
+    if (isMatch === false) {
+      result.isMatch = false;
+      return returnObject ? result : false;
+    }
+
+    if (isIgnored(input)) {
+      if (typeof opts.onIgnore === 'function') {
+        opts.onIgnore(result);
+      }
+      result.isMatch = false;
+      return returnObject ? result : false;
+    }
+
+    if (typeof opts.onMatch === 'function') {
+      opts.onMatch(result);
+    }
+    return returnObject ? result : true;
+  };
+
+  if (returnState) {
+    matcher.state = state;
+  }
+
+  return matcher;
+};
+
+/**
+ * Test `input` with the given `regex`. This is used by the main
+ * `picomatch()` function to test the input string.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * // picomatch.test(input, regex[, options]);
+ *
+ * console.log(picomatch.test('foo/bar', /^(?:([^/]*?)\/([^/]*?))$/));
+ * // { isMatch: true, match: [ 'foo/', 'foo', 'bar' ], output: 'foo/bar' }
+ * ```
+ * @param {String} `input` String to test.
+ * @param {RegExp} `regex`
+ * @return {Object} Returns an object with matching info.
+ * @api public
+ */
+
+picomatch.test = (input, regex, options, { glob, posix } = {}) => {
+  if (typeof input !== 'string') {
+    throw new TypeError('Expected input to be a string');
+  }
+
+  if (input === '') {
+    return { isMatch: false, output: '' };
+  }
+
+  const opts = options || {};
+  const format = opts.format || (posix ? utils.toPosixSlashes : null);
+  let match = input === glob;
+  let output = (match && format) ? format(input) : input;
+
+  if (match === false) {
+    output = format ? format(input) : input;
+    match = output === glob;
+  }
+
+  if (match === false || opts.capture === true) {
+    if (opts.matchBase === true || opts.basename === true) {
+      match = picomatch.matchBase(input, regex, options, posix);
+    } else {
+      match = regex.exec(output);
+    }
+  }
+
+  return { isMatch: Boolean(match), match, output };
+};
+
+/**
+ * Match the basename of a filepath.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * // picomatch.matchBase(input, glob[, options]);
+ * console.log(picomatch.matchBase('foo/bar.js', '*.js'); // true
+ * ```
+ * @param {String} `input` String to test.
+ * @param {RegExp|String} `glob` Glob pattern or regex created by [.makeRe](#makeRe).
+ * @return {Boolean}
+ * @api public
+ */
+
+picomatch.matchBase = (input, glob, options) => {
+  const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
+  return regex.test(utils.basename(input));
+};
+
+/**
+ * Returns true if **any** of the given glob `patterns` match the specified `string`.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * // picomatch.isMatch(string, patterns[, options]);
+ *
+ * console.log(picomatch.isMatch('a.a', ['b.*', '*.a'])); //=> true
+ * console.log(picomatch.isMatch('a.a', 'b.*')); //=> false
+ * ```
+ * @param {String|Array} str The string to test.
+ * @param {String|Array} patterns One or more glob patterns to use for matching.
+ * @param {Object} [options] See available [options](#options).
+ * @return {Boolean} Returns true if any patterns match `str`
+ * @api public
+ */
+
+picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
+
+/**
+ * Parse a glob pattern to create the source string for a regular
+ * expression.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * const result = picomatch.parse(pattern[, options]);
+ * ```
+ * @param {String} `pattern`
+ * @param {Object} `options`
+ * @return {Object} Returns an object with useful properties and output to be used as a regex source string.
+ * @api public
+ */
+
+picomatch.parse = (pattern, options) => {
+  if (Array.isArray(pattern)) return pattern.map(p => picomatch.parse(p, options));
+  return parse(pattern, { ...options, fastpaths: false });
+};
+
+/**
+ * Scan a glob pattern to separate the pattern into segments.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * // picomatch.scan(input[, options]);
+ *
+ * const result = picomatch.scan('!./foo/*.js');
+ * console.log(result);
+ * { prefix: '!./',
+ *   input: '!./foo/*.js',
+ *   start: 3,
+ *   base: 'foo',
+ *   glob: '*.js',
+ *   isBrace: false,
+ *   isBracket: false,
+ *   isGlob: true,
+ *   isExtglob: false,
+ *   isGlobstar: false,
+ *   negated: true }
+ * ```
+ * @param {String} `input` Glob pattern to scan.
+ * @param {Object} `options`
+ * @return {Object} Returns an object with
+ * @api public
+ */
+
+picomatch.scan = (input, options) => scan(input, options);
+
+/**
+ * Create a regular expression from a parsed glob pattern.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * const state = picomatch.parse('*.js');
+ * // picomatch.compileRe(state[, options]);
+ *
+ * console.log(picomatch.compileRe(state));
+ * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
+ * ```
+ * @param {String} `state` The object returned from the `.parse` method.
+ * @param {Object} `options`
+ * @return {RegExp} Returns a regex created from the given pattern.
+ * @api public
+ */
+
+picomatch.compileRe = (parsed, options, returnOutput = false, returnState = false) => {
+  if (returnOutput === true) {
+    return parsed.output;
+  }
+
+  const opts = options || {};
+  const prepend = opts.contains ? '' : '^';
+  const append = opts.contains ? '' : '$';
+
+  let source = `${prepend}(?:${parsed.output})${append}`;
+  if (parsed && parsed.negated === true) {
+    source = `^(?!${source}).*$`;
+  }
+
+  const regex = picomatch.toRegex(source, options);
+  if (returnState === true) {
+    regex.state = parsed;
+  }
+
+  return regex;
+};
+
+picomatch.makeRe = (input, options, returnOutput = false, returnState = false) => {
+  if (!input || typeof input !== 'string') {
+    throw new TypeError('Expected a non-empty string');
+  }
+
+  const opts = options || {};
+  let parsed = { negated: false, fastpaths: true };
+  let prefix = '';
+  let output;
+
+  if (input.startsWith('./')) {
+    input = input.slice(2);
+    prefix = parsed.prefix = './';
+  }
+
+  if (opts.fastpaths !== false && (input[0] === '.' || input[0] === '*')) {
+    output = parse.fastpaths(input, options);
+  }
+
+  if (output === undefined) {
+    parsed = parse(input, options);
+    parsed.prefix = prefix + (parsed.prefix || '');
+  } else {
+    parsed.output = output;
+  }
+
+  return picomatch.compileRe(parsed, options, returnOutput, returnState);
+};
+
+/**
+ * Create a regular expression from the given regex source string.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * // picomatch.toRegex(source[, options]);
+ *
+ * const { output } = picomatch.parse('*.js');
+ * console.log(picomatch.toRegex(output));
+ * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
+ * ```
+ * @param {String} `source` Regular expression source string.
+ * @param {Object} `options`
+ * @return {RegExp}
+ * @api public
+ */
+
+picomatch.toRegex = (source, options) => {
+  try {
+    const opts = options || {};
+    return new RegExp(source, opts.flags || (opts.nocase ? 'i' : ''));
+  } catch (err) {
+    if (options && options.debug === true) throw err;
+    return /$^/;
+  }
+};
+
+/**
+ * Picomatch constants.
+ * @return {Object}
+ */
+
+picomatch.constants = constants;
+
+/**
+ * Expose "picomatch"
+ */
+
+module.exports = picomatch;
+
+
+/***/ }),
+
+/***/ 9818:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const utils = __nccwpck_require__(2430);
+const {
+  CHAR_ASTERISK,             /* * */
+  CHAR_AT,                   /* @ */
+  CHAR_BACKWARD_SLASH,       /* \ */
+  CHAR_COMMA,                /* , */
+  CHAR_DOT,                  /* . */
+  CHAR_EXCLAMATION_MARK,     /* ! */
+  CHAR_FORWARD_SLASH,        /* / */
+  CHAR_LEFT_CURLY_BRACE,     /* { */
+  CHAR_LEFT_PARENTHESES,     /* ( */
+  CHAR_LEFT_SQUARE_BRACKET,  /* [ */
+  CHAR_PLUS,                 /* + */
+  CHAR_QUESTION_MARK,        /* ? */
+  CHAR_RIGHT_CURLY_BRACE,    /* } */
+  CHAR_RIGHT_PARENTHESES,    /* ) */
+  CHAR_RIGHT_SQUARE_BRACKET  /* ] */
+} = __nccwpck_require__(742);
+
+const isPathSeparator = code => {
+  return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+};
+
+const depth = token => {
+  if (token.isPrefix !== true) {
+    token.depth = token.isGlobstar ? Infinity : 1;
+  }
+};
+
+/**
+ * Quickly scans a glob pattern and returns an object with a handful of
+ * useful properties, like `isGlob`, `path` (the leading non-glob, if it exists),
+ * `glob` (the actual pattern), and `negated` (true if the path starts with `!`).
+ *
+ * ```js
+ * const pm = require('picomatch');
+ * console.log(pm.scan('foo/bar/*.js'));
+ * { isGlob: true, input: 'foo/bar/*.js', base: 'foo/bar', glob: '*.js' }
+ * ```
+ * @param {String} `str`
+ * @param {Object} `options`
+ * @return {Object} Returns an object with tokens and regex source string.
+ * @api public
+ */
+
+const scan = (input, options) => {
+  const opts = options || {};
+
+  const length = input.length - 1;
+  const scanToEnd = opts.parts === true || opts.scanToEnd === true;
+  const slashes = [];
+  const tokens = [];
+  const parts = [];
+
+  let str = input;
+  let index = -1;
+  let start = 0;
+  let lastIndex = 0;
+  let isBrace = false;
+  let isBracket = false;
+  let isGlob = false;
+  let isExtglob = false;
+  let isGlobstar = false;
+  let braceEscaped = false;
+  let backslashes = false;
+  let negated = false;
+  let finished = false;
+  let braces = 0;
+  let prev;
+  let code;
+  let token = { value: '', depth: 0, isGlob: false };
+
+  const eos = () => index >= length;
+  const peek = () => str.charCodeAt(index + 1);
+  const advance = () => {
+    prev = code;
+    return str.charCodeAt(++index);
+  };
+
+  while (index < length) {
+    code = advance();
+    let next;
+
+    if (code === CHAR_BACKWARD_SLASH) {
+      backslashes = token.backslashes = true;
+      code = advance();
+
+      if (code === CHAR_LEFT_CURLY_BRACE) {
+        braceEscaped = true;
+      }
+      continue;
+    }
+
+    if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+      braces++;
+
+      while (eos() !== true && (code = advance())) {
+        if (code === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          advance();
+          continue;
+        }
+
+        if (code === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          continue;
+        }
+
+        if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+          isBrace = token.isBrace = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+
+          if (scanToEnd === true) {
+            continue;
+          }
+
+          break;
+        }
+
+        if (braceEscaped !== true && code === CHAR_COMMA) {
+          isBrace = token.isBrace = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+
+          if (scanToEnd === true) {
+            continue;
+          }
+
+          break;
+        }
+
+        if (code === CHAR_RIGHT_CURLY_BRACE) {
+          braces--;
+
+          if (braces === 0) {
+            braceEscaped = false;
+            isBrace = token.isBrace = true;
+            finished = true;
+            break;
+          }
+        }
+      }
+
+      if (scanToEnd === true) {
+        continue;
+      }
+
+      break;
+    }
+
+    if (code === CHAR_FORWARD_SLASH) {
+      slashes.push(index);
+      tokens.push(token);
+      token = { value: '', depth: 0, isGlob: false };
+
+      if (finished === true) continue;
+      if (prev === CHAR_DOT && index === (start + 1)) {
+        start += 2;
+        continue;
+      }
+
+      lastIndex = index + 1;
+      continue;
+    }
+
+    if (opts.noext !== true) {
+      const isExtglobChar = code === CHAR_PLUS
+        || code === CHAR_AT
+        || code === CHAR_ASTERISK
+        || code === CHAR_QUESTION_MARK
+        || code === CHAR_EXCLAMATION_MARK;
+
+      if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+        isGlob = token.isGlob = true;
+        isExtglob = token.isExtglob = true;
+        finished = true;
+
+        if (scanToEnd === true) {
+          while (eos() !== true && (code = advance())) {
+            if (code === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              code = advance();
+              continue;
+            }
+
+            if (code === CHAR_RIGHT_PARENTHESES) {
+              isGlob = token.isGlob = true;
+              finished = true;
+              break;
+            }
+          }
+          continue;
+        }
+        break;
+      }
+    }
+
+    if (code === CHAR_ASTERISK) {
+      if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
+      isGlob = token.isGlob = true;
+      finished = true;
+
+      if (scanToEnd === true) {
+        continue;
+      }
+      break;
+    }
+
+    if (code === CHAR_QUESTION_MARK) {
+      isGlob = token.isGlob = true;
+      finished = true;
+
+      if (scanToEnd === true) {
+        continue;
+      }
+      break;
+    }
+
+    if (code === CHAR_LEFT_SQUARE_BRACKET) {
+      while (eos() !== true && (next = advance())) {
+        if (next === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          advance();
+          continue;
+        }
+
+        if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+          isBracket = token.isBracket = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+      }
+    }
+
+    if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+      negated = token.negated = true;
+      start++;
+      continue;
+    }
+
+    if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+      isGlob = token.isGlob = true;
+
+      if (scanToEnd === true) {
+        while (eos() !== true && (code = advance())) {
+          if (code === CHAR_LEFT_PARENTHESES) {
+            backslashes = token.backslashes = true;
+            code = advance();
+            continue;
+          }
+
+          if (code === CHAR_RIGHT_PARENTHESES) {
+            finished = true;
+            break;
+          }
+        }
+        continue;
+      }
+      break;
+    }
+
+    if (isGlob === true) {
+      finished = true;
+
+      if (scanToEnd === true) {
+        continue;
+      }
+
+      break;
+    }
+  }
+
+  if (opts.noext === true) {
+    isExtglob = false;
+    isGlob = false;
+  }
+
+  let base = str;
+  let prefix = '';
+  let glob = '';
+
+  if (start > 0) {
+    prefix = str.slice(0, start);
+    str = str.slice(start);
+    lastIndex -= start;
+  }
+
+  if (base && isGlob === true && lastIndex > 0) {
+    base = str.slice(0, lastIndex);
+    glob = str.slice(lastIndex);
+  } else if (isGlob === true) {
+    base = '';
+    glob = str;
+  } else {
+    base = str;
+  }
+
+  if (base && base !== '' && base !== '/' && base !== str) {
+    if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+      base = base.slice(0, -1);
+    }
+  }
+
+  if (opts.unescape === true) {
+    if (glob) glob = utils.removeBackslashes(glob);
+
+    if (base && backslashes === true) {
+      base = utils.removeBackslashes(base);
+    }
+  }
+
+  const state = {
+    prefix,
+    input,
+    start,
+    base,
+    glob,
+    isBrace,
+    isBracket,
+    isGlob,
+    isExtglob,
+    isGlobstar,
+    negated
+  };
+
+  if (opts.tokens === true) {
+    state.maxDepth = 0;
+    if (!isPathSeparator(code)) {
+      tokens.push(token);
+    }
+    state.tokens = tokens;
+  }
+
+  if (opts.parts === true || opts.tokens === true) {
+    let prevIndex;
+
+    for (let idx = 0; idx < slashes.length; idx++) {
+      const n = prevIndex ? prevIndex + 1 : start;
+      const i = slashes[idx];
+      const value = input.slice(n, i);
+      if (opts.tokens) {
+        if (idx === 0 && start !== 0) {
+          tokens[idx].isPrefix = true;
+          tokens[idx].value = prefix;
+        } else {
+          tokens[idx].value = value;
+        }
+        depth(tokens[idx]);
+        state.maxDepth += tokens[idx].depth;
+      }
+      if (idx !== 0 || value !== '') {
+        parts.push(value);
+      }
+      prevIndex = i;
+    }
+
+    if (prevIndex && prevIndex + 1 < input.length) {
+      const value = input.slice(prevIndex + 1);
+      parts.push(value);
+
+      if (opts.tokens) {
+        tokens[tokens.length - 1].value = value;
+        depth(tokens[tokens.length - 1]);
+        state.maxDepth += tokens[tokens.length - 1].depth;
+      }
+    }
+
+    state.slashes = slashes;
+    state.parts = parts;
+  }
+
+  return state;
+};
+
+module.exports = scan;
+
+
+/***/ }),
+
+/***/ 2430:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+const {
+  REGEX_BACKSLASH,
+  REGEX_REMOVE_BACKSLASH,
+  REGEX_SPECIAL_CHARS,
+  REGEX_SPECIAL_CHARS_GLOBAL
+} = __nccwpck_require__(742);
+
+exports.isObject = val => val !== null && typeof val === 'object' && !Array.isArray(val);
+exports.hasRegexChars = str => REGEX_SPECIAL_CHARS.test(str);
+exports.isRegexChar = str => str.length === 1 && exports.hasRegexChars(str);
+exports.escapeRegex = str => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, '\\$1');
+exports.toPosixSlashes = str => str.replace(REGEX_BACKSLASH, '/');
+
+exports.removeBackslashes = str => {
+  return str.replace(REGEX_REMOVE_BACKSLASH, match => {
+    return match === '\\' ? '' : match;
+  });
+};
+
+exports.supportsLookbehinds = () => {
+  const segs = process.version.slice(1).split('.').map(Number);
+  if (segs.length === 3 && segs[0] >= 9 || (segs[0] === 8 && segs[1] >= 10)) {
+    return true;
+  }
+  return false;
+};
+
+exports.escapeLast = (input, char, lastIdx) => {
+  const idx = input.lastIndexOf(char, lastIdx);
+  if (idx === -1) return input;
+  if (input[idx - 1] === '\\') return exports.escapeLast(input, char, idx - 1);
+  return `${input.slice(0, idx)}\\${input.slice(idx)}`;
+};
+
+exports.removePrefix = (input, state = {}) => {
+  let output = input;
+  if (output.startsWith('./')) {
+    output = output.slice(2);
+    state.prefix = './';
+  }
+  return output;
+};
+
+exports.wrapOutput = (input, state = {}, options = {}) => {
+  const prepend = options.contains ? '' : '^';
+  const append = options.contains ? '' : '$';
+
+  let output = `${prepend}(?:${input})${append}`;
+  if (state.negated === true) {
+    output = `(?:^(?!${output}).*$)`;
+  }
+  return output;
+};
+
+exports.basename = (path, { windows } = {}) => {
+  if (windows) {
+    return path.replace(/[\\/]$/, '').replace(/.*[\\/]/, '');
+  } else {
+    return path.replace(/\/$/, '').replace(/.*\//, '');
+  }
+};
 
 
 /***/ }),
@@ -4145,10 +8258,7652 @@ exports.basename = (path, { windows } = {}) => {
 
 /***/ }),
 
+/***/ 6032:
+/***/ ((module) => {
+
+
+
+var replace = String.prototype.replace;
+var percentTwenties = /%20/g;
+
+var Format = {
+    RFC1738: 'RFC1738',
+    RFC3986: 'RFC3986',
+    WHATWG: 'WHATWG'
+};
+
+module.exports = {
+    'default': Format.RFC3986,
+    formatters: {
+        RFC1738: function (value) {
+            return replace.call(value, percentTwenties, '+');
+        },
+        RFC3986: function (value) {
+            return String(value);
+        },
+        WHATWG: function (value) {
+            return replace.call(value, percentTwenties, '+');
+        }
+    },
+    RFC1738: Format.RFC1738,
+    RFC3986: Format.RFC3986,
+    WHATWG: Format.WHATWG
+};
+
+
+/***/ }),
+
+/***/ 240:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var stringify = __nccwpck_require__(1293);
+var parse = __nccwpck_require__(9091);
+var formats = __nccwpck_require__(6032);
+
+module.exports = {
+    formats: formats,
+    parse: parse,
+    stringify: stringify
+};
+
+
+/***/ }),
+
+/***/ 9091:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var getSideChannel = __nccwpck_require__(4753);
+var utils = __nccwpck_require__(5225);
+
+var has = Object.prototype.hasOwnProperty;
+var isArray = Array.isArray;
+var getPrototypeOf = Object.getPrototypeOf;
+var fromCharCode = String.fromCharCode;
+
+var isPlainContainer = function isPlainContainer(value) {
+    if (!value || typeof value !== 'object') {
+        return false;
+    }
+    if (isArray(value)) {
+        return true;
+    }
+    var proto = getPrototypeOf(value);
+    return proto === Object.prototype || proto === null;
+};
+
+var emptyCopyOf = function emptyCopyOf(value) {
+    if (isArray(value)) {
+        var arr = [];
+        arr.length = value.length;
+        return arr;
+    }
+    return getPrototypeOf(value) === null ? { __proto__: null } : {};
+};
+
+// `merge` and `compact` modify the containers they are given, so copy the caller's arrays and plain objects first
+var copyInput = function copyInput(input) {
+    var copies = getSideChannel();
+    var result = {};
+    var queue = [{ source: input, target: result }];
+
+    for (var i = 0; i < queue.length; ++i) {
+        var source = queue[i].source;
+        var target = queue[i].target;
+        var keys = Object.keys(source);
+        for (var j = 0; j < keys.length; ++j) {
+            var value = source[keys[j]];
+            // `target[key] =` would invoke the `__proto__` setter. `setProperty` stores that key as data.
+            if (isPlainContainer(value)) {
+                if (!copies.has(value)) {
+                    var copy = emptyCopyOf(value);
+                    copies.set(value, copy);
+                    queue[queue.length] = { source: value, target: copy };
+                }
+                utils.setProperty(target, keys[j], copies.get(value));
+            } else {
+                utils.setProperty(target, keys[j], value);
+            }
+        }
+    }
+
+    return result;
+};
+
+var defaults = {
+    allowDots: false,
+    allowEmptyArrays: false,
+    allowPrototypes: false,
+    allowSparse: false,
+    arrayLimit: 20,
+    charset: 'utf-8',
+    charsetSentinel: false,
+    comma: false,
+    decodeDotInKeys: false,
+    decoder: utils.decode,
+    delimiter: '&',
+    depth: 5,
+    duplicates: 'combine',
+    ignoreQueryPrefix: false,
+    interpretNumericEntities: false,
+    parameterLimit: 1000,
+    parseArrays: true,
+    plainObjects: false,
+    strictDepth: false,
+    strictMerge: true,
+    strictNullHandling: false,
+    throwOnLimitExceeded: false
+};
+
+var interpretNumericEntities = function (str) {
+    return str.replace(/&#(\d+);/g, function ($0, numberStr) {
+        var c = parseInt(numberStr, 10);
+        if (c > 0xFFFF && c <= 0x10FFFF) {
+            // `String.fromCodePoint` is not available in every supported engine, so build the surrogate pair by hand
+            c -= 0x10000;
+            return fromCharCode(0xD800 | (c >> 10), 0xDC00 | (c & 0x3FF));
+        }
+        return fromCharCode(c);
+    });
+};
+
+var parseArrayValue = function (val, options, currentArrayLength) {
+    if (val && typeof val === 'string' && options.comma && val.indexOf(',') > -1) {
+        if (options.throwOnLimitExceeded) {
+            var commaCount = 0;
+            var commaIndex = val.indexOf(',');
+            while (commaIndex > -1) {
+                commaCount += 1;
+                if (commaCount >= options.arrayLimit) {
+                    throw new RangeError('Array limit exceeded. Only ' + options.arrayLimit + ' element' + (options.arrayLimit === 1 ? '' : 's') + ' allowed in an array.');
+                }
+                commaIndex = val.indexOf(',', commaIndex + 1);
+            }
+        }
+        return val.split(',');
+    }
+
+    if (
+        options.throwOnLimitExceeded
+        && currentArrayLength >= options.arrayLimit
+        && currentArrayLength > 0
+    ) {
+        throw new RangeError('Array limit exceeded. Only ' + options.arrayLimit + ' element' + (options.arrayLimit === 1 ? '' : 's') + ' allowed in an array.');
+    }
+
+    return val;
+};
+
+// This is what browsers will submit when the ✓ character occurs in an
+// application/x-www-form-urlencoded body and the encoding of the page containing
+// the form is iso-8859-1, or when the submitted form has an accept-charset
+// attribute of iso-8859-1. Presumably also with other charsets that do not contain
+// the ✓ character, such as us-ascii.
+var isoSentinel = 'utf8=%26%2310003%3B'; // encodeURIComponent('&#10003;')
+
+// These are the percent-encoded utf-8 octets representing a checkmark, indicating that the request actually is utf-8 encoded.
+var charsetSentinel = 'utf8=%E2%9C%93'; // encodeURIComponent('✓')
+
+var parseValues = function parseQueryStringValues(str, options) {
+    var obj = { __proto__: null };
+
+    var cleanStr = options.ignoreQueryPrefix ? str.replace(/^\?/, '') : str;
+    cleanStr = cleanStr.replace(/%5B/gi, '[').replace(/%5D/gi, ']');
+
+    var limit = options.parameterLimit === Infinity ? void undefined : options.parameterLimit;
+    var parts = cleanStr.split(
+        options.delimiter,
+        options.throwOnLimitExceeded && typeof limit !== 'undefined' ? limit + 1 : limit
+    );
+
+    if (options.throwOnLimitExceeded && typeof limit !== 'undefined' && parts.length > limit) {
+        throw new RangeError('Parameter limit exceeded. Only ' + limit + ' parameter' + (limit === 1 ? '' : 's') + ' allowed.');
+    }
+
+    var skipIndex = -1; // Keep track of where the utf8 sentinel was found
+    var i;
+
+    var charset = options.charset;
+    if (options.charsetSentinel) {
+        for (i = 0; i < parts.length; ++i) {
+            if (parts[i].indexOf('utf8=') === 0) {
+                if (parts[i] === charsetSentinel) {
+                    charset = 'utf-8';
+                } else if (parts[i] === isoSentinel) {
+                    charset = 'iso-8859-1';
+                }
+                skipIndex = i;
+                i = parts.length; // The eslint settings do not allow break;
+            }
+        }
+    }
+
+    for (i = 0; i < parts.length; ++i) {
+        if (i === skipIndex) {
+            continue;
+        }
+        var part = parts[i];
+
+        var bracketEqualsPos = part.indexOf(']=');
+        var pos = bracketEqualsPos === -1 ? part.indexOf('=') : bracketEqualsPos + 1;
+
+        // `[]` belongs to the key, so look for it at the split point, not anywhere in the part
+        var isEmptyBracketKey = pos > 1 && part.slice(pos - 2, pos) === '[]';
+
+        var key;
+        var val;
+        if (pos === -1) {
+            key = options.decoder(part, defaults.decoder, charset, 'key');
+            val = options.strictNullHandling ? null : '';
+        } else {
+            key = options.decoder(part.slice(0, pos), defaults.decoder, charset, 'key');
+
+            if (key !== null) {
+                val = utils.maybeMap(
+                    parseArrayValue(
+                        part.slice(pos + 1),
+                        options,
+                        isArray(obj[key]) && (options.duplicates === 'combine' || isEmptyBracketKey) ? obj[key].length : 0
+                    ),
+                    function (encodedVal) {
+                        return options.decoder(encodedVal, defaults.decoder, charset, 'value');
+                    }
+                );
+            }
+        }
+
+        if (val && options.interpretNumericEntities && charset === 'iso-8859-1') {
+            val = utils.maybeMap(val, function (value) {
+                return value ? interpretNumericEntities(String(value)) : value;
+            });
+        }
+
+        if (isEmptyBracketKey) {
+            val = isArray(val) ? [val] : val;
+        }
+
+        if (options.comma && isArray(val) && val.length > options.arrayLimit) {
+            val = utils.combine([], val, options.arrayLimit, options.plainObjects, options.throwOnLimitExceeded);
+        }
+
+        if (key !== null) {
+            var existing = has.call(obj, key);
+            if (existing && (options.duplicates === 'combine' || isEmptyBracketKey)) {
+                obj[key] = utils.combine(
+                    obj[key],
+                    val,
+                    options.arrayLimit,
+                    options.plainObjects,
+                    options.throwOnLimitExceeded
+                );
+            } else if (!existing || options.duplicates === 'last') {
+                obj[key] = val;
+            }
+        }
+    }
+
+    return obj;
+};
+
+var stripWrappingBrackets = function stripWrappingBrackets(key) {
+    return key.charAt(0) === '[' && key.charAt(key.length - 1) === ']' ? key.slice(1, -1) : key;
+};
+
+var parseObject = function (chain, val, options, valuesParsed) {
+    var currentArrayLength = 0;
+    if (chain.length > 0 && chain[chain.length - 1] === '[]') {
+        var parentKey = chain.slice(0, -1).join('');
+        currentArrayLength = Array.isArray(val) && val[parentKey] ? val[parentKey].length : 0;
+    }
+
+    var leaf = valuesParsed ? val : parseArrayValue(val, options, currentArrayLength);
+
+    for (var i = chain.length - 1; i >= 0; --i) {
+        var obj;
+        var root = chain[i];
+
+        if (root === '[]' && options.parseArrays) {
+            if (utils.isOverflow(leaf)) {
+                // leaf is already an overflow object, preserve it
+                obj = leaf;
+            } else {
+                obj = options.allowEmptyArrays && (leaf === '' || (options.strictNullHandling && leaf === null))
+                    ? []
+                    : utils.combine(
+                        [],
+                        leaf,
+                        options.arrayLimit,
+                        options.plainObjects,
+                        options.throwOnLimitExceeded
+                    );
+            }
+        } else {
+            obj = options.plainObjects ? { __proto__: null } : {};
+            var cleanRoot = stripWrappingBrackets(root);
+            var decodedRoot = options.decodeDotInKeys ? cleanRoot.replace(/%2E/gi, '.') : cleanRoot;
+            var index = parseInt(decodedRoot, 10);
+            var isValidArrayIndex = !isNaN(index)
+                && root !== decodedRoot
+                && String(index) === decodedRoot
+                && index >= 0
+                && options.parseArrays;
+            if (!options.parseArrays && decodedRoot === '') {
+                obj[0] = leaf;
+            } else if (isValidArrayIndex && index < options.arrayLimit) {
+                obj = [];
+                obj[index] = leaf;
+            } else if (isValidArrayIndex && options.throwOnLimitExceeded) {
+                throw new RangeError('Array limit exceeded. Only ' + options.arrayLimit + ' element' + (options.arrayLimit === 1 ? '' : 's') + ' allowed in an array.');
+            } else if (isValidArrayIndex) {
+                obj[index] = leaf;
+                utils.markOverflow(obj, index);
+            } else if (decodedRoot !== '__proto__') {
+                obj[decodedRoot] = leaf;
+            }
+        }
+
+        leaf = obj;
+    }
+
+    return leaf;
+};
+
+// Behaves like `key.replace(/\.([^.[]+)/g, '[$1]')`, but only rewrites a dot
+// that sits at bracket depth 0. A literal dot already inside a `[...]` segment
+// is left untouched instead of corrupting the key (e.g. "outer[a.b]"). (#617)
+var topLevelDotsToBrackets = function topLevelDotsToBrackets(key) {
+    var result = '';
+    var depth = 0;
+    for (var i = 0; i < key.length; i += 1) {
+        var cu = key.charCodeAt(i);
+        if (cu === 0x5B) { // '['
+            depth += 1;
+            result += '[';
+        } else if (cu === 0x5D) { // ']'
+            if (depth > 0) {
+                depth -= 1;
+            }
+            result += ']';
+        } else if (
+            cu === 0x2E // '.'
+            && depth === 0
+            && i + 1 < key.length
+            && key.charCodeAt(i + 1) !== 0x2E // not another '.'
+            && key.charCodeAt(i + 1) !== 0x5B // not '['
+        ) {
+            var start = i + 1;
+            var j = start;
+            while (j < key.length && key.charCodeAt(j) !== 0x2E && key.charCodeAt(j) !== 0x5B) {
+                j += 1;
+            }
+            result += '[' + key.slice(start, j) + ']';
+            i = j - 1;
+        } else {
+            result += key.charAt(i);
+        }
+    }
+    return result;
+};
+
+// Split a key like "a[b][c[]]" into ['a', '[b]', '[c[]]'] while preserving
+// qs parse semantics for depth/prototype guards.
+var splitKeyIntoSegments = function splitKeyIntoSegments(originalKey, options) {
+    var key = options.allowDots ? topLevelDotsToBrackets(originalKey) : originalKey;
+
+    // depth <= 0 keeps the whole key as one segment
+    if (options.depth <= 0) {
+        // `parseObject` strips one wrapping bracket pair, so guard the key it will store ("[toString]" -> "toString")
+        if (!options.plainObjects && has.call(Object.prototype, stripWrappingBrackets(key))) {
+            if (!options.allowPrototypes) {
+                return;
+            }
+        }
+
+        return [key];
+    }
+
+    var segments = [];
+
+    // parent before the first '[' (may be empty if key starts with '[')
+    var first = key.indexOf('[');
+    var parent = first >= 0 ? key.slice(0, first) : key;
+    if (parent) {
+        if (!options.plainObjects && has.call(Object.prototype, parent)) {
+            if (!options.allowPrototypes) {
+                return;
+            }
+        }
+
+        segments[segments.length] = parent;
+    }
+
+    var n = key.length;
+    var open = first;
+    var collected = 0;
+
+    while (open >= 0 && collected < options.depth) {
+        var level = 1;
+        var i = open + 1;
+        var close = -1;
+
+        // balance nested '[' and ']' inside this bracket group using a nesting level counter
+        while (i < n && close < 0) {
+            var cu = key.charCodeAt(i);
+            if (cu === 0x5B) { // '['
+                level += 1;
+            } else if (cu === 0x5D) { // ']'
+                level -= 1;
+                if (level === 0) {
+                    close = i; // found matching close; loop will exit by condition
+                }
+            }
+            i += 1;
+        }
+
+        if (close < 0) {
+            // Unterminated group: wrap the raw remainder in one bracket pair so it stays
+            // a single literal segment (e.g. "[[]b" -> "[[]b]"); we do not infer missing ']'.
+            segments[segments.length] = '[' + key.slice(open) + ']';
+            return segments;
+        }
+
+        var seg = key.slice(open, close + 1);
+        // prototype guard for the content of this group
+        var content = seg.slice(1, -1);
+        if (!options.plainObjects && has.call(Object.prototype, content) && !options.allowPrototypes) {
+            return;
+        }
+
+        segments[segments.length] = seg;
+        collected += 1;
+
+        // find the next '[' after this balanced group
+        open = key.indexOf('[', close + 1);
+    }
+
+    if (open >= 0) {
+        if (options.strictDepth === true) {
+            throw new RangeError('Input depth exceeded depth option of ' + options.depth + ' and strictDepth is true');
+        }
+
+        segments[segments.length] = '[' + key.slice(open) + ']';
+    }
+
+    return segments;
+};
+
+var parseKeys = function parseQueryStringKeys(givenKey, val, options, valuesParsed) {
+    if (!givenKey) {
+        return;
+    }
+
+    var keys = splitKeyIntoSegments(givenKey, options);
+
+    if (!keys) {
+        return;
+    }
+
+    return parseObject(keys, val, options, valuesParsed);
+};
+
+var normalizeParseOptions = function normalizeParseOptions(opts) {
+    if (!opts) {
+        return defaults;
+    }
+
+    if (typeof opts.allowEmptyArrays !== 'undefined' && typeof opts.allowEmptyArrays !== 'boolean') {
+        throw new TypeError('`allowEmptyArrays` option can only be `true` or `false`, when provided');
+    }
+
+    if (typeof opts.decodeDotInKeys !== 'undefined' && typeof opts.decodeDotInKeys !== 'boolean') {
+        throw new TypeError('`decodeDotInKeys` option can only be `true` or `false`, when provided');
+    }
+
+    if (opts.decoder !== null && typeof opts.decoder !== 'undefined' && typeof opts.decoder !== 'function') {
+        throw new TypeError('Decoder has to be a function.');
+    }
+
+    if (typeof opts.charset !== 'undefined' && opts.charset !== 'utf-8' && opts.charset !== 'iso-8859-1') {
+        throw new TypeError('The charset option must be either utf-8, iso-8859-1, or undefined');
+    }
+
+    if (typeof opts.throwOnLimitExceeded !== 'undefined' && typeof opts.throwOnLimitExceeded !== 'boolean') {
+        throw new TypeError('`throwOnLimitExceeded` option must be a boolean');
+    }
+
+    var charset = typeof opts.charset === 'undefined' ? defaults.charset : opts.charset;
+
+    var duplicates = typeof opts.duplicates === 'undefined' ? defaults.duplicates : opts.duplicates;
+
+    if (duplicates !== 'combine' && duplicates !== 'first' && duplicates !== 'last') {
+        throw new TypeError('The duplicates option must be either combine, first, or last');
+    }
+
+    var allowDots = typeof opts.allowDots === 'undefined' ? opts.decodeDotInKeys === true ? true : defaults.allowDots : !!opts.allowDots;
+
+    return {
+        allowDots: allowDots,
+        allowEmptyArrays: typeof opts.allowEmptyArrays === 'boolean' ? !!opts.allowEmptyArrays : defaults.allowEmptyArrays,
+        allowPrototypes: typeof opts.allowPrototypes === 'boolean' ? opts.allowPrototypes : defaults.allowPrototypes,
+        allowSparse: typeof opts.allowSparse === 'boolean' ? opts.allowSparse : defaults.allowSparse,
+        arrayLimit: typeof opts.arrayLimit === 'number' ? opts.arrayLimit : defaults.arrayLimit,
+        charset: charset,
+        charsetSentinel: typeof opts.charsetSentinel === 'boolean' ? opts.charsetSentinel : defaults.charsetSentinel,
+        comma: typeof opts.comma === 'boolean' ? opts.comma : defaults.comma,
+        decodeDotInKeys: typeof opts.decodeDotInKeys === 'boolean' ? opts.decodeDotInKeys : defaults.decodeDotInKeys,
+        decoder: typeof opts.decoder === 'function' ? opts.decoder : defaults.decoder,
+        delimiter: typeof opts.delimiter === 'string' || utils.isRegExp(opts.delimiter) ? opts.delimiter : defaults.delimiter,
+        // eslint-disable-next-line no-implicit-coercion, no-extra-parens
+        depth: (typeof opts.depth === 'number' || opts.depth === false) ? +opts.depth : defaults.depth,
+        duplicates: duplicates,
+        ignoreQueryPrefix: opts.ignoreQueryPrefix === true,
+        interpretNumericEntities: typeof opts.interpretNumericEntities === 'boolean' ? opts.interpretNumericEntities : defaults.interpretNumericEntities,
+        parameterLimit: typeof opts.parameterLimit === 'number' ? opts.parameterLimit : defaults.parameterLimit,
+        parseArrays: opts.parseArrays !== false,
+        plainObjects: typeof opts.plainObjects === 'boolean' ? opts.plainObjects : defaults.plainObjects,
+        strictDepth: typeof opts.strictDepth === 'boolean' ? !!opts.strictDepth : defaults.strictDepth,
+        strictMerge: typeof opts.strictMerge === 'boolean' ? !!opts.strictMerge : defaults.strictMerge,
+        strictNullHandling: typeof opts.strictNullHandling === 'boolean' ? opts.strictNullHandling : defaults.strictNullHandling,
+        throwOnLimitExceeded: typeof opts.throwOnLimitExceeded === 'boolean' ? opts.throwOnLimitExceeded : false
+    };
+};
+
+module.exports = function (str, opts) {
+    var options = normalizeParseOptions(opts);
+
+    if (str === '' || str === null || typeof str === 'undefined') {
+        return options.plainObjects ? { __proto__: null } : {};
+    }
+
+    var tempObj = typeof str === 'string' ? parseValues(str, options) : copyInput(str);
+    var obj = options.plainObjects ? { __proto__: null } : {};
+
+    // Iterate over the keys and setup the new object
+
+    var keys = Object.keys(tempObj);
+    for (var i = 0; i < keys.length; ++i) {
+        var key = keys[i];
+        var newObj = parseKeys(key, tempObj[key], options, typeof str === 'string');
+        obj = utils.merge(obj, newObj, options);
+    }
+
+    if (options.allowSparse === true) {
+        return obj;
+    }
+
+    return utils.compact(obj);
+};
+
+
+/***/ }),
+
+/***/ 1293:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var getSideChannel = __nccwpck_require__(4753);
+var utils = __nccwpck_require__(5225);
+var formats = __nccwpck_require__(6032);
+var has = Object.prototype.hasOwnProperty;
+
+var arrayPrefixGenerators = {
+    brackets: function brackets(prefix) {
+        return prefix + '[]';
+    },
+    comma: 'comma',
+    indices: function indices(prefix, key) {
+        return prefix + '[' + key + ']';
+    },
+    repeat: function repeat(prefix) {
+        return prefix;
+    }
+};
+
+var isArray = Array.isArray;
+var push = Array.prototype.push;
+var pushToArray = function (arr, valueOrArray) {
+    push.apply(arr, isArray(valueOrArray) ? valueOrArray : [valueOrArray]);
+};
+
+var toISO = Date.prototype.toISOString;
+
+var defaultFormat = formats['default'];
+var defaults = {
+    addQueryPrefix: false,
+    allowDots: false,
+    allowEmptyArrays: false,
+    arrayFormat: 'indices',
+    charset: 'utf-8',
+    charsetSentinel: false,
+    commaRoundTrip: false,
+    delimiter: '&',
+    depth: Infinity,
+    encode: true,
+    encodeDotInKeys: false,
+    encoder: utils.encode,
+    encodeValuesOnly: false,
+    filter: void undefined,
+    format: defaultFormat,
+    formatter: formats.formatters[defaultFormat],
+    // deprecated
+    indices: false,
+    serializeDate: function serializeDate(date) {
+        return toISO.call(date);
+    },
+    skipNulls: false,
+    strictNullHandling: false
+};
+
+var isNonNullishPrimitive = function isNonNullishPrimitive(v) {
+    return typeof v === 'string'
+        || typeof v === 'number'
+        || typeof v === 'boolean'
+        || typeof v === 'symbol'
+        || typeof v === 'bigint';
+};
+
+var sentinel = {};
+
+var stringify = function stringify(
+    object,
+    prefix,
+    generateArrayPrefix,
+    commaRoundTrip,
+    allowEmptyArrays,
+    strictNullHandling,
+    skipNulls,
+    encodeDotInKeys,
+    encoder,
+    filter,
+    sort,
+    allowDots,
+    serializeDate,
+    format,
+    formatter,
+    encodeValuesOnly,
+    charset,
+    sideChannel,
+    depth,
+    currentDepth
+) {
+    var obj = object;
+
+    if (currentDepth > depth) {
+        throw new RangeError('Input depth exceeded depth option of ' + depth);
+    }
+
+    var tmpSc = sideChannel;
+    var step = 0;
+    var findFlag = false;
+    while ((tmpSc = tmpSc.get(sentinel)) !== void undefined && !findFlag) {
+        // Where object last appeared in the ref tree
+        var pos = tmpSc.get(object);
+        step += 1;
+        if (typeof pos !== 'undefined') {
+            if (pos === step) {
+                throw new RangeError('Cyclic object value');
+            } else {
+                findFlag = true; // Break while
+            }
+        }
+        if (typeof tmpSc.get(sentinel) === 'undefined') {
+            step = 0;
+        }
+    }
+
+    obj = typeof filter === 'function' ? filter(prefix, obj) : obj;
+
+    if (obj instanceof Date) {
+        obj = serializeDate(obj);
+    } else if (generateArrayPrefix === 'comma' && isArray(obj)) {
+        obj = utils.maybeMap(obj, function (value) {
+            if (value instanceof Date) {
+                return serializeDate(value);
+            }
+            return value;
+        });
+    }
+
+    if (obj === null) {
+        if (strictNullHandling) {
+            return formatter(encoder && !encodeValuesOnly ? encoder(prefix, defaults.encoder, charset, 'key', format) : prefix);
+        }
+
+        obj = '';
+    }
+
+    if (isNonNullishPrimitive(obj) || utils.isBuffer(obj)) {
+        if (encoder) {
+            var keyValue = encodeValuesOnly ? prefix : encoder(prefix, defaults.encoder, charset, 'key', format);
+            return [formatter(keyValue) + '=' + formatter(encoder(obj, defaults.encoder, charset, 'value', format))];
+        }
+        return [formatter(prefix) + '=' + formatter(String(obj))];
+    }
+
+    var values = [];
+
+    if (typeof obj === 'undefined') {
+        return values;
+    }
+
+    var objKeys;
+    if (generateArrayPrefix === 'comma' && isArray(obj)) {
+        // we need to join elements in
+        if (encodeValuesOnly && encoder) {
+            obj = utils.maybeMap(obj, function (v) {
+                return v == null ? v : encoder(v, defaults.encoder, charset, 'value', format);
+            });
+        }
+        objKeys = [{ value: obj.length > 0 ? utils.toCoercible(obj).join(',') || null : void undefined }];
+    } else if (isArray(filter)) {
+        objKeys = filter;
+    } else {
+        var keys = Object.keys(obj);
+        objKeys = sort ? keys.sort(sort) : keys;
+    }
+
+    var encodedPrefix = String(prefix);
+
+    var adjustedPrefix = commaRoundTrip && isArray(obj) && obj.length === 1 ? encodedPrefix + '[]' : encodedPrefix;
+
+    if (allowEmptyArrays && isArray(obj) && obj.length === 0 && Object.keys(obj).length === 0) {
+        return formatter(encoder && !encodeValuesOnly ? encoder(adjustedPrefix, defaults.encoder, charset, 'key', format) : adjustedPrefix) + '[]';
+    }
+
+    for (var j = 0; j < objKeys.length; ++j) {
+        var key = objKeys[j];
+        var value = typeof key === 'object' && key && typeof key.value !== 'undefined'
+            ? key.value
+            : obj[key];
+
+        if (skipNulls && value === null) {
+            continue;
+        }
+
+        var encodedKey = allowDots && encodeDotInKeys ? String(key).replace(/\./g, '%2E') : String(key);
+        var keyPrefix = isArray(obj)
+            ? typeof generateArrayPrefix === 'function' ? generateArrayPrefix(adjustedPrefix, encodedKey) : adjustedPrefix
+            : adjustedPrefix + (allowDots ? '.' + encodedKey : '[' + encodedKey + ']');
+
+        sideChannel.set(object, step);
+        var valueSideChannel = getSideChannel();
+        valueSideChannel.set(sentinel, sideChannel);
+        pushToArray(values, stringify(
+            value,
+            keyPrefix,
+            generateArrayPrefix,
+            commaRoundTrip,
+            allowEmptyArrays,
+            strictNullHandling,
+            skipNulls,
+            encodeDotInKeys,
+            generateArrayPrefix === 'comma' && encodeValuesOnly && isArray(obj) ? null : encoder,
+            filter,
+            sort,
+            allowDots,
+            serializeDate,
+            format,
+            formatter,
+            encodeValuesOnly,
+            charset,
+            valueSideChannel,
+            depth,
+            currentDepth + 1
+        ));
+    }
+
+    return values;
+};
+
+var normalizeStringifyOptions = function normalizeStringifyOptions(opts) {
+    if (!opts) {
+        return defaults;
+    }
+
+    if (typeof opts.allowEmptyArrays !== 'undefined' && typeof opts.allowEmptyArrays !== 'boolean') {
+        throw new TypeError('`allowEmptyArrays` option can only be `true` or `false`, when provided');
+    }
+
+    if (typeof opts.encodeDotInKeys !== 'undefined' && typeof opts.encodeDotInKeys !== 'boolean') {
+        throw new TypeError('`encodeDotInKeys` option can only be `true` or `false`, when provided');
+    }
+
+    if (opts.encoder !== null && typeof opts.encoder !== 'undefined' && typeof opts.encoder !== 'function') {
+        throw new TypeError('Encoder has to be a function.');
+    }
+
+    var charset = opts.charset || defaults.charset;
+    if (typeof opts.charset !== 'undefined' && opts.charset !== 'utf-8' && opts.charset !== 'iso-8859-1') {
+        throw new TypeError('The charset option must be either utf-8, iso-8859-1, or undefined');
+    }
+
+    var format = formats['default'];
+    if (typeof opts.format !== 'undefined') {
+        if (!has.call(formats.formatters, opts.format)) {
+            throw new TypeError('Unknown format option provided.');
+        }
+        format = opts.format;
+    }
+    var formatter = formats.formatters[format];
+
+    var filter = defaults.filter;
+    if (typeof opts.filter === 'function' || isArray(opts.filter)) {
+        filter = opts.filter;
+    }
+
+    var arrayFormat;
+    if (has.call(arrayPrefixGenerators, opts.arrayFormat)) {
+        arrayFormat = opts.arrayFormat;
+    } else if ('indices' in opts) {
+        arrayFormat = opts.indices ? 'indices' : 'repeat';
+    } else {
+        arrayFormat = defaults.arrayFormat;
+    }
+
+    if ('commaRoundTrip' in opts && typeof opts.commaRoundTrip !== 'boolean') {
+        throw new TypeError('`commaRoundTrip` must be a boolean, or absent');
+    }
+
+    var allowDots = typeof opts.allowDots === 'undefined' ? opts.encodeDotInKeys === true ? true : defaults.allowDots : !!opts.allowDots;
+
+    return {
+        addQueryPrefix: typeof opts.addQueryPrefix === 'boolean' ? opts.addQueryPrefix : defaults.addQueryPrefix,
+        allowDots: allowDots,
+        allowEmptyArrays: typeof opts.allowEmptyArrays === 'boolean' ? !!opts.allowEmptyArrays : defaults.allowEmptyArrays,
+        arrayFormat: arrayFormat,
+        charset: charset,
+        charsetSentinel: typeof opts.charsetSentinel === 'boolean' ? opts.charsetSentinel : defaults.charsetSentinel,
+        commaRoundTrip: !!opts.commaRoundTrip,
+        delimiter: typeof opts.delimiter === 'undefined' ? defaults.delimiter : opts.delimiter,
+        depth: typeof opts.depth === 'number' ? opts.depth : defaults.depth,
+        encode: typeof opts.encode === 'boolean' ? opts.encode : defaults.encode,
+        encodeDotInKeys: typeof opts.encodeDotInKeys === 'boolean' ? opts.encodeDotInKeys : defaults.encodeDotInKeys,
+        encoder: typeof opts.encoder === 'function' ? opts.encoder : defaults.encoder,
+        encodeValuesOnly: typeof opts.encodeValuesOnly === 'boolean' ? opts.encodeValuesOnly : defaults.encodeValuesOnly,
+        filter: filter,
+        format: format,
+        formatter: formatter,
+        serializeDate: typeof opts.serializeDate === 'function' ? opts.serializeDate : defaults.serializeDate,
+        skipNulls: typeof opts.skipNulls === 'boolean' ? opts.skipNulls : defaults.skipNulls,
+        sort: typeof opts.sort === 'function' ? opts.sort : null,
+        strictNullHandling: typeof opts.strictNullHandling === 'boolean' ? opts.strictNullHandling : defaults.strictNullHandling
+    };
+};
+
+module.exports = function (object, opts) {
+    var obj = object;
+    var options = normalizeStringifyOptions(opts);
+
+    var objKeys;
+    var filter;
+
+    if (typeof options.filter === 'function') {
+        filter = options.filter;
+        obj = filter('', obj);
+    } else if (isArray(options.filter)) {
+        // a copy: `sort` below must not reorder the caller's array, and nested
+        // levels take their key order from the sorted copy
+        filter = options.filter.slice();
+        objKeys = filter;
+    }
+
+    var keys = [];
+
+    if (typeof obj !== 'object' || obj === null) {
+        return '';
+    }
+
+    var generateArrayPrefix = arrayPrefixGenerators[options.arrayFormat];
+    var commaRoundTrip = generateArrayPrefix === 'comma' && options.commaRoundTrip;
+
+    if (!objKeys) {
+        objKeys = Object.keys(obj);
+    }
+
+    if (options.sort) {
+        objKeys.sort(options.sort);
+    }
+
+    var sideChannel = getSideChannel();
+    for (var i = 0; i < objKeys.length; ++i) {
+        var key = objKeys[i];
+
+        if (typeof key === 'undefined' || key === null) {
+            continue;
+        }
+
+        var value = obj[key];
+
+        if (options.skipNulls && value === null) {
+            continue;
+        }
+
+        var encodedKey = options.encodeDotInKeys ? String(key).replace(/\./g, '%2E') : String(key);
+
+        pushToArray(keys, stringify(
+            value,
+            encodedKey,
+            generateArrayPrefix,
+            commaRoundTrip,
+            options.allowEmptyArrays,
+            options.strictNullHandling,
+            options.skipNulls,
+            options.encodeDotInKeys,
+            options.encode ? options.encoder : null,
+            filter,
+            options.sort,
+            options.allowDots,
+            options.serializeDate,
+            options.format,
+            options.formatter,
+            options.encodeValuesOnly,
+            options.charset,
+            sideChannel,
+            options.depth,
+            0
+        ));
+    }
+
+    var joined = keys.join(options.delimiter);
+    var prefix = options.addQueryPrefix === true ? '?' : '';
+
+    if (options.charsetSentinel) {
+        if (options.charset === 'iso-8859-1') {
+            // encodeURIComponent('&#10003;'), the "numeric entity" representation of a checkmark
+            prefix += 'utf8=%26%2310003%3B' + options.delimiter;
+        } else {
+            // encodeURIComponent('✓')
+            prefix += 'utf8=%E2%9C%93' + options.delimiter;
+        }
+    }
+
+    return joined.length > 0 ? prefix + joined : '';
+};
+
+
+/***/ }),
+
+/***/ 5225:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var formats = __nccwpck_require__(6032);
+var getSideChannel = __nccwpck_require__(4753);
+var defineProperty = __nccwpck_require__(9094);
+
+var has = Object.prototype.hasOwnProperty;
+var isArray = Array.isArray;
+
+// Track objects created from arrayLimit overflow using side-channel
+// Stores the current max numeric index for O(1) lookup
+var overflowChannel = getSideChannel();
+
+var markOverflow = function markOverflow(obj, maxIndex) {
+    overflowChannel.set(obj, maxIndex);
+    return obj;
+};
+
+var isOverflow = function isOverflow(obj) {
+    return overflowChannel.has(obj);
+};
+
+var getMaxIndex = function getMaxIndex(obj) {
+    return overflowChannel.get(obj);
+};
+
+var setMaxIndex = function setMaxIndex(obj, maxIndex) {
+    overflowChannel.set(obj, maxIndex);
+};
+
+// Track containers produced by a `strictMerge` conflict wrap, and their current max numeric index,
+// so repeated conflicts on one path append instead of nesting a new wrapper each time
+var conflictChannel = getSideChannel();
+
+var markConflict = function markConflict(obj, maxIndex) {
+    conflictChannel.set(obj, maxIndex);
+    return obj;
+};
+
+var isConflict = function isConflict(obj) {
+    return conflictChannel.has(obj);
+};
+
+var getConflictIndex = function getConflictIndex(obj) {
+    return conflictChannel.get(obj);
+};
+
+var hexTable = (function () {
+    var array = [];
+    for (var i = 0; i < 256; ++i) {
+        array[array.length] = '%' + ((i < 16 ? '0' : '') + i.toString(16)).toUpperCase();
+    }
+
+    return array;
+}());
+
+var compactQueue = function compactQueue(queue) {
+    while (queue.length > 1) {
+        var item = queue.pop();
+        var obj = item.obj[item.prop];
+
+        if (isArray(obj)) {
+            var compacted = [];
+
+            for (var j = 0; j < obj.length; ++j) {
+                if (typeof obj[j] !== 'undefined') {
+                    compacted[compacted.length] = obj[j];
+                }
+            }
+
+            item.obj[item.prop] = compacted;
+        }
+    }
+};
+
+var arrayToObject = function arrayToObject(source, options) {
+    var obj = options && options.plainObjects ? { __proto__: null } : {};
+    for (var i = 0; i < source.length; ++i) {
+        if (typeof source[i] !== 'undefined') {
+            obj[i] = source[i];
+        }
+    }
+
+    return obj;
+};
+
+var setProperty = function setProperty(obj, key, value) {
+    if (key === '__proto__' && defineProperty) {
+        defineProperty(obj, key, {
+            configurable: true,
+            enumerable: true,
+            value: value,
+            writable: true
+        });
+    } else {
+        obj[key] = value;
+    }
+};
+
+var maxNumericIndex = function maxNumericIndex(obj, min) {
+    var max = min;
+    var keys = Object.keys(obj);
+    for (var i = 0; i < keys.length; ++i) {
+        var num = parseInt(keys[i], 10);
+        if (String(num) === keys[i] && num > max) {
+            max = num;
+        }
+    }
+
+    return max;
+};
+
+// parsed arrays stay sparse until `compact`, so `length` would count the holes left by indices like `a[19]`
+var countElements = function countElements(arr) {
+    var count = 0;
+    for (var i = 0; i < arr.length; ++i) {
+        if (has.call(arr, i)) {
+            count += 1;
+        }
+    }
+    return count;
+};
+
+var limitedPair = function limitedPair(first, second, options) {
+    var pair = [first, second];
+    if (options && typeof options.arrayLimit === 'number' && pair.length > options.arrayLimit) {
+        if (options.throwOnLimitExceeded) {
+            throw new RangeError('Array limit exceeded. Only ' + options.arrayLimit + ' element' + (options.arrayLimit === 1 ? '' : 's') + ' allowed in an array.');
+        }
+        return markOverflow(arrayToObject(pair, options), 1);
+    }
+    return pair;
+};
+
+var merge = function merge(target, source, options) {
+    /* eslint no-param-reassign: 0 */
+    if (!source) {
+        return target;
+    }
+
+    if (typeof source !== 'object' && typeof source !== 'function') {
+        if (isArray(target)) {
+            var nextIndex = target.length;
+            if (options && typeof options.arrayLimit === 'number' && countElements(target) >= options.arrayLimit) {
+                if (options.throwOnLimitExceeded) {
+                    throw new RangeError('Array limit exceeded. Only ' + options.arrayLimit + ' element' + (options.arrayLimit === 1 ? '' : 's') + ' allowed in an array.');
+                }
+                return markOverflow(arrayToObject(target.concat(source), options), nextIndex);
+            }
+            target[nextIndex] = source;
+        } else if (target && typeof target === 'object') {
+            if (isOverflow(target)) {
+                // Add at next numeric index for overflow objects
+                var newIndex = getMaxIndex(target) + 1;
+                target[newIndex] = source;
+                setMaxIndex(target, newIndex);
+            } else if (options && options.strictMerge && isConflict(target)) {
+                var nextConflict = getConflictIndex(target) + 1;
+                if (
+                    options.throwOnLimitExceeded
+                    && typeof options.arrayLimit === 'number'
+                    && nextConflict >= options.arrayLimit
+                ) {
+                    throw new RangeError('Array limit exceeded. Only ' + options.arrayLimit + ' element' + (options.arrayLimit === 1 ? '' : 's') + ' allowed in an array.');
+                }
+                target[nextConflict] = source;
+                markConflict(target, nextConflict);
+            } else if (options && options.strictMerge) {
+                var conflict = limitedPair(target, source, options);
+                return isArray(conflict) ? markConflict(conflict, 1) : conflict;
+            } else if (
+                (options && (options.plainObjects || options.allowPrototypes))
+                || !has.call(Object.prototype, source)
+            ) {
+                target[source] = true;
+            }
+        } else {
+            return limitedPair(target, source, options);
+        }
+
+        return target;
+    }
+
+    if (!target || typeof target !== 'object') {
+        if (isOverflow(source)) {
+            // Create new object with target at 0, source values shifted by 1
+            var sourceKeys = Object.keys(source);
+            var result = options && options.plainObjects
+                ? { __proto__: null, 0: target }
+                : { 0: target };
+            for (var m = 0; m < sourceKeys.length; m++) {
+                var oldKey = parseInt(sourceKeys[m], 10);
+                result[oldKey + 1] = source[sourceKeys[m]];
+            }
+            return markOverflow(result, getMaxIndex(source) + 1);
+        }
+        var combined = [target].concat(source);
+        if (options && typeof options.arrayLimit === 'number' && combined.length > options.arrayLimit) {
+            if (options.throwOnLimitExceeded) {
+                throw new RangeError('Array limit exceeded. Only ' + options.arrayLimit + ' element' + (options.arrayLimit === 1 ? '' : 's') + ' allowed in an array.');
+            }
+            return markOverflow(arrayToObject(combined, options), combined.length - 1);
+        }
+        return combined;
+    }
+
+    var mergeTarget = target;
+    if (isArray(target) && !isArray(source)) {
+        mergeTarget = arrayToObject(target, options);
+        if (isConflict(target)) {
+            // the array may have grown past its last conflict, so continue after its last index
+            markConflict(mergeTarget, target.length - 1);
+        }
+    }
+
+    if (isArray(target) && isArray(source)) {
+        source.forEach(function (item, i) {
+            if (has.call(target, i)) {
+                var targetItem = target[i];
+                if (targetItem && typeof targetItem === 'object' && item && typeof item === 'object') {
+                    target[i] = merge(targetItem, item, options);
+                } else {
+                    target[target.length] = item;
+                }
+            } else {
+                target[i] = item;
+            }
+        });
+        if (options && typeof options.arrayLimit === 'number' && countElements(target) > options.arrayLimit) {
+            if (options.throwOnLimitExceeded) {
+                throw new RangeError('Array limit exceeded. Only ' + options.arrayLimit + ' element' + (options.arrayLimit === 1 ? '' : 's') + ' allowed in an array.');
+            }
+            return markOverflow(arrayToObject(target, options), target.length - 1);
+        }
+        return target;
+    }
+
+    return Object.keys(source).reduce(function (acc, key) {
+        var value = source[key];
+
+        if (has.call(acc, key)) {
+            setProperty(acc, key, merge(acc[key], value, options));
+        } else {
+            setProperty(acc, key, value);
+        }
+
+        if (isOverflow(source) && !isOverflow(acc)) {
+            markOverflow(acc, maxNumericIndex(acc, getMaxIndex(source)));
+        }
+        if (isOverflow(acc)) {
+            var keyNum = parseInt(key, 10);
+            if (String(keyNum) === key && keyNum >= 0 && keyNum > getMaxIndex(acc)) {
+                setMaxIndex(acc, keyNum);
+            }
+        }
+        if (isConflict(acc)) {
+            var conflictKey = parseInt(key, 10);
+            if (String(conflictKey) === key && conflictKey > getConflictIndex(acc)) {
+                markConflict(acc, conflictKey);
+            }
+        }
+
+        return acc;
+    }, mergeTarget);
+};
+
+var assign = function assignSingleSource(target, source) {
+    return Object.keys(source).reduce(function (acc, key) {
+        setProperty(acc, key, source[key]);
+        return acc;
+    }, target);
+};
+
+var decode = function (str, defaultDecoder, charset) {
+    // With no `%` there is no escape to expand, in either charset: `unescape` has
+    // nothing to match, and `decodeURIComponent` is the identity on such a string
+    // (and cannot throw). So only `+` -> ' ' remains, and often not even that.
+    if (typeof str === 'string' && str.indexOf('%') === -1) {
+        return str.indexOf('+') === -1 ? str : str.replace(/\+/g, ' ');
+    }
+
+    var strWithoutPlus = str.replace(/\+/g, ' ');
+    if (charset === 'iso-8859-1') {
+        // unescape never throws, no try...catch needed:
+        return strWithoutPlus.replace(/%[0-9a-f]{2}/gi, unescape);
+    }
+    // utf-8
+    try {
+        return decodeURIComponent(strWithoutPlus);
+    } catch (e) {
+        return strWithoutPlus;
+    }
+};
+
+var hasToPrimitive = typeof Symbol === 'function' && typeof Symbol.toPrimitive === 'symbol';
+var arrayJoin = Array.prototype.join;
+var arrayToString = Array.prototype.toString;
+var objectToString = Object.prototype.toString;
+
+// an object with no callable toString (eg, from JSON, or null-prototype) would make String() or join() throw,
+// so it becomes its primitive valueOf or else Object.prototype.toString; arrays are walked like join walks them,
+// copied only once an element changes, with an array already being joined becoming '' as engines do for cycles
+var toCoercible = function toCoercible(value, joining) {
+    if (!value || (typeof value !== 'object' && typeof value !== 'function')) {
+        return value;
+    }
+    if (hasToPrimitive && value[Symbol.toPrimitive] != null) {
+        return value;
+    }
+    if (isArray(value) && value.toString === arrayToString && value.join === arrayJoin) {
+        var ancestors = joining || getSideChannel();
+        if (ancestors.has(value)) {
+            return '';
+        }
+        ancestors.set(value, true);
+        var copy;
+        for (var i = 0; i < value.length; i += 1) {
+            var item = value[i];
+            var coerced = toCoercible(item, ancestors);
+            if (!copy && coerced !== item) {
+                copy = [];
+                for (var j = 0; j < i; j += 1) {
+                    copy[j] = value[j];
+                }
+            }
+            if (copy) {
+                copy[i] = coerced;
+            }
+        }
+        ancestors['delete'](value);
+        return copy || value;
+    }
+    if (typeof value.toString === 'function') {
+        return value;
+    }
+    var valueOf = value.valueOf;
+    if (typeof valueOf === 'function') {
+        var primitive = valueOf.call(value);
+        if (!primitive || (typeof primitive !== 'object' && typeof primitive !== 'function')) {
+            return String(primitive);
+        }
+    }
+    return objectToString.call(value);
+};
+
+var limit = 1024;
+
+/* eslint operator-linebreak: [2, "before"] */
+
+var encode = function encode(str, defaultEncoder, charset, kind, format) {
+    // This code was originally written by Brian White (mscdex) for the io.js core querystring library.
+    // It has been adapted here for stricter adherence to RFC 3986
+    if (str.length === 0) {
+        return str;
+    }
+
+    var string = str;
+    if (typeof str === 'symbol') {
+        string = Symbol.prototype.toString.call(str);
+    } else if (typeof str !== 'string') {
+        string = String(toCoercible(str));
+    }
+
+    if (charset === 'iso-8859-1') {
+        // `escape` leaves `+` untouched, but a literal `+` is decoded back to a space,
+        // so it must be percent-encoded to round-trip (the utf-8 path already does this).
+        return escape(string).replace(/%u[0-9a-f]{4}/gi, function ($0) {
+            return '%26%23' + parseInt($0.slice(2), 16) + '%3B';
+        }).replace(/\+/g, '%2B');
+    }
+
+    var out = '';
+    for (var j = 0; j < string.length; j += limit) {
+        var segment = string.length >= limit ? string.slice(j, j + limit) : string;
+        if (j + limit < string.length) {
+            var last = segment.charCodeAt(segment.length - 1);
+            if (last >= 0xD800 && last <= 0xDBFF) {
+                segment = segment.slice(0, -1);
+                j -= 1;
+            }
+        }
+        var arr = [];
+
+        for (var i = 0; i < segment.length; ++i) {
+            var c = segment.charCodeAt(i);
+            if (
+                c === 0x2D // -
+                || c === 0x2E // .
+                || c === 0x5F // _
+                || (c === 0x7E && format !== formats.WHATWG) // ~
+                || (c >= 0x30 && c <= 0x39) // 0-9
+                || (c >= 0x41 && c <= 0x5A) // a-z
+                || (c >= 0x61 && c <= 0x7A) // A-Z
+                || (format === formats.RFC1738 && (c === 0x28 || c === 0x29)) // ( )
+                || (format === formats.WHATWG && c === 0x2A) // *
+            ) {
+                arr[arr.length] = segment.charAt(i);
+                continue;
+            }
+
+            if (c < 0x80) {
+                arr[arr.length] = hexTable[c];
+                continue;
+            }
+
+            if (c < 0x800) {
+                arr[arr.length] = hexTable[0xC0 | (c >> 6)]
+                    + hexTable[0x80 | (c & 0x3F)];
+                continue;
+            }
+
+            if (c < 0xD800 || c >= 0xE000) {
+                arr[arr.length] = hexTable[0xE0 | (c >> 12)]
+                    + hexTable[0x80 | ((c >> 6) & 0x3F)]
+                    + hexTable[0x80 | (c & 0x3F)];
+                continue;
+            }
+
+            var next = segment.charCodeAt(i + 1);
+            if (c <= 0xDBFF && next >= 0xDC00 && next <= 0xDFFF) {
+                i += 1;
+                c = 0x10000 + (((c & 0x3FF) << 10) | (next & 0x3FF));
+
+                arr[arr.length] = hexTable[0xF0 | (c >> 18)]
+                    + hexTable[0x80 | ((c >> 12) & 0x3F)]
+                    + hexTable[0x80 | ((c >> 6) & 0x3F)]
+                    + hexTable[0x80 | (c & 0x3F)];
+            } else {
+                // a lone surrogate has no UTF-8 encoding; like `URLSearchParams` and `TextEncoder`, emit U+FFFD
+                arr[arr.length] = '%EF%BF%BD';
+            }
+        }
+
+        out += arr.join('');
+    }
+
+    return out;
+};
+
+var compact = function compact(value) {
+    var queue = [{ obj: { o: value }, prop: 'o' }];
+    var refs = getSideChannel();
+
+    for (var i = 0; i < queue.length; ++i) {
+        var item = queue[i];
+        var obj = item.obj[item.prop];
+
+        var keys = Object.keys(obj);
+        for (var j = 0; j < keys.length; ++j) {
+            var key = keys[j];
+            var val = obj[key];
+            if (typeof val === 'object' && val !== null && !refs.has(val)) {
+                queue[queue.length] = { obj: obj, prop: key };
+                refs.set(val, true);
+            }
+        }
+    }
+
+    compactQueue(queue);
+
+    return value;
+};
+
+var isRegExp = function isRegExp(obj) {
+    return Object.prototype.toString.call(obj) === '[object RegExp]';
+};
+
+var isBuffer = function isBuffer(obj) {
+    if (!obj || typeof obj !== 'object') {
+        return false;
+    }
+
+    return !!(obj.constructor && typeof obj.constructor.isBuffer === 'function' && obj.constructor.isBuffer(obj));
+};
+
+var combine = function combine(a, b, arrayLimit, plainObjects, throwOnLimitExceeded) {
+    // If 'a' is already an overflow object, add to it
+    if (isOverflow(a)) {
+        if (throwOnLimitExceeded) {
+            throw new RangeError('Array limit exceeded. Only ' + arrayLimit + ' element' + (arrayLimit === 1 ? '' : 's') + ' allowed in an array.');
+        }
+        // spread `b` one level, matching the `[].concat(a, b)` used below, so a
+        // collection appended to an already-overflowed object is flattened
+        // rather than nested under a single index
+        var bValues = isArray(b) ? b : [b];
+        var newIndex = getMaxIndex(a);
+        for (var i = 0; i < bValues.length; ++i) {
+            newIndex += 1;
+            a[newIndex] = bValues[i];
+        }
+        setMaxIndex(a, newIndex);
+        return a;
+    }
+
+    var result = [].concat(a, b);
+    if (result.length > arrayLimit) {
+        if (throwOnLimitExceeded) {
+            throw new RangeError('Array limit exceeded. Only ' + arrayLimit + ' element' + (arrayLimit === 1 ? '' : 's') + ' allowed in an array.');
+        }
+        return markOverflow(arrayToObject(result, { plainObjects: plainObjects }), result.length - 1);
+    }
+    return result;
+};
+
+var maybeMap = function maybeMap(val, fn) {
+    if (isArray(val)) {
+        var mapped = [];
+        for (var i = 0; i < val.length; i += 1) {
+            mapped[mapped.length] = fn(val[i]);
+        }
+        return mapped;
+    }
+    return fn(val);
+};
+
+module.exports = {
+    arrayToObject: arrayToObject,
+    assign: assign,
+    combine: combine,
+    compact: compact,
+    decode: decode,
+    encode: encode,
+    isBuffer: isBuffer,
+    isOverflow: isOverflow,
+    isRegExp: isRegExp,
+    markOverflow: markOverflow,
+    maybeMap: maybeMap,
+    merge: merge,
+    setProperty: setProperty,
+    toCoercible: toCoercible
+};
+
+
+/***/ }),
+
+/***/ 8649:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const RateLimiterRedis = __nccwpck_require__(4336);
+const RateLimiterMongo = __nccwpck_require__(8439);
+const RateLimiterMySQL = __nccwpck_require__(7793);
+const RateLimiterPostgres = __nccwpck_require__(3740);
+const { RateLimiterClusterMaster, RateLimiterClusterMasterPM2, RateLimiterCluster } = __nccwpck_require__(565);
+const RateLimiterMemory = __nccwpck_require__(4544);
+const RateLimiterMemcache = __nccwpck_require__(3250);
+const RLWrapperBlackAndWhite = __nccwpck_require__(7383);
+const RLWrapperTimeouts = __nccwpck_require__(4016);
+const RateLimiterUnion = __nccwpck_require__(244);
+const RateLimiterQueue = __nccwpck_require__(2860);
+const BurstyRateLimiter = __nccwpck_require__(5860);
+const RateLimiterRes = __nccwpck_require__(449);
+const RateLimiterDynamo = __nccwpck_require__(2309);
+const RateLimiterPrisma = __nccwpck_require__(6323);
+const RateLimiterDrizzle = __nccwpck_require__(673);
+const RateLimiterDrizzleNonAtomic = __nccwpck_require__(5347);
+const RateLimiterValkey = __nccwpck_require__(2193);
+const RateLimiterValkeyGlide = __nccwpck_require__(3756);
+const RateLimiterSQLite = __nccwpck_require__(3283);
+const RateLimiterEtcd = __nccwpck_require__(6481);
+const RateLimiterEtcdNonAtomic = __nccwpck_require__(5299);
+const RateLimiterQueueError = __nccwpck_require__(7948);
+const RateLimiterEtcdTransactionFailedError = __nccwpck_require__(3184);
+
+module.exports = {
+  RateLimiterRedis,
+  RateLimiterMongo,
+  RateLimiterMySQL,
+  RateLimiterPostgres,
+  RateLimiterMemory,
+  RateLimiterMemcache,
+  RateLimiterClusterMaster,
+  RateLimiterClusterMasterPM2,
+  RateLimiterCluster,
+  RLWrapperBlackAndWhite,
+  RLWrapperTimeouts,
+  RateLimiterUnion,
+  RateLimiterQueue,
+  BurstyRateLimiter,
+  RateLimiterRes,
+  RateLimiterDynamo,
+  RateLimiterPrisma,
+  RateLimiterValkey,
+  RateLimiterValkeyGlide,
+  RateLimiterSQLite,
+  RateLimiterEtcd,
+  RateLimiterDrizzle,
+  RateLimiterDrizzleNonAtomic,
+  RateLimiterEtcdNonAtomic,
+  RateLimiterQueueError,
+  RateLimiterEtcdTransactionFailedError,
+};
+
+
+/***/ }),
+
+/***/ 5860:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const RateLimiterRes = __nccwpck_require__(449);
+
+/**
+ * Bursty rate limiter exposes only msBeforeNext time and doesn't expose points from bursty limiter by default
+ * @type {BurstyRateLimiter}
+ */
+module.exports = class BurstyRateLimiter {
+  constructor(rateLimiter, burstLimiter) {
+    this._rateLimiter = rateLimiter;
+    this._burstLimiter = burstLimiter
+  }
+
+  /**
+   * Merge rate limiter response objects. Responses can be null
+   *
+   * @param {RateLimiterRes} [rlRes] Rate limiter response
+   * @param {RateLimiterRes} [blRes] Bursty limiter response
+   */
+  _combineRes(rlRes, blRes) {
+    if (!rlRes) {
+      return null
+    }
+
+    return new RateLimiterRes(
+      rlRes.remainingPoints,
+      Math.min(rlRes.msBeforeNext, blRes ? blRes.msBeforeNext : 0),
+      rlRes.consumedPoints,
+      rlRes.isFirstInDuration
+    )
+  }
+
+  /**
+   * @param key
+   * @param pointsToConsume
+   * @param options
+   * @returns {Promise<any>}
+   */
+  consume(key, pointsToConsume = 1, options = {}) {
+    return this._rateLimiter.consume(key, pointsToConsume, options)
+      .catch((rlRej) => {
+        if (rlRej instanceof RateLimiterRes) {
+          return this._burstLimiter.consume(key, pointsToConsume, options)
+            .then((blRes) => {
+              return Promise.resolve(this._combineRes(rlRej, blRes))
+            })
+            .catch((blRej) => {
+                if (blRej instanceof RateLimiterRes) {
+                  return Promise.reject(this._combineRes(rlRej, blRej))
+                } else {
+                  return Promise.reject(blRej)
+                }
+              }
+            )
+        } else {
+          return Promise.reject(rlRej)
+        }
+      })
+  }
+
+  /**
+   * It doesn't expose available points from burstLimiter
+   *
+   * @param key
+   * @returns {Promise<RateLimiterRes>}
+   */
+  get(key) {
+    return Promise.all([
+      this._rateLimiter.get(key),
+      this._burstLimiter.get(key),
+    ]).then(([rlRes, blRes]) => {
+      return this._combineRes(rlRes, blRes);
+    });
+  }
+
+  get points() {
+    return this._rateLimiter.points;
+  }
+};
+
+
+/***/ }),
+
+/***/ 7383:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const RateLimiterRes = __nccwpck_require__(449);
+
+module.exports = class RLWrapperBlackAndWhite {
+  constructor(opts = {}) {
+    this.limiter = opts.limiter;
+    this.blackList = opts.blackList;
+    this.whiteList = opts.whiteList;
+    this.isBlackListed = opts.isBlackListed;
+    this.isWhiteListed = opts.isWhiteListed;
+    this.runActionAnyway = opts.runActionAnyway;
+  }
+
+  get limiter() {
+    return this._limiter;
+  }
+
+  set limiter(value) {
+    if (typeof value === 'undefined') {
+      throw new Error('limiter is not set');
+    }
+
+    this._limiter = value;
+  }
+
+  get runActionAnyway() {
+    return this._runActionAnyway;
+  }
+
+  set runActionAnyway(value) {
+    this._runActionAnyway = typeof value === 'undefined' ? false : value;
+  }
+
+  get blackList() {
+    return this._blackList;
+  }
+
+  set blackList(value) {
+    this._blackList = Array.isArray(value) ? value : [];
+  }
+
+  get isBlackListed() {
+    return this._isBlackListed;
+  }
+
+  set isBlackListed(func) {
+    if (typeof func === 'undefined') {
+      func = () => false;
+    }
+    if (typeof func !== 'function') {
+      throw new Error('isBlackListed must be function');
+    }
+    this._isBlackListed = func;
+  }
+
+  get whiteList() {
+    return this._whiteList;
+  }
+
+  set whiteList(value) {
+    this._whiteList = Array.isArray(value) ? value : [];
+  }
+
+  get isWhiteListed() {
+    return this._isWhiteListed;
+  }
+
+  set isWhiteListed(func) {
+    if (typeof func === 'undefined') {
+      func = () => false;
+    }
+    if (typeof func !== 'function') {
+      throw new Error('isWhiteListed must be function');
+    }
+    this._isWhiteListed = func;
+  }
+
+  isBlackListedSomewhere(key) {
+    return this.blackList.indexOf(key) >= 0 || this.isBlackListed(key);
+  }
+
+  isWhiteListedSomewhere(key) {
+    return this.whiteList.indexOf(key) >= 0 || this.isWhiteListed(key);
+  }
+
+  getBlackRes() {
+    return new RateLimiterRes(0, Number.MAX_SAFE_INTEGER, 0, false);
+  }
+
+  getWhiteRes() {
+    return new RateLimiterRes(Number.MAX_SAFE_INTEGER, 0, 0, false);
+  }
+
+  rejectBlack() {
+    return Promise.reject(this.getBlackRes());
+  }
+
+  resolveBlack() {
+    return Promise.resolve(this.getBlackRes());
+  }
+
+  resolveWhite() {
+    return Promise.resolve(this.getWhiteRes());
+  }
+
+  consume(key, pointsToConsume = 1) {
+    let res;
+    if (this.isWhiteListedSomewhere(key)) {
+      res = this.resolveWhite();
+    } else if (this.isBlackListedSomewhere(key)) {
+      res = this.rejectBlack();
+    }
+
+    if (typeof res === 'undefined') {
+      return this.limiter.consume(key, pointsToConsume);
+    }
+
+    if (this.runActionAnyway) {
+      this.limiter.consume(key, pointsToConsume).catch(() => {});
+    }
+    return res;
+  }
+
+  block(key, secDuration) {
+    let res;
+    if (this.isWhiteListedSomewhere(key)) {
+      res = this.resolveWhite();
+    } else if (this.isBlackListedSomewhere(key)) {
+      res = this.resolveBlack();
+    }
+
+    if (typeof res === 'undefined') {
+      return this.limiter.block(key, secDuration);
+    }
+
+    if (this.runActionAnyway) {
+      this.limiter.block(key, secDuration).catch(() => {});
+    }
+    return res;
+  }
+
+  penalty(key, points) {
+    let res;
+    if (this.isWhiteListedSomewhere(key)) {
+      res = this.resolveWhite();
+    } else if (this.isBlackListedSomewhere(key)) {
+      res = this.resolveBlack();
+    }
+
+    if (typeof res === 'undefined') {
+      return this.limiter.penalty(key, points);
+    }
+
+    if (this.runActionAnyway) {
+      this.limiter.penalty(key, points).catch(() => {});
+    }
+    return res;
+  }
+
+  reward(key, points) {
+    let res;
+    if (this.isWhiteListedSomewhere(key)) {
+      res = this.resolveWhite();
+    } else if (this.isBlackListedSomewhere(key)) {
+      res = this.resolveBlack();
+    }
+
+    if (typeof res === 'undefined') {
+      return this.limiter.reward(key, points);
+    }
+
+    if (this.runActionAnyway) {
+      this.limiter.reward(key, points).catch(() => {});
+    }
+    return res;
+  }
+
+  get(key) {
+    let res;
+    if (this.isWhiteListedSomewhere(key)) {
+      res = this.resolveWhite();
+    } else if (this.isBlackListedSomewhere(key)) {
+      res = this.resolveBlack();
+    }
+
+    if (typeof res === 'undefined' || this.runActionAnyway) {
+      return this.limiter.get(key);
+    }
+
+    return res;
+  }
+
+  delete(key) {
+    return this.limiter.delete(key);
+  }
+};
+
+
+/***/ }),
+
+/***/ 4016:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const RateLimiterAbstract = __nccwpck_require__(8569);
+const RateLimiterInsuredAbstract = __nccwpck_require__(3847);
+
+module.exports = class RLWrapperTimeouts extends RateLimiterInsuredAbstract {
+  constructor(opts= {}) {
+    super(opts);
+    this.limiter = opts.limiter;
+    this.timeoutMs = opts.timeoutMs || 0;
+  }
+
+  get limiter() {
+    return this._limiter;
+  }
+
+  set limiter(limiter) {
+    if (!(limiter instanceof RateLimiterAbstract)) {
+      throw new TypeError('limiter must be an instance of RateLimiterAbstract');
+    }
+    this._limiter = limiter;
+    if (!this.insuranceLimiter && limiter instanceof RateLimiterInsuredAbstract) {
+      this.insuranceLimiter = limiter.insuranceLimiter;
+    }
+  }
+
+  get timeoutMs() {
+    return this._timeoutMs;
+  }
+
+  set timeoutMs(value) {
+    if (typeof value !== 'number' || value < 0) {
+      throw new TypeError('timeoutMs must be a non-negative number');
+    }
+    this._timeoutMs = value;
+  }
+
+  _run(funcName, params) {
+    return new Promise(async (resolve, reject) => {
+      const timeout = setTimeout(() => {
+        return reject(new Error('Operation timed out'));
+      }, this.timeoutMs);
+
+      await this.limiter[funcName](...params)
+        .then((result) => {
+          clearTimeout(timeout);
+          resolve(result);
+        })
+        .catch((err) => {
+          clearTimeout(timeout);
+          reject(err);
+        });
+    });
+  }
+
+  _consume(key, pointsToConsume = 1, options = {}) {
+    return this._run('consume', [key, pointsToConsume, options]);
+  }
+
+  _penalty(key, points = 1, options = {}) {
+    return this._run('penalty', [key, points, options]);
+  }
+
+  _reward(key, points = 1, options = {}) {
+    return this._run('reward', [key, points, options]);
+  }
+
+  _get(key, options = {}) {
+    return this._run('get', [key, options]);
+  }
+
+  _set(key, points, secDuration, options = {}) {
+    return this._run('set', [key, points, secDuration, options]);
+  }
+
+  _block(key, secDuration, options = {}) {
+    return this._run('block', [key, secDuration, options]);
+  }
+
+  _delete(key, options = {}) {
+    return this._run('delete', [key, options]);
+  }
+
+}
+
+
+/***/ }),
+
+/***/ 8569:
+/***/ ((module) => {
+
+module.exports = class RateLimiterAbstract {
+  /**
+   *
+   * @param opts Object Defaults {
+   *   points: 4, // Number of points
+   *   duration: 1, // Per seconds
+   *   blockDuration: 0, // Block if consumed more than points in current duration for blockDuration seconds
+   *   execEvenly: false, // Execute allowed actions evenly over duration
+   *   execEvenlyMinDelayMs: duration * 1000 / points, // ms, works with execEvenly=true option
+   *   keyPrefix: 'rlflx',
+   * }
+   */
+  constructor(opts = {}) {
+    this.points = opts.points;
+    this.duration = opts.duration;
+    this.blockDuration = opts.blockDuration;
+    this.execEvenly = opts.execEvenly;
+    this.execEvenlyMinDelayMs = opts.execEvenlyMinDelayMs;
+    this.keyPrefix = opts.keyPrefix;
+  }
+
+  get points() {
+    return this._points;
+  }
+
+  set points(value) {
+    this._points = value >= 0 ? value : 4;
+  }
+
+  get duration() {
+    return this._duration;
+  }
+
+  set duration(value) {
+    this._duration = typeof value === 'undefined' ? 1 : value;
+  }
+
+  get msDuration() {
+    return this.duration * 1000;
+  }
+
+  get blockDuration() {
+    return this._blockDuration;
+  }
+
+  set blockDuration(value) {
+    this._blockDuration = typeof value === 'undefined' ? 0 : value;
+  }
+
+  get msBlockDuration() {
+    return this.blockDuration * 1000;
+  }
+
+  get execEvenly() {
+    return this._execEvenly;
+  }
+
+  set execEvenly(value) {
+    this._execEvenly = typeof value === 'undefined' ? false : Boolean(value);
+  }
+
+  get execEvenlyMinDelayMs() {
+    return this._execEvenlyMinDelayMs;
+  }
+
+  set execEvenlyMinDelayMs(value) {
+    this._execEvenlyMinDelayMs = typeof value === 'undefined' ? Math.ceil(this.msDuration / this.points) : value;
+  }
+
+  get keyPrefix() {
+    return this._keyPrefix;
+  }
+
+  set keyPrefix(value) {
+    if (typeof value === 'undefined') {
+      value = 'rlflx';
+    }
+    if (typeof value !== 'string') {
+      throw new Error('keyPrefix must be string');
+    }
+    this._keyPrefix = value;
+  }
+
+  _getKeySecDuration(options = {}) {
+    return options && options.customDuration >= 0
+      ? options.customDuration
+      : this.duration;
+  }
+
+  getKey(key) {
+    return this.keyPrefix.length > 0 ? `${this.keyPrefix}:${key}` : key;
+  }
+
+  parseKey(rlKey) {
+    return rlKey.substring(this.keyPrefix.length);
+  }
+
+  consume() {
+    throw new Error("You have to implement the method 'consume'!");
+  }
+
+  penalty() {
+    throw new Error("You have to implement the method 'penalty'!");
+  }
+
+  reward() {
+    throw new Error("You have to implement the method 'reward'!");
+  }
+
+  get() {
+    throw new Error("You have to implement the method 'get'!");
+  }
+
+  set() {
+    throw new Error("You have to implement the method 'set'!");
+  }
+
+  block() {
+    throw new Error("You have to implement the method 'block'!");
+  }
+
+  delete() {
+    throw new Error("You have to implement the method 'delete'!");
+  }
+};
+
+
+/***/ }),
+
+/***/ 565:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/**
+ * Implements rate limiting in cluster using built-in IPC
+ *
+ * Two classes are described here: master and worker
+ * Master have to be create in the master process without any options.
+ * Any number of rate limiters can be created in workers, but each rate limiter must be with unique keyPrefix
+ *
+ * Workflow:
+ * 1. master rate limiter created in master process
+ * 2. worker rate limiter sends 'init' message with necessary options during creating
+ * 3. master receives options and adds new rate limiter by keyPrefix if it isn't created yet
+ * 4. master sends 'init' back to worker's rate limiter
+ * 5. worker can process requests immediately,
+ *    but they will be postponed by 'workerWaitInit' until master sends 'init' to worker
+ * 6. every request to worker rate limiter creates a promise
+ * 7. if master doesn't response for 'timeout', promise is rejected
+ * 8. master sends 'resolve' or 'reject' command to worker
+ * 9. worker resolves or rejects promise depending on message from master
+ *
+ */
+
+const cluster = __nccwpck_require__(9907);
+const crypto = __nccwpck_require__(6982);
+const RateLimiterAbstract = __nccwpck_require__(8569);
+const RateLimiterMemory = __nccwpck_require__(4544);
+const RateLimiterRes = __nccwpck_require__(449);
+
+const channel = 'rate_limiter_flexible';
+let masterInstance = null;
+
+const masterSendToWorker = function (worker, msg, type, res) {
+  let data;
+  if (res === null || res === true || res === false) {
+    data = res;
+  } else {
+    data = {
+      remainingPoints: res.remainingPoints,
+      msBeforeNext: res.msBeforeNext,
+      consumedPoints: res.consumedPoints,
+      isFirstInDuration: res.isFirstInDuration,
+    };
+  }
+  worker.send({
+    channel,
+    keyPrefix: msg.keyPrefix, // which rate limiter exactly
+    promiseId: msg.promiseId,
+    type,
+    data,
+  });
+};
+
+const workerWaitInit = function (payload) {
+  setTimeout(() => {
+    if (this._initiated) {
+      process.send(payload);
+      // Promise will be removed by timeout if too long
+    } else if (typeof this._promises[payload.promiseId] !== 'undefined') {
+      workerWaitInit.call(this, payload);
+    }
+  }, 30);
+};
+
+const workerSendToMaster = function (func, promiseId, key, arg, opts) {
+  const payload = {
+    channel,
+    keyPrefix: this.keyPrefix,
+    func,
+    promiseId,
+    data: {
+      key,
+      arg,
+      opts,
+    },
+  };
+
+  if (!this._initiated) {
+    // Wait init before sending messages to master
+    workerWaitInit.call(this, payload);
+  } else {
+    process.send(payload);
+  }
+};
+
+const masterProcessMsg = function (worker, msg) {
+  if (!msg || msg.channel !== channel || typeof this._rateLimiters[msg.keyPrefix] === 'undefined') {
+    return false;
+  }
+
+  let promise;
+
+  switch (msg.func) {
+    case 'consume':
+      promise = this._rateLimiters[msg.keyPrefix].consume(msg.data.key, msg.data.arg, msg.data.opts);
+      break;
+    case 'penalty':
+      promise = this._rateLimiters[msg.keyPrefix].penalty(msg.data.key, msg.data.arg, msg.data.opts);
+      break;
+    case 'reward':
+      promise = this._rateLimiters[msg.keyPrefix].reward(msg.data.key, msg.data.arg, msg.data.opts);
+      break;
+    case 'block':
+      promise = this._rateLimiters[msg.keyPrefix].block(msg.data.key, msg.data.arg, msg.data.opts);
+      break;
+    case 'get':
+      promise = this._rateLimiters[msg.keyPrefix].get(msg.data.key, msg.data.opts);
+      break;
+    case 'delete':
+      promise = this._rateLimiters[msg.keyPrefix].delete(msg.data.key, msg.data.opts);
+      break;
+    default:
+      return false;
+  }
+
+  if (promise) {
+    promise
+      .then((res) => {
+        masterSendToWorker(worker, msg, 'resolve', res);
+      })
+      .catch((rejRes) => {
+        masterSendToWorker(worker, msg, 'reject', rejRes);
+      });
+  }
+};
+
+const workerProcessMsg = function (msg) {
+  if (!msg || msg.channel !== channel || msg.keyPrefix !== this.keyPrefix) {
+    return false;
+  }
+
+  if (this._promises[msg.promiseId]) {
+    clearTimeout(this._promises[msg.promiseId].timeoutId);
+    let res;
+    if (msg.data === null || msg.data === true || msg.data === false) {
+      res = msg.data;
+    } else {
+      res = new RateLimiterRes(
+        msg.data.remainingPoints,
+        msg.data.msBeforeNext,
+        msg.data.consumedPoints,
+        msg.data.isFirstInDuration // eslint-disable-line comma-dangle
+      );
+    }
+
+    switch (msg.type) {
+      case 'resolve':
+        this._promises[msg.promiseId].resolve(res);
+        break;
+      case 'reject':
+        this._promises[msg.promiseId].reject(res);
+        break;
+      default:
+        throw new Error(`RateLimiterCluster: no such message type '${msg.type}'`);
+    }
+
+    delete this._promises[msg.promiseId];
+  }
+};
+/**
+ * Prepare options to send to master
+ * Master will create rate limiter depending on options
+ *
+ * @returns {{points: *, duration: *, blockDuration: *, execEvenly: *, execEvenlyMinDelayMs: *, keyPrefix: *}}
+ */
+const getOpts = function () {
+  return {
+    points: this.points,
+    duration: this.duration,
+    blockDuration: this.blockDuration,
+    execEvenly: this.execEvenly,
+    execEvenlyMinDelayMs: this.execEvenlyMinDelayMs,
+    keyPrefix: this.keyPrefix,
+  };
+};
+
+const savePromise = function (resolve, reject) {
+  const hrtime = process.hrtime();
+  let promiseId = hrtime[0].toString() + hrtime[1].toString();
+
+  if (typeof this._promises[promiseId] !== 'undefined') {
+    promiseId += crypto.randomBytes(12).toString('base64');
+  }
+
+  this._promises[promiseId] = {
+    resolve,
+    reject,
+    timeoutId: setTimeout(() => {
+      delete this._promises[promiseId];
+      reject(new Error('RateLimiterCluster timeout: no answer from master in time'));
+    }, this.timeoutMs),
+  };
+
+  return promiseId;
+};
+
+class RateLimiterClusterMaster {
+  constructor() {
+    if (masterInstance) {
+      return masterInstance;
+    }
+
+    this._rateLimiters = {};
+
+    cluster.setMaxListeners(0);
+
+    cluster.on('message', (worker, msg) => {
+      if (msg && msg.channel === channel && msg.type === 'init') {
+        // If init request, check or create rate limiter by key prefix and send 'init' back to worker
+        if (typeof this._rateLimiters[msg.opts.keyPrefix] === 'undefined') {
+          this._rateLimiters[msg.opts.keyPrefix] = new RateLimiterMemory(msg.opts);
+        }
+
+        worker.send({
+          channel,
+          type: 'init',
+          keyPrefix: msg.opts.keyPrefix,
+        });
+      } else {
+        masterProcessMsg.call(this, worker, msg);
+      }
+    });
+
+    masterInstance = this;
+  }
+}
+
+class RateLimiterClusterMasterPM2 {
+  constructor(pm2) {
+    if (masterInstance) {
+      return masterInstance;
+    }
+
+    this._rateLimiters = {};
+
+    pm2.launchBus((err, pm2Bus) => {
+      pm2Bus.on('process:msg', (packet) => {
+        const msg = packet.raw;
+        if (msg && msg.channel === channel && msg.type === 'init') {
+          // If init request, check or create rate limiter by key prefix and send 'init' back to worker
+          if (typeof this._rateLimiters[msg.opts.keyPrefix] === 'undefined') {
+            this._rateLimiters[msg.opts.keyPrefix] = new RateLimiterMemory(msg.opts);
+          }
+
+          pm2.sendDataToProcessId(packet.process.pm_id, {
+            data: {},
+            topic: channel,
+            channel,
+            type: 'init',
+            keyPrefix: msg.opts.keyPrefix,
+          }, (sendErr, res) => {
+            if (sendErr) {
+              console.log(sendErr, res);
+            }
+          });
+        } else {
+          const worker = {
+            send: (msgData) => {
+              const pm2Message = msgData;
+              pm2Message.topic = channel;
+              if (typeof pm2Message.data === 'undefined') {
+                pm2Message.data = {};
+              }
+              pm2.sendDataToProcessId(packet.process.pm_id, pm2Message, (sendErr, res) => {
+                if (sendErr) {
+                  console.log(sendErr, res);
+                }
+              });
+            },
+          };
+          masterProcessMsg.call(this, worker, msg);
+        }
+      });
+    });
+
+    masterInstance = this;
+  }
+}
+
+class RateLimiterClusterWorker extends RateLimiterAbstract {
+  get timeoutMs() {
+    return this._timeoutMs;
+  }
+
+  set timeoutMs(value) {
+    this._timeoutMs = typeof value === 'undefined' ? 5000 : Math.abs(parseInt(value));
+  }
+
+  constructor(opts = {}) {
+    super(opts);
+
+    process.setMaxListeners(0);
+
+    this.timeoutMs = opts.timeoutMs;
+
+    this._initiated = false;
+
+    process.on('message', (msg) => {
+      if (msg && msg.channel === channel && msg.type === 'init' && msg.keyPrefix === this.keyPrefix) {
+        this._initiated = true;
+      } else {
+        workerProcessMsg.call(this, msg);
+      }
+    });
+
+    // Create limiter on master with specific options
+    process.send({
+      channel,
+      type: 'init',
+      opts: getOpts.call(this),
+    });
+
+    this._promises = {};
+  }
+
+  consume(key, pointsToConsume = 1, options = {}) {
+    return new Promise((resolve, reject) => {
+      const promiseId = savePromise.call(this, resolve, reject);
+
+      workerSendToMaster.call(this, 'consume', promiseId, key, pointsToConsume, options);
+    });
+  }
+
+  penalty(key, points = 1, options = {}) {
+    return new Promise((resolve, reject) => {
+      const promiseId = savePromise.call(this, resolve, reject);
+
+      workerSendToMaster.call(this, 'penalty', promiseId, key, points, options);
+    });
+  }
+
+  reward(key, points = 1, options = {}) {
+    return new Promise((resolve, reject) => {
+      const promiseId = savePromise.call(this, resolve, reject);
+
+      workerSendToMaster.call(this, 'reward', promiseId, key, points, options);
+    });
+  }
+
+  block(key, secDuration, options = {}) {
+    return new Promise((resolve, reject) => {
+      const promiseId = savePromise.call(this, resolve, reject);
+
+      workerSendToMaster.call(this, 'block', promiseId, key, secDuration, options);
+    });
+  }
+
+  get(key, options = {}) {
+    return new Promise((resolve, reject) => {
+      const promiseId = savePromise.call(this, resolve, reject);
+
+      workerSendToMaster.call(this, 'get', promiseId, key, options);
+    });
+  }
+
+  delete(key, options = {}) {
+    return new Promise((resolve, reject) => {
+      const promiseId = savePromise.call(this, resolve, reject);
+
+      workerSendToMaster.call(this, 'delete', promiseId, key, options);
+    });
+  }
+}
+
+module.exports = {
+  RateLimiterClusterMaster,
+  RateLimiterClusterMasterPM2,
+  RateLimiterCluster: RateLimiterClusterWorker,
+};
+
+
+/***/ }),
+
+/***/ 673:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+let drizzleOperators = null;
+const CLEANUP_INTERVAL_MS = 300000; // 5 minutes
+const EXPIRED_THRESHOLD_MS = 3600000; // 1 hour
+
+class RateLimiterDrizzleError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'RateLimiterDrizzleError';
+  }
+}
+
+async function getDrizzleOperators() {
+  if (drizzleOperators) return drizzleOperators;
+
+  try {
+    // Use dynamic import to prevent static analysis tools from detecting the import
+    function getPackageName() {
+      return ['drizzle', 'orm'].join('-');
+    }
+    const drizzleOrm = await __nccwpck_require__(5407)(`${getPackageName()}`);
+    const { and, or, gt, lt, eq, isNull, sql } = drizzleOrm.default || drizzleOrm;
+    drizzleOperators = { and, or, gt, lt, eq, isNull, sql };
+    return drizzleOperators;
+  } catch (error) {
+    throw new RateLimiterDrizzleError(
+      'drizzle-orm is not installed. Please install drizzle-orm to use RateLimiterDrizzle.'
+    );
+  }
+}
+
+const RateLimiterStoreAbstract = __nccwpck_require__(5140);
+const RateLimiterRes = __nccwpck_require__(449);
+
+class RateLimiterDrizzle extends RateLimiterStoreAbstract {
+  constructor(opts) {
+    super(opts);
+
+    if (!opts?.schema) {
+      throw new RateLimiterDrizzleError('Drizzle schema is required');
+    }
+
+    if (!opts?.storeClient) {
+      throw new RateLimiterDrizzleError('Drizzle client is required');
+    }
+
+    this.schema = opts.schema;
+    this.drizzleClient = opts.storeClient;
+    this.clearExpiredByTimeout = opts.clearExpiredByTimeout ?? true;
+
+    if (this.clearExpiredByTimeout) {
+      this._clearExpiredHourAgo();
+    }
+  }
+
+  _getRateLimiterRes(rlKey, changedPoints, result) {
+    const res = new RateLimiterRes();
+
+    let doc = result;
+    res.isFirstInDuration = doc.points === changedPoints;
+    res.consumedPoints = doc.points;
+    res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+    res.msBeforeNext = doc.expire !== null
+      ? Math.max(new Date(doc.expire).getTime() - Date.now(), 0)
+      : -1;
+
+    return res;
+  }
+
+  async _upsert(key, points, msDuration, forceExpire = false) {
+    if (!this.drizzleClient) {
+      return Promise.reject(new RateLimiterDrizzleError('Drizzle client is not established'))
+    }
+
+    const { eq, sql } = await getDrizzleOperators();
+    const now = new Date();
+    const newExpire = msDuration > 0 ? new Date(now.getTime() + msDuration) : null;
+
+    const query = await this.drizzleClient.transaction(async (tx) => {
+      const [existingRecord] = await tx
+        .select()
+        .from(this.schema)
+        .where(eq(this.schema.key, key))
+        .limit(1);
+
+      const shouldUpdateExpire =
+        forceExpire ||
+        !existingRecord?.expire ||
+        existingRecord?.expire <= now ||
+        newExpire === null;
+
+      const [data] = await tx
+        .insert(this.schema)
+        .values({
+          key,
+          points,
+          expire: newExpire,
+        })
+        .onConflictDoUpdate({
+          target: this.schema.key,
+          set: {
+            points: !shouldUpdateExpire
+              ? sql`${this.schema.points} + ${points}`
+              : points,
+            ...(shouldUpdateExpire && { expire: newExpire }),
+          },
+        })
+        .returning();
+
+      return data;
+    })
+
+    return query
+  }
+
+  async _get(rlKey) {
+    if (!this.drizzleClient) {
+      return Promise.reject(new RateLimiterDrizzleError('Drizzle client is not established'))
+    }
+
+    const { and, or, gt, eq, isNull } = await getDrizzleOperators();
+
+    const [response] = await this.drizzleClient
+      .select()
+      .from(this.schema)
+      .where(
+        and(
+          eq(this.schema.key, rlKey),
+          or(gt(this.schema.expire, new Date()), isNull(this.schema.expire))
+        )
+      )
+      .limit(1);
+
+    return response || null;
+
+  }
+
+  async _delete(rlKey) {
+    if (!this.drizzleClient) {
+      return Promise.reject(new RateLimiterDrizzleError('Drizzle client is not established'))
+    }
+
+    const { eq } = await getDrizzleOperators();
+
+    const [result] = await this.drizzleClient
+      .delete(this.schema)
+      .where(eq(this.schema.key, rlKey))
+      .returning({ key: this.schema.key });
+
+    return !!result?.key
+  }
+
+  _clearExpiredHourAgo() {
+    if (this._clearExpiredTimeoutId) {
+      clearTimeout(this._clearExpiredTimeoutId);
+    }
+
+    this._clearExpiredTimeoutId = setTimeout(async () => {
+      try {
+        const { lt } = await getDrizzleOperators();
+        await this.drizzleClient
+          .delete(this.schema)
+          .where(lt(this.schema.expire, new Date(Date.now() - EXPIRED_THRESHOLD_MS)));
+      } catch (error) {
+        console.warn('Failed to clear expired records:', error);
+      }
+
+      this._clearExpiredHourAgo();
+    }, CLEANUP_INTERVAL_MS);
+
+    this._clearExpiredTimeoutId.unref();
+  }
+}
+
+module.exports = RateLimiterDrizzle;
+
+
+/***/ }),
+
+/***/ 5347:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+let drizzleOperators = null;
+const CLEANUP_INTERVAL_MS = 300000; // 5 minutes
+const EXPIRED_THRESHOLD_MS = 3600000; // 1 hour
+
+class RateLimiterDrizzleError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'RateLimiterDrizzleError';
+  }
+}
+
+async function getDrizzleOperators() {
+  if (drizzleOperators) return drizzleOperators;
+
+  try {
+    // Use dynamic import to prevent static analysis tools from detecting the import
+    function getPackageName() {
+      return ['drizzle', 'orm'].join('-');
+    }
+    const drizzleOrm = await __nccwpck_require__(5407)(`${getPackageName()}`);
+    const { and, or, gt, lt, eq, isNull, sql } = drizzleOrm.default || drizzleOrm;
+    drizzleOperators = { and, or, gt, lt, eq, isNull, sql };
+    return drizzleOperators;
+  } catch (error) {
+    throw new RateLimiterDrizzleError(
+      'drizzle-orm is not installed. Please install drizzle-orm to use RateLimiterDrizzleNonAtomic.'
+    );
+  }
+}
+
+const RateLimiterStoreAbstract = __nccwpck_require__(5140);
+const RateLimiterRes = __nccwpck_require__(449);
+
+class RateLimiterDrizzleNonAtomic extends RateLimiterStoreAbstract {
+  constructor(opts) {
+    super(opts);
+
+    if (!opts?.schema) {
+      throw new RateLimiterDrizzleError('Drizzle schema is required');
+    }
+
+    if (!opts?.storeClient) {
+      throw new RateLimiterDrizzleError('Drizzle client is required');
+    }
+
+    this.schema = opts.schema;
+    this.drizzleClient = opts.storeClient;
+    this.clearExpiredByTimeout = opts.clearExpiredByTimeout ?? true;
+
+    if (this.clearExpiredByTimeout) {
+      this._clearExpiredHourAgo();
+    }
+  }
+
+  _getRateLimiterRes(rlKey, changedPoints, result) {
+    const res = new RateLimiterRes();
+
+    let doc = result;
+    res.isFirstInDuration = doc.points === changedPoints;
+    res.consumedPoints = doc.points;
+    res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+    res.msBeforeNext = doc.expire !== null
+      ? Math.max(new Date(doc.expire).getTime() - Date.now(), 0)
+      : -1;
+
+    return res;
+  }
+
+  async _upsert(key, points, msDuration, forceExpire = false) {
+    if (!this.drizzleClient) {
+      return Promise.reject(new RateLimiterDrizzleError('Drizzle client is not established'));
+    }
+
+    const { eq } = await getDrizzleOperators();
+    const now = new Date();
+    const newExpire = msDuration > 0 ? new Date(now.getTime() + msDuration) : null;
+
+    const [existingRecord] = await this.drizzleClient
+      .select()
+      .from(this.schema)
+      .where(eq(this.schema.key, key))
+      .limit(1);
+
+    const shouldUpdateExpire =
+      forceExpire ||
+      !existingRecord ||
+      !existingRecord.expire ||
+      existingRecord.expire <= now ||
+      newExpire === null;
+
+    let newPoints;
+    if (existingRecord && !shouldUpdateExpire) {
+      newPoints = existingRecord.points + points;
+    } else {
+      newPoints = points;
+    }
+
+    const [data] = await this.drizzleClient
+      .insert(this.schema)
+      .values({
+        key,
+        points: newPoints,
+        expire: newExpire,
+      })
+      .onConflictDoUpdate({
+        target: this.schema.key,
+        set: {
+          points: newPoints,
+          ...(shouldUpdateExpire && { expire: newExpire }),
+        },
+      })
+      .returning();
+
+    return data;
+  }
+
+  async _get(rlKey) {
+    if (!this.drizzleClient) {
+      return Promise.reject(new RateLimiterDrizzleError('Drizzle client is not established'));
+    }
+
+    const { and, or, gt, eq, isNull } = await getDrizzleOperators();
+
+    const [response] = await this.drizzleClient
+      .select()
+      .from(this.schema)
+      .where(
+        and(
+          eq(this.schema.key, rlKey),
+          or(gt(this.schema.expire, new Date()), isNull(this.schema.expire))
+        )
+      )
+      .limit(1);
+
+    return response || null;
+  }
+
+  async _delete(rlKey) {
+    if (!this.drizzleClient) {
+      return Promise.reject(new RateLimiterDrizzleError('Drizzle client is not established'));
+    }
+
+    const { eq } = await getDrizzleOperators();
+
+    const [result] = await this.drizzleClient
+      .delete(this.schema)
+      .where(eq(this.schema.key, rlKey))
+      .returning({ key: this.schema.key });
+
+    return !!(result && result.key);
+  }
+
+  _clearExpiredHourAgo() {
+    if (this._clearExpiredTimeoutId) {
+      clearTimeout(this._clearExpiredTimeoutId);
+    }
+
+    this._clearExpiredTimeoutId = setTimeout(async () => {
+      try {
+        const { lt } = await getDrizzleOperators();
+        await this.drizzleClient
+          .delete(this.schema)
+          .where(lt(this.schema.expire, new Date(Date.now() - EXPIRED_THRESHOLD_MS)));
+      } catch (error) {
+        console.warn('Failed to clear expired records:', error);
+      }
+
+      this._clearExpiredHourAgo();
+    }, CLEANUP_INTERVAL_MS);
+
+    this._clearExpiredTimeoutId.unref();
+  }
+}
+
+module.exports = RateLimiterDrizzleNonAtomic;
+
+
+/***/ }),
+
+/***/ 2309:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const RateLimiterRes = __nccwpck_require__(449);
+const RateLimiterStoreAbstract = __nccwpck_require__(5140);
+
+class DynamoItem {
+  /**
+   * Create a DynamoItem.
+   * @param {string} rlKey - The key for the rate limiter.
+   * @param {number} points - The number of points.
+   * @param {number} expire - The expiration time in seconds.
+   */
+  constructor(rlKey, points, expire) {
+    this.key = rlKey;
+    this.points = points;
+    this.expire = expire;
+  }
+}
+
+// Free tier DynamoDB provisioned mode params
+const DEFAULT_READ_CAPACITY_UNITS = 25;
+const DEFAULT_WRITE_CAPACITY_UNITS = 25;
+
+/**
+ * Implementation of RateLimiterStoreAbstract using DynamoDB.
+ * @class RateLimiterDynamo
+ * @extends RateLimiterStoreAbstract
+ */
+class RateLimiterDynamo extends RateLimiterStoreAbstract {
+
+    /**
+     * Constructs a new instance of the class.
+     * The storeClient MUST be an instance of AWS.DynamoDB NOT of AWS.DynamoDBClient.
+     *
+     * @param {Object} opts - The options for the constructor.
+     * @param {function} cb - The callback function (optional).
+     * @return {void}
+     */
+    constructor(opts, cb = null) {
+        super(opts);
+
+        this.client = opts.storeClient;
+        this.tableName = opts.tableName;
+        this.tableCreated = opts.tableCreated;
+        this.ttlManuallySet = opts.ttlSet;
+        
+        if (!this.tableCreated) {
+          this._createTable(opts.dynamoTableOpts)
+          .then((data) => {
+            this.tableCreated = true;
+
+            this._setTTL()
+            .finally(() => {
+              // Callback invocation
+              if (typeof cb === 'function') {
+                cb();
+              }
+            });
+            
+          })
+          .catch( err => {
+            //callback invocation
+            if (typeof cb === 'function') {
+              cb(err);
+            } else {
+              throw err;
+            }
+          });
+
+        } else {
+
+          this._setTTL()
+          .finally(() => {
+            // Callback invocation
+            if (typeof cb === 'function') {
+              cb();
+            }
+          });
+        }
+    }
+
+    get tableName() {
+        return this._tableName;
+    }
+
+    set tableName(value) {
+        this._tableName = typeof value === 'undefined' ? 'node-rate-limiter-flexible' : value;
+    }
+
+    get tableCreated() {
+        return this._tableCreated
+    }
+    
+    set tableCreated(value) {
+        this._tableCreated = typeof value === 'undefined' ? false : !!value;
+    }
+
+    /**
+     * Creates a table in the database. Return null if the table already exists.
+     * 
+     * @param {{readCapacityUnits: number, writeCapacityUnits: number}} tableOpts
+     * @return {Promise} A promise that resolves with the result of creating the table.
+     */
+    async _createTable(tableOpts) {
+
+      const params = {
+        TableName: this.tableName,
+        AttributeDefinitions: [
+          {
+            AttributeName: 'key',
+            AttributeType: 'S'
+          }
+        ],
+        KeySchema: [
+          {
+            AttributeName: 'key',
+            KeyType: 'HASH'
+          }
+        ],
+        ProvisionedThroughput: {
+          ReadCapacityUnits: tableOpts && tableOpts.readCapacityUnits ? tableOpts.readCapacityUnits : DEFAULT_READ_CAPACITY_UNITS,
+          WriteCapacityUnits: tableOpts && tableOpts.writeCapacityUnits ? tableOpts.writeCapacityUnits : DEFAULT_WRITE_CAPACITY_UNITS
+        }
+      };
+      
+      try {
+        const data = await this.client.createTable(params);
+        return data;
+      } catch(err) {
+        if (err.__type && err.__type.includes('ResourceInUseException')) {
+          return null;
+        } else {
+          throw err;
+        }
+      }
+    }
+
+    /**
+     * Retrieves an item from the table based on the provided key.
+     *
+     * @param {string} rlKey - The key used to retrieve the item.
+     * @throws {Error} Throws an error if the table is not created yet.
+     * @return {DynamoItem|null} - The retrieved item, or null if it doesn't exist.
+     */
+    async _get(rlKey) {
+
+      if (!this.tableCreated) {
+        throw new Error('Table is not created yet');
+      }
+
+      const params = {
+        TableName: this.tableName,
+        Key: {
+          key: {S: rlKey}
+        }
+      };
+      
+      const data = await this.client.getItem(params);
+      if(data.Item) {
+        return new DynamoItem(
+          data.Item.key.S,
+          Number(data.Item.points.N),
+          Number(data.Item.expire.N)
+        );
+      } else {
+        return null;
+      }
+    }
+
+    /**
+     * Deletes an item from the table based on the given rlKey.
+     *
+     * @param {string} rlKey - The rlKey of the item to delete.
+     * @throws {Error} Throws an error if the table is not created yet.
+     * @return {boolean} Returns true if the item was successfully deleted, otherwise false.
+     */
+    async _delete(rlKey) {
+
+      if (!this.tableCreated) {
+        throw new Error('Table is not created yet');
+      }
+
+      const params = {
+        TableName: this.tableName,
+        Key: {
+          key: {S: rlKey}
+        },
+        ConditionExpression: 'attribute_exists(#k)',
+        ExpressionAttributeNames: {
+          '#k': 'key'  
+        }
+      }
+      
+      try {
+        const data = await this._client.deleteItem(params);
+        return data.$metadata.httpStatusCode === 200;
+      } catch(err) {
+        // ConditionalCheckFailed, item does not exist in table
+        if (err.__type && err.__type.includes('ConditionalCheckFailedException')) {
+          return false;
+        } else {
+          throw err;
+        }
+      }
+
+    }
+
+    /**
+     * Implemented with DynamoDB Atomic Counters. 3 calls are made to DynamoDB but each call is atomic.
+     * From the documentation: "UpdateItem calls are naturally serialized within DynamoDB,
+     * so there are no race condition concerns with making multiple simultaneous calls."
+     * See: https://aws.amazon.com/it/blogs/database/implement-resource-counters-with-amazon-dynamodb/
+     * @param {*} rlKey 
+     * @param {*} points 
+     * @param {*} msDuration 
+     * @param {*} forceExpire 
+     * @param {*} options 
+     * @returns
+     */
+    async _upsert(rlKey, points, msDuration, forceExpire = false, options = {}) {
+
+      if (!this.tableCreated) {
+        throw new Error('Table is not created yet');
+      }
+
+      const dateNow = Date.now();
+      const dateNowSec = dateNow / 1000;
+      /* -1 means never expire, DynamoDb do not support null values in number fields.
+         DynamoDb TTL use unix timestamp in seconds.
+      */
+      const newExpireSec = msDuration > 0 ? (dateNow + msDuration) / 1000 : -1;
+
+      // Force expire, overwrite points. Create a new entry if not exists
+      if (forceExpire) {
+        return await this._baseUpsert({
+          TableName: this.tableName,
+          Key: { key: {S: rlKey} },
+          UpdateExpression: 'SET points = :points, expire = :expire',
+          ExpressionAttributeValues: {
+            ':points': {N: points.toString()},
+            ':expire': {N: newExpireSec.toString()}
+          },
+          ReturnValues: 'ALL_NEW'
+        });
+      }
+
+      try {        
+        // First try update, success if entry NOT exists or IS expired
+        return await this._baseUpsert({
+          TableName: this.tableName,
+          Key: { key: {S: rlKey} },
+          UpdateExpression: 'SET points = :new_points, expire = :new_expire',
+          ExpressionAttributeValues: {
+            ':new_points': {N: points.toString()},
+            ':new_expire': {N: newExpireSec.toString()},
+            ':where_expire': {N: dateNowSec.toString()}
+          },
+          ConditionExpression: 'expire <= :where_expire OR attribute_not_exists(points)',
+          ReturnValues: 'ALL_NEW'
+        });
+
+      } catch (err) {
+        // Second try update, success if entry exists and IS NOT expired
+        return await this._baseUpsert({
+          TableName: this.tableName,
+          Key: { key: {S: rlKey} },
+          UpdateExpression: 'SET points = points + :new_points',
+          ExpressionAttributeValues: {
+            ':new_points': {N: points.toString()},
+            ':where_expire': {N: dateNowSec.toString()}
+          },
+          ConditionExpression: 'expire > :where_expire',
+          ReturnValues: 'ALL_NEW'
+        });
+      }
+    }
+    
+    /**
+     * Asynchronously upserts data into the table. params is a DynamoDB params object.
+     *
+     * @param {Object} params - The parameters for the upsert operation.
+     * @throws {Error} Throws an error if the table is not created yet.
+     * @return {DynamoItem} Returns a DynamoItem object with the updated data.
+     */
+    async _baseUpsert(params) {
+
+      if (!this.tableCreated) {
+        throw new Error('Table is not created yet');
+      }
+      
+      try {
+        const data = await this.client.updateItem(params);
+        return new DynamoItem(
+          data.Attributes.key.S,
+          Number(data.Attributes.points.N),
+          Number(data.Attributes.expire.N)
+        );
+      } catch (err) {
+        //console.log('_baseUpsert', params, err);
+        throw err;
+      }
+    }
+
+    /**
+     * Sets the Time-to-Live (TTL) for the table. TTL use the expire field in the table.
+     * See: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/howitworks-ttl.html
+     *
+     * @return {Promise} A promise that resolves when the TTL is successfully set.
+     * @throws {Error} Throws an error if the table is not created yet.
+     * @returns {Promise}
+     */
+    async _setTTL() {
+
+      if (!this.tableCreated) {
+        throw new Error('Table is not created yet');
+      }
+
+      try {
+        
+        // Check if the TTL is already set
+        const isTTLSet = await this._isTTLSet();
+        if (isTTLSet) {
+          return;
+        }
+
+        const params = {
+          TableName: this.tableName,
+          TimeToLiveSpecification: {
+            AttributeName: 'expire',
+            Enabled: true
+          }
+        }
+
+        const res = await this.client.updateTimeToLive(params);
+        return res;
+
+      } catch (err) {
+        throw err;
+      }
+
+    }
+
+    /**
+     * Checks if the Time To Live (TTL) feature is set for the DynamoDB table.
+     *
+     * @return {boolean} Returns true if the TTL feature is enabled for the table, otherwise false.
+     * @throws {Error} Throws an error if the table is not created yet or if there is an error while checking the TTL status.
+     */
+    async _isTTLSet() {
+      
+      if (!this.tableCreated) {
+        throw new Error('Table is not created yet');
+      }
+
+      if (this.ttlManuallySet) {
+        return true;
+      }
+
+      try {
+
+        const res = await this.client.describeTimeToLive({TableName: this.tableName});
+        return (
+          res.$metadata.httpStatusCode == 200 
+          && res.TimeToLiveDescription.TimeToLiveStatus === 'ENABLED'
+          && res.TimeToLiveDescription.AttributeName === 'expire'
+        );
+        
+      } catch (err) {
+        throw err;
+      }
+    }
+
+    /**
+     * Generate a RateLimiterRes object based on the provided parameters.
+     *
+     * @param {string} rlKey - The key for the rate limiter.
+     * @param {number} changedPoints - The number of points that have changed.
+     * @param {DynamoItem} result - The result object of _get() method.
+     * @returns {RateLimiterRes} - The generated RateLimiterRes object.
+     */
+    _getRateLimiterRes(rlKey, changedPoints, result) {
+
+      const res = new RateLimiterRes();
+      res.isFirstInDuration = changedPoints === result.points;
+      res.consumedPoints = res.isFirstInDuration ? changedPoints : result.points;
+      res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+      // Expire time saved in unix time seconds not ms
+      res.msBeforeNext = result.expire != -1 ? Math.max(result.expire * 1000 - Date.now(), 0) : -1;
+
+      return res;
+    }
+
+}
+
+module.exports = RateLimiterDynamo;
+
+/***/ }),
+
+/***/ 6481:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const RateLimiterEtcdTransactionFailedError = __nccwpck_require__(3184);
+const RateLimiterEtcdNonAtomic = __nccwpck_require__(5299);
+
+const MAX_TRANSACTION_TRIES = 5;
+
+class RateLimiterEtcd extends RateLimiterEtcdNonAtomic {
+  /**
+   * Resolve with object used for {@link _getRateLimiterRes} to generate {@link RateLimiterRes}.
+   */
+  async _upsert(rlKey, points, msDuration, forceExpire = false) {
+    const expire = msDuration > 0 ? Date.now() + msDuration : null;
+
+    let newValue = { points, expire };
+    let oldValue;
+
+    // If we need to force the expiration, just set the key.
+    if (forceExpire) {
+      await this.client
+        .put(rlKey)
+        .value(JSON.stringify(newValue));
+    } else {
+      // First try to add a new key
+      const added = await this.client
+        .if(rlKey, 'Version', '===', '0')
+        .then(this.client
+          .put(rlKey)
+          .value(JSON.stringify(newValue)))
+        .commit()
+        .then(result => !!result.succeeded);
+
+      // If the key already existed, try to update it in a transaction
+      if (!added) {
+        let success = false;
+
+        for (let i = 0; i < MAX_TRANSACTION_TRIES; i++) {
+          // eslint-disable-next-line no-await-in-loop
+          oldValue = await this._get(rlKey);
+          newValue = { points: oldValue.points + points, expire };
+
+          // eslint-disable-next-line no-await-in-loop
+          success = await this.client
+            .if(rlKey, 'Value', '===', JSON.stringify(oldValue))
+            .then(this.client
+              .put(rlKey)
+              .value(JSON.stringify(newValue)))
+            .commit()
+            .then(result => !!result.succeeded);
+          if (success) {
+            break;
+          }
+        }
+
+        if (!success) {
+          throw new RateLimiterEtcdTransactionFailedError('Could not set new value in a transaction.');
+        }
+      }
+    }
+
+    return newValue;
+  }
+}
+
+module.exports = RateLimiterEtcd;
+
+
+/***/ }),
+
+/***/ 5299:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const RateLimiterStoreAbstract = __nccwpck_require__(5140);
+const RateLimiterRes = __nccwpck_require__(449);
+const RateLimiterSetupError = __nccwpck_require__(2922);
+
+class RateLimiterEtcdNonAtomic extends RateLimiterStoreAbstract {
+  /**
+   * @param {Object} opts
+   */
+  constructor(opts) {
+    super(opts);
+
+    if (!opts.storeClient) {
+      throw new RateLimiterSetupError('You need to set the option "storeClient" to an instance of class "Etcd3".');
+    }
+
+    this.client = opts.storeClient;
+  }
+
+  /**
+   * Get RateLimiterRes object filled depending on storeResult, which specific for exact store.
+   */
+  _getRateLimiterRes(rlKey, changedPoints, result) {
+    const res = new RateLimiterRes();
+
+    res.isFirstInDuration = changedPoints === result.points;
+    res.consumedPoints = res.isFirstInDuration ? changedPoints : result.points;
+    res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+    res.msBeforeNext = result.expire ? Math.max(result.expire - Date.now(), 0) : -1;
+
+    return res;
+  }
+
+  /**
+   * Resolve with object used for {@link _getRateLimiterRes} to generate {@link RateLimiterRes}.
+   */
+  async _upsert(rlKey, points, msDuration, forceExpire = false) {
+    const expire = msDuration > 0 ? Date.now() + msDuration : null;
+
+    let newValue = { points, expire };
+
+    // If we need to force the expiration, just set the key.
+    if (forceExpire) {
+      await this.client
+        .put(rlKey)
+        .value(JSON.stringify(newValue));
+    } else {
+      const oldValue = await this._get(rlKey);
+      newValue = { points: (oldValue !== null ? oldValue.points : 0) + points, expire };
+      await this.client
+        .put(rlKey)
+        .value(JSON.stringify(newValue));
+    }
+
+    return newValue;
+  }
+
+  /**
+   * Resolve with raw result from Store OR null if rlKey is not set
+   * or Reject with error
+   */
+  async _get(rlKey) {
+    return this.client
+      .get(rlKey)
+      .string()
+      .then(result => (result !== null ? JSON.parse(result) : null));
+  }
+
+  /**
+   * Resolve with true OR false if rlKey doesn't exist.
+   * or Reject with error.
+   */
+  async _delete(rlKey) {
+    return this.client
+      .delete()
+      .key(rlKey)
+      .then(result => result.deleted === '1');
+  }
+}
+
+module.exports = RateLimiterEtcdNonAtomic;
+
+
+/***/ }),
+
+/***/ 3847:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const RateLimiterAbstract = __nccwpck_require__(8569);
+const RateLimiterRes = __nccwpck_require__(449);
+
+module.exports = class RateLimiterInsuredAbstract extends RateLimiterAbstract {
+  constructor(opts = {}) {
+    super(opts);
+    this.insuranceLimiter = opts.insuranceLimiter;
+  }
+
+  get insuranceLimiter() {
+    return this._insuranceLimiter;
+  }
+
+  set insuranceLimiter(value) {
+    if (typeof value !== 'undefined' && !(value instanceof RateLimiterAbstract)) {
+      throw new Error('insuranceLimiter must be instance of RateLimiterAbstract');
+    }
+    this._insuranceLimiter = value;
+    if (this._insuranceLimiter) {
+      this._insuranceLimiter.blockDuration = this.blockDuration;
+      this._insuranceLimiter.execEvenly = this.execEvenly;
+    }
+  }
+
+  _handleError(err, funcName, resolve, reject, params) {
+    if (err instanceof RateLimiterRes) {
+      reject(err);
+    } else if (!(this.insuranceLimiter instanceof RateLimiterAbstract)) {
+      reject(err);
+    } else {
+      this.insuranceLimiter[funcName](...params)
+        .then((res) => {
+          resolve(res);
+        })
+        .catch((res) => {
+          reject(res);
+        });
+    }
+  }
+
+  _operation(funcName, params) {
+    const promise = this[funcName](...params);
+    return new Promise((resolve, reject) => {
+      return promise.then((res) => {
+          resolve(res);
+        })
+        .catch((err) => {
+          if (funcName.startsWith('_')) {
+            funcName = funcName.slice(1);
+          }
+          this._handleError(err, funcName, resolve, reject, params);
+        });
+    });
+  }
+
+  consume(key, pointsToConsume = 1, options = {}) {
+    return this._operation('_consume', [key, pointsToConsume, options]);
+  }
+
+  penalty(key, points = 1, options = {}) {
+    return this._operation('_penalty', [key, points, options]);
+  }
+
+  reward(key, points = 1, options = {}) {
+    return this._operation('_reward', [key, points, options]);
+  }
+
+  get(key, options = {}) {
+    return this._operation('_get', [key, options]);
+  }
+
+  set(key, points, secDuration, options = {}) {
+    return this._operation('_set', [key, points, secDuration, options]);
+  }
+
+  block(key, secDuration, options = {}) {
+    return this._operation('_block', [key, secDuration, options]);
+  }
+
+  delete(key, options = {}) {
+    return this._operation('_delete', [key, options]);
+  }
+
+  _consume() {
+    throw new Error("You have to implement the method '_consume'!");
+  }
+
+  _penalty() {
+    throw new Error("You have to implement the method '_penalty'!");
+  }
+
+  _reward() {
+    throw new Error("You have to implement the method '_reward'!");
+  }
+
+  _get() {
+    throw new Error("You have to implement the method '_get'!");
+  }
+
+  _set() {
+    throw new Error("You have to implement the method '_set'!");
+  }
+
+  _block() {
+    throw new Error("You have to implement the method '_block'!");
+  }
+
+  _delete() {
+    throw new Error("You have to implement the method '_delete'!");
+  }
+
+}
+
+
+/***/ }),
+
+/***/ 3250:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const RateLimiterStoreAbstract = __nccwpck_require__(5140);
+const RateLimiterRes = __nccwpck_require__(449);
+
+class RateLimiterMemcache extends RateLimiterStoreAbstract {
+  /**
+   *
+   * @param {Object} opts
+   * Defaults {
+   *   ... see other in RateLimiterStoreAbstract
+   *
+   *   storeClient: memcacheClient
+   * }
+   */
+  constructor(opts) {
+    super(opts);
+
+    this.client = opts.storeClient;
+  }
+
+  _getRateLimiterRes(rlKey, changedPoints, result) {
+    const res = new RateLimiterRes();
+    res.consumedPoints = parseInt(result.consumedPoints);
+    res.isFirstInDuration = result.consumedPoints === changedPoints;
+    res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+    res.msBeforeNext = result.msBeforeNext;
+
+    return res;
+  }
+
+  _upsert(rlKey, points, msDuration, forceExpire = false, options = {}) {
+    return new Promise((resolve, reject) => {
+      const nowMs = Date.now();
+      const secDuration = Math.floor(msDuration / 1000);
+
+      if (forceExpire) {
+        this.client.set(rlKey, points, secDuration, (err) => {
+          if (!err) {
+            this.client.set(
+              `${rlKey}_expire`,
+              secDuration > 0 ? nowMs + (secDuration * 1000) : -1,
+              secDuration,
+              () => {
+                const res = {
+                  consumedPoints: points,
+                  msBeforeNext: secDuration > 0 ? secDuration * 1000 : -1,
+                };
+                resolve(res);
+              }
+            );
+          } else {
+            reject(err);
+          }
+        });
+      } else {
+        this.client.incr(rlKey, points, (err, consumedPoints) => {
+          if (err || consumedPoints === false) {
+            this.client.add(rlKey, points, secDuration, (errAddKey, createdNew) => {
+              if (errAddKey || !createdNew) {
+                // Try to upsert again in case of race condition
+                if (typeof options.attemptNumber === 'undefined' || options.attemptNumber < 3) {
+                  const nextOptions = Object.assign({}, options);
+                  nextOptions.attemptNumber = nextOptions.attemptNumber ? (nextOptions.attemptNumber + 1) : 1;
+
+                  this._upsert(rlKey, points, msDuration, forceExpire, nextOptions)
+                    .then(resUpsert => resolve(resUpsert))
+                    .catch(errUpsert => reject(errUpsert));
+                } else {
+                  reject(new Error('Can not add key'));
+                }
+              } else {
+                this.client.add(
+                  `${rlKey}_expire`,
+                  secDuration > 0 ? nowMs + (secDuration * 1000) : -1,
+                  secDuration,
+                  () => {
+                    const res = {
+                      consumedPoints: points,
+                      msBeforeNext: secDuration > 0 ? secDuration * 1000 : -1,
+                    };
+                    resolve(res);
+                  }
+                );
+              }
+            });
+          } else {
+            this.client.get(`${rlKey}_expire`, (errGetExpire, resGetExpireMs) => {
+              if (errGetExpire) {
+                reject(errGetExpire);
+              } else {
+                const expireMs = resGetExpireMs === false ? 0 : resGetExpireMs;
+                const res = {
+                  consumedPoints,
+                  msBeforeNext: expireMs >= 0 ? Math.max(expireMs - nowMs, 0) : -1,
+                };
+                resolve(res);
+              }
+            });
+          }
+        });
+      }
+    });
+  }
+
+  _get(rlKey) {
+    return new Promise((resolve, reject) => {
+      const nowMs = Date.now();
+
+      this.client.get(rlKey, (err, consumedPoints) => {
+        if (!consumedPoints) {
+          resolve(null);
+        } else {
+          this.client.get(`${rlKey}_expire`, (errGetExpire, resGetExpireMs) => {
+            if (errGetExpire) {
+              reject(errGetExpire);
+            } else {
+              const expireMs = resGetExpireMs === false ? 0 : resGetExpireMs;
+              const res = {
+                consumedPoints,
+                msBeforeNext: expireMs >= 0 ? Math.max(expireMs - nowMs, 0) : -1,
+              };
+              resolve(res);
+            }
+          });
+        }
+      });
+    });
+  }
+
+  _delete(rlKey) {
+    return new Promise((resolve, reject) => {
+      this.client.del(rlKey, (err, res) => {
+        if (err) {
+          reject(err);
+        } else if (res === false) {
+          resolve(res);
+        } else {
+          this.client.del(`${rlKey}_expire`, (errDelExpire) => {
+            if (errDelExpire) {
+              reject(errDelExpire);
+            } else {
+              resolve(res);
+            }
+          });
+        }
+      });
+    });
+  }
+}
+
+module.exports = RateLimiterMemcache;
+
+
+/***/ }),
+
+/***/ 4544:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const RateLimiterAbstract = __nccwpck_require__(8569);
+const MemoryStorage = __nccwpck_require__(1534);
+const RateLimiterRes = __nccwpck_require__(449);
+
+class RateLimiterMemory extends RateLimiterAbstract {
+  constructor(opts = {}) {
+    super(opts);
+
+    this._memoryStorage = new MemoryStorage();
+  }
+  /**
+   *
+   * @param key
+   * @param pointsToConsume
+   * @param {Object} options
+   * @returns {Promise<RateLimiterRes>}
+   */
+  consume(key, pointsToConsume = 1, options = {}) {
+    return new Promise((resolve, reject) => {
+      const rlKey = this.getKey(key);
+      const secDuration = this._getKeySecDuration(options);
+      let res = this._memoryStorage.incrby(rlKey, pointsToConsume, secDuration);
+      res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+
+      if (res.consumedPoints > this.points) {
+        // Block only first time when consumed more than points
+        if (this.blockDuration > 0 && res.consumedPoints <= (this.points + pointsToConsume)) {
+          // Block key
+          res = this._memoryStorage.set(rlKey, res.consumedPoints, this.blockDuration);
+        }
+        reject(res);
+      } else if (this.execEvenly && res.msBeforeNext > 0 && !res.isFirstInDuration) {
+        // Execute evenly
+        let delay = Math.ceil(res.msBeforeNext / (res.remainingPoints + 2));
+        if (delay < this.execEvenlyMinDelayMs) {
+          delay = res.consumedPoints * this.execEvenlyMinDelayMs;
+        }
+
+        setTimeout(resolve, delay, res);
+      } else {
+        resolve(res);
+      }
+    });
+  }
+
+  penalty(key, points = 1, options = {}) {
+    const rlKey = this.getKey(key);
+    return new Promise((resolve) => {
+      const secDuration = this._getKeySecDuration(options);
+      const res = this._memoryStorage.incrby(rlKey, points, secDuration);
+      res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+      resolve(res);
+    });
+  }
+
+  reward(key, points = 1, options = {}) {
+    const rlKey = this.getKey(key);
+    return new Promise((resolve) => {
+      const secDuration = this._getKeySecDuration(options);
+      const res = this._memoryStorage.incrby(rlKey, -points, secDuration);
+      res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+      resolve(res);
+    });
+  }
+
+  /**
+   * Block any key for secDuration seconds
+   *
+   * @param key
+   * @param secDuration
+   */
+  block(key, secDuration) {
+    const msDuration = secDuration * 1000;
+    const initPoints = this.points + 1;
+
+    this._memoryStorage.set(this.getKey(key), initPoints, secDuration);
+    return Promise.resolve(
+      new RateLimiterRes(0, msDuration === 0 ? -1 : msDuration, initPoints)
+    );
+  }
+
+  set(key, points, secDuration) {
+    const msDuration = (secDuration >= 0 ? secDuration : this.duration) * 1000;
+
+    this._memoryStorage.set(this.getKey(key), points, secDuration);
+    return Promise.resolve(
+      new RateLimiterRes(0, msDuration === 0 ? -1 : msDuration, points)
+    );
+  }
+
+  get(key) {
+    const res = this._memoryStorage.get(this.getKey(key));
+    if (res !== null) {
+      res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+    }
+
+    return Promise.resolve(res);
+  }
+
+  delete(key) {
+    return Promise.resolve(this._memoryStorage.delete(this.getKey(key)));
+  }
+}
+
+module.exports = RateLimiterMemory;
+
+
+
+/***/ }),
+
+/***/ 8439:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const RateLimiterStoreAbstract = __nccwpck_require__(5140);
+const RateLimiterRes = __nccwpck_require__(449);
+
+/**
+ * Get MongoDB driver version as upsert options differ
+ * @params {Object} Client instance
+ * @returns {Object} Version Object containing major, feature & minor versions.
+ */
+function getDriverVersion(client) {
+  try {
+    const _client = client.client ? client.client : client;
+
+    let _v = [0, 0, 0];
+    if (typeof _client.topology === 'undefined') {
+      const { version } = _client.options.metadata.driver;
+      _v = version.split('|', 1)[0].split('.').map(v => parseInt(v));
+    } else {
+      const { version } = _client.topology.s.options.metadata.driver;
+      _v = version.split('.').map(v => parseInt(v));
+    }
+
+    return {
+      major: _v[0],
+      feature: _v[1],
+      patch: _v[2],
+    };
+  } catch (err) {
+    return { major: 0, feature: 0, patch: 0 };
+  }
+}
+
+class RateLimiterMongo extends RateLimiterStoreAbstract {
+  /**
+   *
+   * @param {Object} opts
+   * Defaults {
+   *   indexKeyPrefix: {attr1: 1, attr2: 1}
+   *   ... see other in RateLimiterStoreAbstract
+   *
+   *   mongo: MongoClient
+   * }
+   */
+  constructor(opts) {
+    super(opts);
+
+    this.dbName = opts.dbName;
+    this.tableName = opts.tableName;
+    this.indexKeyPrefix = opts.indexKeyPrefix;
+    this.disableIndexesCreation = opts.disableIndexesCreation;
+
+    if (opts.mongo) {
+      this.client = opts.mongo;
+    } else {
+      this.client = opts.storeClient;
+    }
+    if (typeof this.client.then === 'function') {
+      // If Promise
+      this.client
+        .then((conn) => {
+          this.client = conn;
+          this._initCollection();
+          this._driverVersion = getDriverVersion(this.client);
+        });
+    } else {
+      this._initCollection();
+      this._driverVersion = getDriverVersion(this.client);
+    }
+  }
+
+  get dbName() {
+    return this._dbName;
+  }
+
+  set dbName(value) {
+    this._dbName = typeof value === 'undefined' ? RateLimiterMongo.getDbName() : value;
+  }
+
+  static getDbName() {
+    return 'node-rate-limiter-flexible';
+  }
+
+  get tableName() {
+    return this._tableName;
+  }
+
+  set tableName(value) {
+    this._tableName = typeof value === 'undefined' ? this.keyPrefix : value;
+  }
+
+  get client() {
+    return this._client;
+  }
+
+  set client(value) {
+    if (typeof value === 'undefined') {
+      throw new Error('mongo is not set');
+    }
+    this._client = value;
+  }
+
+  get indexKeyPrefix() {
+    return this._indexKeyPrefix;
+  }
+
+  set indexKeyPrefix(obj) {
+    this._indexKeyPrefix = obj || {};
+  }
+
+  get disableIndexesCreation() {
+    return this._disableIndexesCreation;
+  }
+  set disableIndexesCreation(value) {
+    this._disableIndexesCreation = !!value;
+  }
+
+  async createIndexes() {
+    const db = typeof this.client.db === 'function'
+      ? this.client.db(this.dbName)
+      : this.client;
+
+    const collection = db.collection(this.tableName);
+    await collection.createIndex({ expire: -1 }, { expireAfterSeconds: 0 });
+    await collection.createIndex(Object.assign({}, this.indexKeyPrefix, { key: 1 }), { unique: true });
+  }
+
+  _initCollection() {
+    const db = typeof this.client.db === 'function'
+      ? this.client.db(this.dbName)
+      : this.client;
+
+    const collection = db.collection(this.tableName);
+    if (!this.disableIndexesCreation) {
+      this.createIndexes().catch((err) => {
+        console.error(`Cannot create indexes for mongo collection ${this.tableName}`, err);
+      });
+    }
+
+    this._collection = collection;
+  }
+
+  _getRateLimiterRes(rlKey, changedPoints, result) {
+    const res = new RateLimiterRes();
+
+    let doc;
+    if (typeof result.value === 'undefined') {
+      doc = result;
+    } else {
+      doc = result.value;
+    }
+
+    res.isFirstInDuration = doc.points === changedPoints;
+    res.consumedPoints = doc.points;
+
+    res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+    res.msBeforeNext = doc.expire !== null
+      ? Math.max(new Date(doc.expire).getTime() - Date.now(), 0)
+      : -1;
+
+    return res;
+  }
+
+  _upsert(key, points, msDuration, forceExpire = false, options = {}) {
+    if (!this._collection) {
+      return Promise.reject(Error('Mongo connection is not established'));
+    }
+
+    const docAttrs = options.attrs || {};
+
+    let where;
+    let upsertData;
+    if (forceExpire) {
+      where = { key };
+      where = Object.assign(where, docAttrs);
+      upsertData = {
+        $set: {
+          key,
+          points,
+          expire: msDuration > 0 ? new Date(Date.now() + msDuration) : null,
+        },
+      };
+      upsertData.$set = Object.assign(upsertData.$set, docAttrs);
+    } else {
+      where = {
+        $or: [
+          { expire: { $gt: new Date() } },
+          { expire: { $eq: null } },
+        ],
+        key,
+      };
+      where = Object.assign(where, docAttrs);
+      upsertData = {
+        $setOnInsert: {
+          key,
+          expire: msDuration > 0 ? new Date(Date.now() + msDuration) : null,
+        },
+        $inc: { points },
+      };
+      upsertData.$setOnInsert = Object.assign(upsertData.$setOnInsert, docAttrs);
+    }
+
+    // Options for collection updates differ between driver versions
+    const upsertOptions = {
+      upsert: true,
+    };
+    if ((this._driverVersion.major >= 4) ||
+        (this._driverVersion.major === 3 &&
+          (this._driverVersion.feature >=7) ||
+          (this._driverVersion.feature >= 6 &&
+              this._driverVersion.patch >= 7 )))
+    {
+      upsertOptions.returnDocument = 'after';
+    } else {
+      upsertOptions.returnOriginal = false;
+    }
+
+    /*
+     * 1. Find actual limit and increment points
+     * 2. If limit expired, but Mongo doesn't clean doc by TTL yet, try to replace limit doc completely
+     * 3. If 2 or more Mongo threads try to insert the new limit doc, only the first succeed
+     * 4. Try to upsert from step 1. Actual limit is created now, points are incremented without problems
+     */
+    return new Promise((resolve, reject) => {
+      this._collection.findOneAndUpdate(
+        where,
+        upsertData,
+        upsertOptions
+      ).then((res) => {
+        resolve(res);
+      }).catch((errUpsert) => {
+        if (errUpsert && errUpsert.code === 11000) { // E11000 duplicate key error collection
+          const replaceWhere = Object.assign({ // try to replace OLD limit doc
+            $or: [
+              { expire: { $lte: new Date() } },
+              { expire: { $eq: null } },
+            ],
+            key,
+          }, docAttrs);
+
+          const replaceTo = {
+            $set: Object.assign({
+              key,
+              points,
+              expire: msDuration > 0 ? new Date(Date.now() + msDuration) : null,
+            }, docAttrs)
+          };
+
+          this._collection.findOneAndUpdate(
+            replaceWhere,
+            replaceTo,
+            upsertOptions
+          ).then((res) => {
+            resolve(res);
+          }).catch((errReplace) => {
+            if (errReplace && errReplace.code === 11000) { // E11000 duplicate key error collection
+              this._upsert(key, points, msDuration, forceExpire)
+                .then(res => resolve(res))
+                .catch(err => reject(err));
+            } else {
+              reject(errReplace);
+            }
+          });
+        } else {
+          reject(errUpsert);
+        }
+      });
+    });
+  }
+
+  _get(rlKey, options = {}) {
+    if (!this._collection) {
+      return Promise.reject(Error('Mongo connection is not established'));
+    }
+
+    const docAttrs = options.attrs || {};
+
+    const where = Object.assign({
+      key: rlKey,
+      $or: [
+        { expire: { $gt: new Date() } },
+        { expire: { $eq: null } },
+      ],
+    }, docAttrs);
+
+    return this._collection.findOne(where);
+  }
+
+  _delete(rlKey, options = {}) {
+    if (!this._collection) {
+      return Promise.reject(Error('Mongo connection is not established'));
+    }
+
+    const docAttrs = options.attrs || {};
+    const where = Object.assign({ key: rlKey }, docAttrs);
+
+    return this._collection.deleteOne(where)
+      .then(res => res.deletedCount > 0);
+  }
+}
+
+module.exports = RateLimiterMongo;
+
+
+/***/ }),
+
+/***/ 7793:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const RateLimiterStoreAbstract = __nccwpck_require__(5140);
+const RateLimiterRes = __nccwpck_require__(449);
+
+class RateLimiterMySQL extends RateLimiterStoreAbstract {
+  /**
+   * @callback callback
+   * @param {Object} err
+   *
+   * @param {Object} opts
+   * @param {callback} cb
+   * Defaults {
+   *   ... see other in RateLimiterStoreAbstract
+   *
+   *   storeClient: anySqlClient,
+   *   storeType: 'knex', // required only for Knex instance
+   *   dbName: 'string',
+   *   tableName: 'string',
+   * }
+   */
+  constructor(opts, cb = null) {
+    super(opts);
+
+    this.client = opts.storeClient;
+    this.clientType = opts.storeType;
+
+    this.dbName = opts.dbName;
+    this.tableName = opts.tableName;
+
+    this.clearExpiredByTimeout = opts.clearExpiredByTimeout;
+
+    this.tableCreated = opts.tableCreated;
+    if (!this.tableCreated) {
+      this._createDbAndTable()
+        .then(() => {
+          this.tableCreated = true;
+          if (this.clearExpiredByTimeout) {
+            this._clearExpiredHourAgo();
+          }
+          if (typeof cb === 'function') {
+            cb();
+          }
+        })
+        .catch((err) => {
+          if (typeof cb === 'function') {
+            cb(err);
+          } else {
+            throw err;
+          }
+        });
+    } else {
+      if (this.clearExpiredByTimeout) {
+        this._clearExpiredHourAgo();
+      }
+      if (typeof cb === 'function') {
+        cb();
+      }
+    }
+  }
+
+  clearExpired(expire) {
+    return new Promise((resolve) => {
+      this._getConnection()
+        .then((conn) => {
+          conn.query(`DELETE FROM ??.?? WHERE expire < ?`, [this.dbName, this.tableName, expire], () => {
+            this._releaseConnection(conn);
+            resolve();
+          });
+        })
+        .catch(() => {
+          resolve();
+        });
+    });
+  }
+
+  _clearExpiredHourAgo() {
+    if (this._clearExpiredTimeoutId) {
+      clearTimeout(this._clearExpiredTimeoutId);
+    }
+    this._clearExpiredTimeoutId = setTimeout(() => {
+      this.clearExpired(Date.now() - 3600000) // Never rejected
+        .then(() => {
+          this._clearExpiredHourAgo();
+        });
+    }, 300000);
+    this._clearExpiredTimeoutId.unref();
+  }
+
+  /**
+   *
+   * @return Promise<any>
+   * @private
+   */
+  _getConnection() {
+    switch (this.clientType) {
+      case 'pool':
+        return new Promise((resolve, reject) => {
+          this.client.getConnection((errConn, conn) => {
+            if (errConn) {
+              return reject(errConn);
+            }
+
+            resolve(conn);
+          });
+        });
+      case 'sequelize':
+        return this.client.connectionManager.getConnection();
+      case 'knex':
+        return this.client.client.acquireConnection();
+      default:
+        return Promise.resolve(this.client);
+    }
+  }
+
+  _releaseConnection(conn) {
+    switch (this.clientType) {
+      case 'pool':
+        return conn.release();
+      case 'sequelize':
+        return this.client.connectionManager.releaseConnection(conn);
+      case 'knex':
+        return this.client.client.releaseConnection(conn);
+      default:
+        return true;
+    }
+  }
+
+  /**
+   *
+   * @returns {Promise<any>}
+   * @private
+   */
+  _createDbAndTable() {
+    return new Promise((resolve, reject) => {
+      this._getConnection()
+        .then((conn) => {
+          conn.query(`CREATE DATABASE IF NOT EXISTS \`${this.dbName}\`;`, (errDb) => {
+            if (errDb) {
+              this._releaseConnection(conn);
+              return reject(errDb);
+            }
+            conn.query(this._getCreateTableStmt(), (err) => {
+              if (err) {
+                this._releaseConnection(conn);
+                return reject(err);
+              }
+              this._releaseConnection(conn);
+              resolve();
+            });
+          });
+        })
+        .catch((err) => {
+          reject(err);
+        });
+    });
+  }
+
+  _getCreateTableStmt() {
+    return `CREATE TABLE IF NOT EXISTS \`${this.dbName}\`.\`${this.tableName}\` (` +
+      '`key` VARCHAR(255) CHARACTER SET utf8 NOT NULL,' +
+      '`points` INT(9) NOT NULL default 0,' +
+      '`expire` BIGINT UNSIGNED,' +
+      'PRIMARY KEY (`key`)' +
+      ') ENGINE = INNODB;';
+  }
+
+  get clientType() {
+    return this._clientType;
+  }
+
+  set clientType(value) {
+    if (typeof value === 'undefined') {
+      if (this.client.constructor.name === 'Connection') {
+        value = 'connection';
+      } else if (this.client.constructor.name === 'Pool') {
+        value = 'pool';
+      } else if (this.client.constructor.name === 'Sequelize') {
+        value = 'sequelize';
+      } else {
+        throw new Error('storeType is not defined');
+      }
+    }
+    this._clientType = value.toLowerCase();
+  }
+
+  get dbName() {
+    return this._dbName;
+  }
+
+  set dbName(value) {
+    this._dbName = typeof value === 'undefined' ? 'rtlmtrflx' : value;
+  }
+
+  get tableName() {
+    return this._tableName;
+  }
+
+  set tableName(value) {
+    this._tableName = typeof value === 'undefined' ? this.keyPrefix : value;
+  }
+
+  get tableCreated() {
+    return this._tableCreated
+  }
+
+  set tableCreated(value) {
+    this._tableCreated = typeof value === 'undefined' ? false : !!value;
+  }
+
+  get clearExpiredByTimeout() {
+    return this._clearExpiredByTimeout;
+  }
+
+  set clearExpiredByTimeout(value) {
+    this._clearExpiredByTimeout = typeof value === 'undefined' ? true : Boolean(value);
+  }
+
+  _getRateLimiterRes(rlKey, changedPoints, result) {
+    const res = new RateLimiterRes();
+    const [row] = result;
+
+    res.isFirstInDuration = changedPoints === row.points;
+    res.consumedPoints = res.isFirstInDuration ? changedPoints : row.points;
+
+    res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+    res.msBeforeNext = row.expire
+      ? Math.max(row.expire - Date.now(), 0)
+      : -1;
+
+    return res;
+  }
+
+  _upsertTransaction(conn, key, points, msDuration, forceExpire) {
+    return new Promise((resolve, reject) => {
+      conn.query('BEGIN', (errBegin) => {
+        if (errBegin) {
+          conn.rollback();
+
+          return reject(errBegin);
+        }
+
+        const dateNow = Date.now();
+        const newExpire = msDuration > 0 ? dateNow + msDuration : null;
+
+        let q;
+        let values;
+        if (forceExpire) {
+          q = `INSERT INTO ??.?? VALUES (?, ?, ?)
+          ON DUPLICATE KEY UPDATE 
+            points = ?, 
+            expire = ?;`;
+          values = [
+            this.dbName, this.tableName, key, points, newExpire,
+            points,
+            newExpire,
+          ];
+        } else {
+          q = `INSERT INTO ??.?? VALUES (?, ?, ?)
+          ON DUPLICATE KEY UPDATE 
+            points = IF(expire <= ?, ?, points + (?)), 
+            expire = IF(expire <= ?, ?, expire);`;
+          values = [
+            this.dbName, this.tableName, key, points, newExpire,
+            dateNow, points, points,
+            dateNow, newExpire,
+          ];
+        }
+
+        conn.query(q, values, (errUpsert) => {
+          if (errUpsert) {
+            conn.rollback();
+
+            return reject(errUpsert);
+          }
+          conn.query('SELECT points, expire FROM ??.?? WHERE `key` = ?;', [this.dbName, this.tableName, key], (errSelect, res) => {
+            if (errSelect) {
+              conn.rollback();
+
+              return reject(errSelect);
+            }
+
+            conn.query('COMMIT', (err) => {
+              if (err) {
+                conn.rollback();
+
+                return reject(err);
+              }
+
+              resolve(res);
+            });
+          });
+        });
+      });
+    });
+  }
+
+  _upsert(key, points, msDuration, forceExpire = false) {
+    if (!this.tableCreated) {
+      return Promise.reject(Error('Table is not created yet'));
+    }
+
+    return new Promise((resolve, reject) => {
+      this._getConnection()
+        .then((conn) => {
+          this._upsertTransaction(conn, key, points, msDuration, forceExpire)
+            .then((res) => {
+              resolve(res);
+              this._releaseConnection(conn);
+            })
+            .catch((err) => {
+              reject(err);
+              this._releaseConnection(conn);
+            });
+        })
+        .catch((err) => {
+          reject(err);
+        });
+    });
+  }
+
+  _get(rlKey) {
+    if (!this.tableCreated) {
+      return Promise.reject(Error('Table is not created yet'));
+    }
+
+    return new Promise((resolve, reject) => {
+      this._getConnection()
+        .then((conn) => {
+          conn.query(
+            'SELECT points, expire FROM ??.?? WHERE `key` = ? AND (`expire` > ? OR `expire` IS NULL)',
+            [this.dbName, this.tableName, rlKey, Date.now()],
+            (err, res) => {
+              if (err) {
+                reject(err);
+              } else if (res.length === 0) {
+                resolve(null);
+              } else {
+                resolve(res);
+              }
+
+              this._releaseConnection(conn);
+            } // eslint-disable-line
+          );
+        })
+        .catch((err) => {
+          reject(err);
+        });
+    });
+  }
+
+  _delete(rlKey) {
+    if (!this.tableCreated) {
+      return Promise.reject(Error('Table is not created yet'));
+    }
+
+    return new Promise((resolve, reject) => {
+      this._getConnection()
+        .then((conn) => {
+          conn.query(
+            'DELETE FROM ??.?? WHERE `key` = ?',
+            [this.dbName, this.tableName, rlKey],
+            (err, res) => {
+              if (err) {
+                reject(err);
+              } else {
+                resolve(res.affectedRows > 0);
+              }
+
+              this._releaseConnection(conn);
+            } // eslint-disable-line
+          );
+        })
+        .catch((err) => {
+          reject(err);
+        });
+    });
+  }
+}
+
+module.exports = RateLimiterMySQL;
+
+
+/***/ }),
+
+/***/ 3740:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const RateLimiterStoreAbstract = __nccwpck_require__(5140);
+const RateLimiterRes = __nccwpck_require__(449);
+
+class RateLimiterPostgres extends RateLimiterStoreAbstract {
+  /**
+   * @callback callback
+   * @param {Object} err
+   *
+   * @param {Object} opts
+   * @param {callback} cb
+   * Defaults {
+   *   ... see other in RateLimiterStoreAbstract
+   *
+   *   storeClient: postgresClient,
+   *   storeType: 'knex', // required only for Knex instance
+   *   tableName: 'string',
+   *   schemaName: 'string', // optional
+   * }
+   */
+  constructor(opts, cb = null) {
+    super(opts);
+
+    this.client = opts.storeClient;
+    this.clientType = opts.storeType;
+
+    this.tableName = opts.tableName;
+    this.schemaName = opts.schemaName;
+
+    this.clearExpiredByTimeout = opts.clearExpiredByTimeout;
+
+    this.tableCreated = opts.tableCreated;
+    if (!this.tableCreated) {
+      this._createTable()
+        .then(() => {
+          this.tableCreated = true;
+          if (this.clearExpiredByTimeout) {
+            this._clearExpiredHourAgo();
+          }
+          if (typeof cb === 'function') {
+            cb();
+          }
+        })
+        .catch((err) => {
+          if (typeof cb === 'function') {
+            cb(err);
+          } else {
+            throw err;
+          }
+        });
+    } else {
+      if (this.clearExpiredByTimeout) {
+        this._clearExpiredHourAgo();
+      }
+      if (typeof cb === 'function') {
+        cb();
+      }
+    }
+  }
+
+  _getTableIdentifier() {
+    return this.schemaName ? `"${this.schemaName}"."${this.tableName}"` : `"${this.tableName}"`;
+  }
+
+  clearExpired(expire) {
+    return new Promise((resolve) => {
+      const q = {
+        name: 'rlflx-clear-expired',
+        text: `DELETE FROM ${this._getTableIdentifier()} WHERE expire < $1`,
+        values: [expire],
+      };
+      this._query(q)
+        .then(() => {
+          resolve();
+        })
+        .catch(() => {
+          // Deleting expired query is not critical
+          resolve();
+        });
+    });
+  }
+
+  /**
+   * Delete all rows expired 1 hour ago once per 5 minutes
+   *
+   * @private
+   */
+  _clearExpiredHourAgo() {
+    if (this._clearExpiredTimeoutId) {
+      clearTimeout(this._clearExpiredTimeoutId);
+    }
+    this._clearExpiredTimeoutId = setTimeout(() => {
+      this.clearExpired(Date.now() - 3600000) // Never rejected
+        .then(() => {
+          this._clearExpiredHourAgo();
+        });
+    }, 300000);
+    this._clearExpiredTimeoutId.unref();
+  }
+
+  /**
+   *
+   * @return Promise<any>
+   * @private
+   */
+  _getConnection() {
+    switch (this.clientType) {
+      case 'pool':
+        return Promise.resolve(this.client);
+      case 'sequelize':
+        return this.client.connectionManager.getConnection();
+      case 'knex':
+        return this.client.client.acquireConnection();
+      case 'typeorm':
+        return Promise.resolve(this.client.driver.master);
+      default:
+        return Promise.resolve(this.client);
+    }
+  }
+
+  _releaseConnection(conn) {
+    switch (this.clientType) {
+      case 'pool':
+        return true;
+      case 'sequelize':
+        return this.client.connectionManager.releaseConnection(conn);
+      case 'knex':
+        return this.client.client.releaseConnection(conn);
+      case 'typeorm':
+        return true;
+      default:
+        return true;
+    }
+  }
+
+  /**
+   *
+   * @returns {Promise<any>}
+   * @private
+   */
+  _createTable() {
+    return new Promise((resolve, reject) => {
+      this._query({
+        text: this._getCreateTableStmt(),
+      })
+        .then(() => {
+          resolve();
+        })
+        .catch((err) => {
+          if (err.code === '23505') {
+            // Error: duplicate key value violates unique constraint "pg_type_typname_nsp_index"
+            // Postgres doesn't handle concurrent table creation
+            // It is supposed, that table is created by another worker
+            resolve();
+          } else {
+            reject(err);
+          }
+        });
+    });
+  }
+
+  _getCreateTableStmt() {
+    return `CREATE TABLE IF NOT EXISTS ${this._getTableIdentifier()} (
+      key varchar(255) PRIMARY KEY,
+      points integer NOT NULL DEFAULT 0,
+      expire bigint
+    );`;
+  }
+
+  get clientType() {
+    return this._clientType;
+  }
+
+  set clientType(value) {
+    const constructorName = this.client.constructor.name;
+
+    if (typeof value === 'undefined') {
+      if (constructorName === 'Client') {
+        value = 'client';
+      } else if (
+        constructorName === 'Pool' ||
+        constructorName === 'BoundPool'
+      ) {
+        value = 'pool';
+      } else if (constructorName === 'Sequelize') {
+        value = 'sequelize';
+      } else {
+        throw new Error('storeType is not defined');
+      }
+    }
+
+    this._clientType = value.toLowerCase();
+  }
+
+  get tableName() {
+    return this._tableName;
+  }
+
+  set tableName(value) {
+    this._tableName = typeof value === 'undefined' ? this.keyPrefix : value;
+  }
+
+  get schemaName() {
+    return this._schemaName;
+  }
+
+  set schemaName(value) {
+    this._schemaName = value;
+  }
+
+  get tableCreated() {
+    return this._tableCreated;
+  }
+
+  set tableCreated(value) {
+    this._tableCreated = typeof value === 'undefined' ? false : !!value;
+  }
+
+  get clearExpiredByTimeout() {
+    return this._clearExpiredByTimeout;
+  }
+
+  set clearExpiredByTimeout(value) {
+    this._clearExpiredByTimeout = typeof value === 'undefined' ? true : Boolean(value);
+  }
+
+  _getRateLimiterRes(rlKey, changedPoints, result) {
+    const res = new RateLimiterRes();
+    const row = result.rows[0];
+
+    res.isFirstInDuration = changedPoints === row.points;
+    res.consumedPoints = res.isFirstInDuration ? changedPoints : row.points;
+
+    res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+    res.msBeforeNext = row.expire
+      ? Math.max(row.expire - Date.now(), 0)
+      : -1;
+
+    return res;
+  }
+
+  _query(q) {
+    const prefix = this.tableName.toLowerCase();
+    const queryObj = { name: `${prefix}:${q.name}`, text: q.text, values: q.values };
+    return new Promise((resolve, reject) => {
+      this._getConnection()
+        .then((conn) => {
+          conn.query(queryObj)
+            .then((res) => {
+              resolve(res);
+              this._releaseConnection(conn);
+            })
+            .catch((err) => {
+              reject(err);
+              this._releaseConnection(conn);
+            });
+        })
+        .catch((err) => {
+          reject(err);
+        });
+    });
+  }
+
+  _upsert(key, points, msDuration, forceExpire = false) {
+    if (!this.tableCreated) {
+      return Promise.reject(Error('Table is not created yet'));
+    }
+
+    const newExpire = msDuration > 0 ? Date.now() + msDuration : null;
+    const expireQ = forceExpire
+      ? ' $3 '
+      : ` CASE
+             WHEN ${this._getTableIdentifier()}.expire <= $4 THEN $3
+             ELSE ${this._getTableIdentifier()}.expire
+            END `;
+
+    return this._query({
+      name: forceExpire ? 'rlflx-upsert-force' : 'rlflx-upsert',
+      text: `
+            INSERT INTO ${this._getTableIdentifier()} VALUES ($1, $2, $3)
+              ON CONFLICT(key) DO UPDATE SET
+                points = CASE
+                          WHEN (${this._getTableIdentifier()}.expire <= $4 OR 1=${forceExpire ? 1 : 0}) THEN $2
+                          ELSE ${this._getTableIdentifier()}.points + ($2)
+                         END,
+                expire = ${expireQ}
+            RETURNING points, expire;`,
+      values: [key, points, newExpire, Date.now()],
+    });
+  }
+
+  _get(rlKey) {
+    if (!this.tableCreated) {
+      return Promise.reject(Error('Table is not created yet'));
+    }
+
+    return new Promise((resolve, reject) => {
+      this._query({
+        name: 'rlflx-get',
+        text: `
+            SELECT points, expire FROM ${this._getTableIdentifier()} WHERE key = $1 AND (expire > $2 OR expire IS NULL);`,
+        values: [rlKey, Date.now()],
+      })
+        .then((res) => {
+          if (res.rowCount === 0) {
+            res = null;
+          }
+          resolve(res);
+        })
+        .catch((err) => {
+          reject(err);
+        });
+    });
+  }
+
+  _delete(rlKey) {
+    if (!this.tableCreated) {
+      return Promise.reject(Error('Table is not created yet'));
+    }
+
+    return this._query({
+      name: 'rlflx-delete',
+      text: `DELETE FROM ${this._getTableIdentifier()} WHERE key = $1`,
+      values: [rlKey],
+    })
+      .then(res => res.rowCount > 0);
+  }
+}
+
+module.exports = RateLimiterPostgres;
+
+
+/***/ }),
+
+/***/ 6323:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const RateLimiterStoreAbstract = __nccwpck_require__(5140);
+const RateLimiterRes = __nccwpck_require__(449);
+
+class RateLimiterPrisma extends RateLimiterStoreAbstract {
+  /**
+   * Constructor for the rate limiter
+   * @param {Object} opts - Options for the rate limiter
+   */
+  constructor(opts) {
+    super(opts);
+
+    this.modelName = opts.tableName || 'RateLimiterFlexible';
+    this.prismaClient = opts.storeClient;
+    this.clearExpiredByTimeout = opts.clearExpiredByTimeout || true;
+
+    if (!this.prismaClient) {
+      throw new Error('Prisma client is not provided');
+    }
+
+    if (this.clearExpiredByTimeout) {
+      this._clearExpiredHourAgo();
+    }
+  }
+
+  _getRateLimiterRes(rlKey, changedPoints, result) {
+    const res = new RateLimiterRes();
+
+    let doc = result;
+
+    res.isFirstInDuration = doc.points === changedPoints;
+    res.consumedPoints = doc.points;
+
+    res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+    res.msBeforeNext = doc.expire !== null
+      ? Math.max(new Date(doc.expire).getTime() - Date.now(), 0)
+      : -1;
+
+    return res;
+  }
+
+  _upsert(key, points, msDuration, forceExpire = false) {
+    if (!this.prismaClient) {
+      return Promise.reject(new Error('Prisma client is not established'));
+    }
+
+    const now = new Date();
+    const newExpire = msDuration > 0 ? new Date(now.getTime() + msDuration) : null;
+
+    return this.prismaClient.$transaction(async (prisma) => {
+      const existingRecord = await prisma[this.modelName].findFirst({
+        where: { key: key },
+      });
+
+      if (existingRecord) {
+        // Determine if we should update the expire field
+        const shouldUpdateExpire = forceExpire || !existingRecord.expire || existingRecord.expire <= now || newExpire === null;
+
+        return prisma[this.modelName].update({
+          where: { key: key },
+          data: {
+            points: !shouldUpdateExpire ? existingRecord.points + points : points,
+            ...(shouldUpdateExpire && { expire: newExpire }),
+          },
+        });
+      } else {
+        return prisma[this.modelName].create({
+          data: {
+            key: key,
+            points: points,
+            expire: newExpire,
+          },
+        });
+      }
+    });
+  }
+
+  _get(rlKey) {
+    if (!this.prismaClient) {
+      return Promise.reject(new Error('Prisma client is not established'));
+    }
+
+    return this.prismaClient[this.modelName].findFirst({
+      where: {
+        AND: [
+          { key: rlKey },
+          {
+            OR: [
+              { expire: { gt: new Date() } },
+              { expire: null },
+            ],
+          },
+        ],
+      },
+    });
+  }
+
+  _delete(rlKey) {
+    if (!this.prismaClient) {
+      return Promise.reject(new Error('Prisma client is not established'));
+    }
+
+    return this.prismaClient[this.modelName].deleteMany({
+      where: {
+        key: rlKey,
+      },
+    }).then(res => res.count > 0);
+  }
+
+  _clearExpiredHourAgo() {
+    if (this._clearExpiredTimeoutId) {
+      clearTimeout(this._clearExpiredTimeoutId);
+    }
+    this._clearExpiredTimeoutId = setTimeout(async () => {
+      await this.prismaClient[this.modelName].deleteMany({
+        where: {
+          expire: {
+            lt: new Date(Date.now() - 3600000),
+          },
+        },
+      });
+      this._clearExpiredHourAgo();
+    }, 300000); // Clear every 5 minutes
+    this._clearExpiredTimeoutId.unref();
+  }
+}
+
+module.exports = RateLimiterPrisma;
+
+
+/***/ }),
+
+/***/ 2860:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const RateLimiterQueueError = __nccwpck_require__(7948)
+const MAX_QUEUE_SIZE = 4294967295;
+const KEY_DEFAULT = 'limiter';
+
+module.exports = class RateLimiterQueue {
+  constructor(limiterFlexible, opts = {
+    maxQueueSize: MAX_QUEUE_SIZE,
+  }) {
+    this._queueLimiters = {
+      KEY_DEFAULT: new RateLimiterQueueInternal(limiterFlexible, opts)
+    };
+    this._limiterFlexible = limiterFlexible;
+    this._maxQueueSize = opts.maxQueueSize
+  }
+
+  getTokensRemaining(key = KEY_DEFAULT) {
+    if (this._queueLimiters[key]) {
+      return this._queueLimiters[key].getTokensRemaining()
+    } else {
+      return Promise.resolve(this._limiterFlexible.points)
+    }
+  }
+
+  removeTokens(tokens, key = KEY_DEFAULT) {
+    if (!this._queueLimiters[key]) {
+      this._queueLimiters[key] = new RateLimiterQueueInternal(
+        this._limiterFlexible, {
+          key,
+          maxQueueSize: this._maxQueueSize,
+        })
+    }
+
+    return this._queueLimiters[key].removeTokens(tokens)
+  }
+};
+
+class RateLimiterQueueInternal {
+
+  constructor(limiterFlexible, opts = {
+    maxQueueSize: MAX_QUEUE_SIZE,
+    key: KEY_DEFAULT,
+  }) {
+    this._key = opts.key;
+    this._waitTimeout = null;
+    this._queue = [];
+    this._limiterFlexible = limiterFlexible;
+
+    this._maxQueueSize = opts.maxQueueSize
+  }
+
+  getTokensRemaining() {
+    return this._limiterFlexible.get(this._key)
+      .then((rlRes) => {
+        return rlRes !== null ? rlRes.remainingPoints : this._limiterFlexible.points;
+      })
+  }
+
+  removeTokens(tokens) {
+    const _this = this;
+
+    return new Promise((resolve, reject) => {
+      if (tokens > _this._limiterFlexible.points) {
+        reject(new RateLimiterQueueError(`Requested tokens ${tokens} exceeds maximum ${_this._limiterFlexible.points} tokens per interval`));
+        return
+      }
+
+      if (_this._queue.length > 0) {
+        _this._queueRequest.call(_this, resolve, reject, tokens);
+      } else {
+        _this._limiterFlexible.consume(_this._key, tokens)
+          .then((res) => {
+            resolve(res.remainingPoints);
+          })
+          .catch((rej) => {
+            if (rej instanceof Error) {
+              reject(rej);
+            } else {
+              _this._queueRequest.call(_this, resolve, reject, tokens);
+              if (_this._waitTimeout === null) {
+                _this._waitTimeout = setTimeout(_this._processFIFO.bind(_this), rej.msBeforeNext);
+              }
+            }
+          });
+      }
+    })
+  }
+
+  _queueRequest(resolve, reject, tokens) {
+    const _this = this;
+    if (_this._queue.length < _this._maxQueueSize) {
+      _this._queue.push({resolve, reject, tokens});
+    } else {
+      reject(new RateLimiterQueueError(`Number of requests reached it's maximum ${_this._maxQueueSize}`))
+    }
+  }
+
+  _processFIFO() {
+    const _this = this;
+
+    if (_this._waitTimeout !== null) {
+      clearTimeout(_this._waitTimeout);
+      _this._waitTimeout = null;
+    }
+
+    if (_this._queue.length === 0) {
+      return;
+    }
+
+    const item = _this._queue.shift();
+    _this._limiterFlexible.consume(_this._key, item.tokens)
+      .then((res) => {
+        item.resolve(res.remainingPoints);
+        _this._processFIFO.call(_this);
+      })
+      .catch((rej) => {
+        if (rej instanceof Error) {
+          item.reject(rej);
+          _this._processFIFO.call(_this);
+        } else {
+          _this._queue.unshift(item);
+          if (_this._waitTimeout === null) {
+            _this._waitTimeout = setTimeout(_this._processFIFO.bind(_this), rej.msBeforeNext);
+          }
+        }
+      });
+  }
+}
+
+
+/***/ }),
+
+/***/ 4336:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const RateLimiterStoreAbstract = __nccwpck_require__(5140);
+const RateLimiterRes = __nccwpck_require__(449);
+
+const incrTtlLuaScript = `redis.call('set', KEYS[1], 0, 'EX', ARGV[2], 'NX') \
+local consumed = redis.call('incrby', KEYS[1], ARGV[1]) \
+local ttl = redis.call('pttl', KEYS[1]) \
+if ttl == -1 then \
+  redis.call('expire', KEYS[1], ARGV[2]) \
+  ttl = 1000 * ARGV[2] \
+end \
+return {consumed, ttl} \
+`;
+
+class RateLimiterRedis extends RateLimiterStoreAbstract {
+  /**
+   *
+   * @param {Object} opts
+   * Defaults {
+   *   ... see other in RateLimiterStoreAbstract
+   *
+   *   redis: RedisClient
+   *   rejectIfRedisNotReady: boolean = false - reject / invoke insuranceLimiter immediately when redis connection is not "ready"
+   * }
+   */
+  constructor(opts) {
+    super(opts);
+    this.client = opts.storeClient;
+
+    this._rejectIfRedisNotReady = !!opts.rejectIfRedisNotReady;
+    this._incrTtlLuaScript = opts.customIncrTtlLuaScript || incrTtlLuaScript;
+
+    this.useRedisPackage = opts.useRedisPackage || this.client.constructor.name === 'Commander' || false;
+    this.useRedis3AndLowerPackage = opts.useRedis3AndLowerPackage;
+    if (typeof this.client.defineCommand === 'function') {
+      this.client.defineCommand("rlflxIncr", {
+        numberOfKeys: 1,
+        lua: this._incrTtlLuaScript,
+      });
+    }
+  }
+
+  /**
+   * Prevent actual redis call if redis connection is not ready
+   * Because of different connection state checks for ioredis and node-redis, only this clients would be actually checked.
+   * For any other clients all the requests would be passed directly to redis client
+   * @param {String} rlKey
+   * @param {Boolean} isReadonly
+   * @return {boolean}
+   * @private
+   */
+  _isRedisReady(rlKey, isReadonly) {
+    if (!this._rejectIfRedisNotReady) {
+      return true;
+    }
+    // ioredis client
+    if (this.client.status) {
+      return this.client.status === 'ready';
+    }
+    // node-redis v3 client
+    if (typeof this.client.isReady === 'function') {
+      return this.client.isReady();
+    }
+
+    // node-redis v4+ (non-cluster) client
+    if (typeof this.client.isReady === 'boolean') {
+      return this.client.isReady === true;
+    }
+
+    // node-redis v4+ cluster client
+    if (this.client._slots && typeof this.client._slots.getClient === 'function') {
+      if (typeof this.client.isOpen === 'boolean' && this.client.isOpen !== true) {
+        return false;
+      }
+
+      try {
+        const slotClient = this.client._slots.getClient(rlKey, isReadonly);
+        return slotClient && slotClient.isReady === true;
+      } catch (error) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  _getRateLimiterRes(rlKey, changedPoints, result) {
+    let [consumed, resTtlMs] = result;
+    // Support ioredis results format
+    if (Array.isArray(consumed)) {
+      [, consumed] = consumed;
+      [, resTtlMs] = resTtlMs;
+    }
+
+    const res = new RateLimiterRes();
+    res.consumedPoints = parseInt(consumed);
+    res.isFirstInDuration = res.consumedPoints === changedPoints;
+    res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+    res.msBeforeNext = resTtlMs;
+
+    return res;
+  }
+
+  async _upsert(rlKey, points, msDuration, forceExpire = false) {
+    if(
+      typeof points == 'string'
+    ){
+      if(!RegExp("^[1-9][0-9]*$").test(points)){
+        throw new Error("Consuming string different than integer values is not supported by this package");
+      }
+    } else if (!Number.isInteger(points)){
+      throw new Error("Consuming decimal number of points is not supported by this package");
+    }
+
+    if (!this._isRedisReady(rlKey, false)) {
+      throw new Error('Redis connection is not ready');
+    }
+
+    const secDuration = Math.floor(msDuration / 1000);
+    const multi = this.client.multi();
+
+    if (forceExpire) {
+      if (secDuration > 0) {
+        if(!this.useRedisPackage && !this.useRedis3AndLowerPackage){
+          multi.set(rlKey, points, "EX", secDuration);
+        }else{
+          multi.set(rlKey, points, { EX: secDuration });
+        }
+      } else {
+        multi.set(rlKey, points);
+      }
+
+      if(!this.useRedisPackage && !this.useRedis3AndLowerPackage){
+        return multi.pttl(rlKey).exec(true);
+      }
+      return multi.pTTL(rlKey).exec(true);
+    }
+
+    if (secDuration > 0) {
+      if(!this.useRedisPackage && !this.useRedis3AndLowerPackage){
+        return this.client.rlflxIncr(
+          [rlKey].concat([String(points), String(secDuration), String(this.points), String(this.duration)]));
+      }
+      if (this.useRedis3AndLowerPackage) {
+        return new Promise((resolve, reject) => {
+          const incrCallback = function (err, result) {
+            if (err) {
+              return reject(err);
+            }
+
+            return resolve(result);
+          };
+
+          if (typeof this.client.rlflxIncr === 'function') {
+            this.client.rlflxIncr(rlKey, points, secDuration, this.points, this.duration, incrCallback);
+          } else {
+            this.client.eval(this._incrTtlLuaScript, 1, rlKey, points, secDuration, this.points, this.duration, incrCallback);
+          }
+        });
+      } else {
+        return this.client.eval(this._incrTtlLuaScript, {
+          keys: [rlKey],
+          arguments: [String(points), String(secDuration), String(this.points), String(this.duration)],
+        });
+      }
+    } else {
+      if(!this.useRedisPackage && !this.useRedis3AndLowerPackage){
+        return multi.incrby(rlKey, points).pttl(rlKey).exec(true);
+      }
+
+      return multi.incrBy(rlKey, points).pTTL(rlKey).exec(true);
+    }
+  }
+
+  async _get(rlKey) {
+    if (!this._isRedisReady(rlKey, true)) {
+      throw new Error('Redis connection is not ready');
+    }
+    if(!this.useRedisPackage && !this.useRedis3AndLowerPackage){
+      return this.client
+        .multi()
+        .get(rlKey)
+        .pttl(rlKey)
+        .exec()
+        .then((result) => {
+          const [[,points]] = result;
+          if (points === null) return null;
+          return result;
+        });
+    }
+
+    return this.client
+      .multi()
+      .get(rlKey)
+      .pTTL(rlKey)
+      .exec(true)
+      .then((result) => {
+        const [points] = result;
+        if (points === null) return null;
+        return result;
+      });
+  }
+
+  _delete(rlKey) {
+    return this.client
+      .del(rlKey)
+      .then(result => result > 0);
+  }
+}
+
+module.exports = RateLimiterRedis;
+
+
+/***/ }),
+
+/***/ 449:
+/***/ ((module) => {
+
+module.exports = class RateLimiterRes {
+  constructor(remainingPoints, msBeforeNext, consumedPoints, isFirstInDuration) {
+    this.remainingPoints = typeof remainingPoints === 'undefined' ? 0 : remainingPoints; // Remaining points in current duration
+    this.msBeforeNext = typeof msBeforeNext === 'undefined' ? 0 : msBeforeNext; // Milliseconds before next action
+    this.consumedPoints = typeof consumedPoints === 'undefined' ? 0 : consumedPoints; // Consumed points in current duration
+    this.isFirstInDuration = typeof isFirstInDuration === 'undefined' ? false : isFirstInDuration;
+  }
+
+  get msBeforeNext() {
+    return this._msBeforeNext;
+  }
+
+  set msBeforeNext(ms) {
+    this._msBeforeNext = ms;
+    return this;
+  }
+
+  get remainingPoints() {
+    return this._remainingPoints;
+  }
+
+  set remainingPoints(p) {
+    this._remainingPoints = p;
+    return this;
+  }
+
+  get consumedPoints() {
+    return this._consumedPoints;
+  }
+
+  set consumedPoints(p) {
+    this._consumedPoints = p;
+    return this;
+  }
+
+  get isFirstInDuration() {
+    return this._isFirstInDuration;
+  }
+
+  set isFirstInDuration(value) {
+    this._isFirstInDuration = Boolean(value);
+  }
+
+  _getDecoratedProperties() {
+    return {
+      remainingPoints: this.remainingPoints,
+      msBeforeNext: this.msBeforeNext,
+      consumedPoints: this.consumedPoints,
+      isFirstInDuration: this.isFirstInDuration,
+    };
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")]() {
+    return this._getDecoratedProperties();
+  }
+
+  toString() {
+    return JSON.stringify(this._getDecoratedProperties());
+  }
+
+  toJSON() {
+    return this._getDecoratedProperties();
+  }
+};
+
+
+/***/ }),
+
+/***/ 3283:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const RateLimiterStoreAbstract = __nccwpck_require__(5140);
+const RateLimiterRes = __nccwpck_require__(449);
+
+class RateLimiterSQLite extends RateLimiterStoreAbstract {
+  /**
+   * Internal store type used to determine the SQLite client in use.
+   * It can be one of the following:
+   * - `"sqlite3".
+   * - `"better-sqlite3".
+   *
+   * @type {("sqlite3" | "better-sqlite3" | null)}
+   * @private
+   */
+  _internalStoreType = null;
+
+  /**
+   * @callback callback
+   * @param {Object} err
+   *
+   * @param {Object} opts
+   * @param {callback} cb
+   * Defaults {
+   *   ... see other in RateLimiterStoreAbstract
+   *   storeClient: sqliteClient, // SQLite database instance (sqlite3, better-sqlite3, or knex instance)
+   *   storeType: 'sqlite3' | 'better-sqlite3' | 'knex', // Optional, defaults to 'sqlite3'
+   *   tableName: 'string',
+   *   tableCreated: boolean,
+   *   clearExpiredByTimeout: boolean,
+   * }
+   */
+  constructor(opts, cb = null) {
+    super(opts);
+
+    this.client = opts.storeClient;
+    this.storeType = opts.storeType || "sqlite3";
+    this.tableName = opts.tableName;
+    this.tableCreated = opts.tableCreated || false;
+    this.clearExpiredByTimeout = opts.clearExpiredByTimeout;
+
+    this._validateStoreTypes(cb);
+    this._validateStoreClient(cb);
+    this._setInternalStoreType(cb);
+    this._validateTableName(cb);
+
+    if (!this.tableCreated) {
+      this._createDbAndTable()
+        .then(() => {
+          this.tableCreated = true;
+          if (this.clearExpiredByTimeout) this._clearExpiredHourAgo();
+          if (typeof cb === "function") cb();
+        })
+        .catch((err) => {
+          if (typeof cb === "function") cb(err);
+          else throw err;
+        });
+    } else {
+      if (this.clearExpiredByTimeout) this._clearExpiredHourAgo();
+      if (typeof cb === "function") cb();
+    }
+  }
+  _validateStoreTypes(cb) {
+    const validStoreTypes = ["sqlite3", "better-sqlite3", "knex"];
+    if (!validStoreTypes.includes(this.storeType)) {
+      const err = new Error(
+        `storeType must be one of: ${validStoreTypes.join(", ")}`
+      );
+      if (typeof cb === "function") return cb(err);
+      throw err;
+    }
+  }
+  _validateStoreClient(cb) {
+    if (this.storeType === "sqlite3") {
+      if (typeof this.client.run !== "function") {
+        const err = new Error(
+          "storeClient must be an instance of sqlite3.Database when storeType is 'sqlite3' or no storeType was provided"
+        );
+        if (typeof cb === "function") return cb(err);
+        throw err;
+      }
+    } else if (this.storeType === "better-sqlite3") {
+      if (
+        typeof this.client.prepare !== "function" ||
+        typeof this.client.run !== "undefined"
+      ) {
+        const err = new Error(
+          "storeClient must be an instance of better-sqlite3.Database when storeType is 'better-sqlite3'"
+        );
+        if (typeof cb === "function") return cb(err);
+        throw err;
+      }
+    } else if (this.storeType === "knex") {
+      if (typeof this.client.raw !== "function") {
+        const err = new Error(
+          "storeClient must be an instance of Knex when storeType is 'knex'"
+        );
+        if (typeof cb === "function") return cb(err);
+        throw err;
+      }
+    }
+  }
+  _setInternalStoreType(cb) {
+    if (this.storeType === "knex") {
+      const knexClientType = this.client.client.config.client;
+      if (knexClientType === "sqlite3") {
+        this._internalStoreType = "sqlite3";
+      } else if (knexClientType === "better-sqlite3") {
+        this._internalStoreType = "better-sqlite3";
+      } else {
+        const err = new Error(
+          "Knex must be configured with 'sqlite3' or 'better-sqlite3' for RateLimiterSQLite"
+        );
+        if (typeof cb === "function") return cb(err);
+        throw err;
+      }
+    } else {
+      this._internalStoreType = this.storeType;
+    }
+  }
+  _validateTableName(cb) {
+    if (!/^[A-Za-z0-9_]*$/.test(this.tableName)) {
+      const err = new Error("Table name must contain only letters and numbers");
+      if (typeof cb === "function") return cb(err);
+      throw err;
+    }
+  }
+
+  /**
+   * Acquires the database connection based on the storeType.
+   * @returns {Promise<Object>} The database client or connection
+   */
+  async _getConnection() {
+    if (this.storeType === "knex") {
+      return this.client.client.acquireConnection(); // Acquire raw connection from knex pool
+    }
+    return this.client; // For sqlite3 and better-sqlite3, return the client directly
+  }
+
+  /**
+   * Releases the database connection if necessary.
+   * @param {Object} conn The database client or connection
+   */
+  _releaseConnection(conn) {
+    if (this.storeType === "knex") {
+      this.client.client.releaseConnection(conn);
+    }
+    // No release needed for direct sqlite3 or better-sqlite3 clients
+  }
+
+  async _createDbAndTable() {
+    const conn = await this._getConnection();
+    try {
+      switch (this._internalStoreType) {
+        case "sqlite3":
+          await new Promise((resolve, reject) => {
+            conn.run(this._getCreateTableSQL(), (err) =>
+              err ? reject(err) : resolve()
+            );
+          });
+          break;
+        case "better-sqlite3":
+          conn.prepare(this._getCreateTableSQL()).run();
+          break;
+        default:
+          throw new Error("Unsupported internalStoreType");
+      }
+    } finally {
+      this._releaseConnection(conn);
+    }
+  }
+
+  _getCreateTableSQL() {
+    return `CREATE TABLE IF NOT EXISTS ${this.tableName} (
+      key TEXT PRIMARY KEY,
+      points INTEGER NOT NULL DEFAULT 0,
+      expire INTEGER
+    )`;
+  }
+
+  _clearExpiredHourAgo() {
+    if (this._clearExpiredTimeoutId) clearTimeout(this._clearExpiredTimeoutId);
+    this._clearExpiredTimeoutId = setTimeout(() => {
+      this.clearExpired(Date.now() - 3600000) // 1 hour ago
+        .then(() => this._clearExpiredHourAgo());
+    }, 300000); // Every 5 minutes
+    this._clearExpiredTimeoutId.unref();
+  }
+
+  async clearExpired(nowMs) {
+    const sql = `DELETE FROM ${this.tableName} WHERE expire < ?`;
+    const conn = await this._getConnection();
+    try {
+      switch (this._internalStoreType) {
+        case "sqlite3":
+          await new Promise((resolve, reject) => {
+            conn.run(sql, [nowMs], (err) => (err ? reject(err) : resolve()));
+          });
+          break;
+        case "better-sqlite3":
+          conn.prepare(sql).run(nowMs);
+          break;
+        default:
+          throw new Error("Unsupported internalStoreType");
+      }
+    } finally {
+      this._releaseConnection(conn);
+    }
+  }
+
+  _getRateLimiterRes(rlKey, changedPoints, result) {
+    const res = new RateLimiterRes();
+    res.isFirstInDuration = changedPoints === result.points;
+    res.consumedPoints = res.isFirstInDuration ? changedPoints : result.points;
+    res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+    res.msBeforeNext = result.expire
+      ? Math.max(result.expire - Date.now(), 0)
+      : -1;
+    return res;
+  }
+
+  async _upsertTransactionSQLite3(conn, upsertQuery, upsertParams) {
+    return await new Promise((resolve, reject) => {
+      conn.serialize(() => {
+        conn.run("SAVEPOINT rate_limiter_trx;", (err) => {
+          if (err) return reject(err);
+          conn.get(upsertQuery, upsertParams, (err, row) => {
+            if (err) {
+              conn.run("ROLLBACK TO SAVEPOINT rate_limiter_trx;", () =>
+                reject(err)
+              );
+              return;
+            }
+            conn.run("RELEASE SAVEPOINT rate_limiter_trx;", () => resolve(row));
+          });
+        });
+      });
+    });
+  }
+
+  async _upsertTransactionBetterSQLite3(conn, upsertQuery, upsertParams) {
+    return conn.transaction(() =>
+      conn.prepare(upsertQuery).get(...upsertParams)
+    )();
+  }
+  async _upsertTransaction(rlKey, points, msDuration, forceExpire) {
+    const dateNow = Date.now();
+    const newExpire = msDuration > 0 ? dateNow + msDuration : null;
+    const upsertQuery = forceExpire
+      ? `INSERT OR REPLACE INTO ${this.tableName} (key, points, expire) VALUES (?, ?, ?) RETURNING points, expire`
+      : `INSERT INTO ${this.tableName} (key, points, expire)
+         VALUES (?, ?, ?)
+         ON CONFLICT(key) DO UPDATE SET
+           points = CASE WHEN expire IS NULL OR expire > ? THEN points + excluded.points ELSE excluded.points END,
+           expire = CASE WHEN expire IS NULL OR expire > ? THEN expire ELSE excluded.expire END
+         RETURNING points, expire`;
+    const upsertParams = forceExpire
+      ? [rlKey, points, newExpire]
+      : [rlKey, points, newExpire, dateNow, dateNow];
+
+    const conn = await this._getConnection();
+    try {
+      switch (this._internalStoreType) {
+        case "sqlite3":
+          return this._upsertTransactionSQLite3(
+            conn,
+            upsertQuery,
+            upsertParams
+          );
+        case "better-sqlite3":
+          return this._upsertTransactionBetterSQLite3(
+            conn,
+            upsertQuery,
+            upsertParams
+          );
+        default:
+          throw new Error("Unsupported internalStoreType");
+      }
+    } finally {
+      this._releaseConnection(conn);
+    }
+  }
+
+  _upsert(rlKey, points, msDuration, forceExpire = false) {
+    if (!this.tableCreated) {
+      return Promise.reject(new Error("Table is not created yet"));
+    }
+    return this._upsertTransaction(rlKey, points, msDuration, forceExpire);
+  }
+
+  async _get(rlKey) {
+    const sql = `SELECT points, expire FROM ${this.tableName} WHERE key = ? AND (expire > ? OR expire IS NULL)`;
+    const now = Date.now();
+    const conn = await this._getConnection();
+    try {
+      switch (this._internalStoreType) {
+        case "sqlite3":
+          return await new Promise((resolve, reject) => {
+            conn.get(sql, [rlKey, now], (err, row) =>
+              err ? reject(err) : resolve(row || null)
+            );
+          });
+        case "better-sqlite3":
+          return conn.prepare(sql).get(rlKey, now) || null;
+        default:
+          throw new Error("Unsupported internalStoreType");
+      }
+    } finally {
+      this._releaseConnection(conn);
+    }
+  }
+
+  async _delete(rlKey) {
+    if (!this.tableCreated) {
+      return Promise.reject(new Error("Table is not created yet"));
+    }
+    const sql = `DELETE FROM ${this.tableName} WHERE key = ?`;
+    const conn = await this._getConnection();
+    try {
+      switch (this._internalStoreType) {
+        case "sqlite3":
+          return await new Promise((resolve, reject) => {
+            conn.run(sql, [rlKey], function (err) {
+              if (err) reject(err);
+              else resolve(this.changes > 0);
+            });
+          });
+        case "better-sqlite3":
+          const result = conn.prepare(sql).run(rlKey);
+          return result.changes > 0;
+        default:
+          throw new Error("Unsupported internalStoreType");
+      }
+    } finally {
+      this._releaseConnection(conn);
+    }
+  }
+}
+
+module.exports = RateLimiterSQLite;
+
+
+/***/ }),
+
+/***/ 5140:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const RateLimiterAbstract = __nccwpck_require__(8569);
+const BlockedKeys = __nccwpck_require__(8830);
+const RateLimiterRes = __nccwpck_require__(449);
+const RateLimiterInsuredAbstract = __nccwpck_require__(3847);
+
+module.exports = class RateLimiterStoreAbstract extends RateLimiterInsuredAbstract {
+  /**
+   *
+   * @param opts Object Defaults {
+   *   ... see other in RateLimiterAbstract
+   *
+   *   inMemoryBlockOnConsumed: 40, // Number of points when key is blocked
+   *   inMemoryBlockDuration: 10, // Block duration in seconds
+   *   insuranceLimiter: RateLimiterAbstract
+   * }
+   */
+  constructor(opts = {}) {
+    super(opts);
+
+    this.inMemoryBlockOnConsumed = opts.inMemoryBlockOnConsumed;
+    this.inMemoryBlockDuration = opts.inMemoryBlockDuration;
+    this._inMemoryBlockedKeys = new BlockedKeys();
+  }
+
+  get client() {
+    return this._client;
+  }
+
+  set client(value) {
+    if (typeof value === 'undefined') {
+      throw new Error('storeClient is not set');
+    }
+    this._client = value;
+  }
+
+  /**
+   * Have to be launched after consume
+   * It blocks key and execute evenly depending on result from store
+   *
+   * It uses _getRateLimiterRes function to prepare RateLimiterRes from store result
+   *
+   * @param resolve
+   * @param reject
+   * @param rlKey
+   * @param changedPoints
+   * @param storeResult
+   * @param {Object} options
+   * @private
+   */
+  _afterConsume(resolve, reject, rlKey, changedPoints, storeResult, options = {}) {
+    const res = this._getRateLimiterRes(rlKey, changedPoints, storeResult);
+
+    if (this.inMemoryBlockOnConsumed > 0 && !(this.inMemoryBlockDuration > 0)
+      && res.consumedPoints >= this.inMemoryBlockOnConsumed
+    ) {
+      this._inMemoryBlockedKeys.addMs(rlKey, res.msBeforeNext);
+      if (res.consumedPoints > this.points) {
+        return reject(res);
+      } else {
+        return resolve(res)
+      }
+    } else if (res.consumedPoints > this.points) {
+      let blockPromise = Promise.resolve();
+      // Block only first time when consumed more than points
+      if (this.blockDuration > 0 && res.consumedPoints <= (this.points + changedPoints)) {
+        res.msBeforeNext = this.msBlockDuration;
+        blockPromise = this._block(rlKey, res.consumedPoints, this.msBlockDuration, options);
+      }
+
+      if (this.inMemoryBlockOnConsumed > 0 && res.consumedPoints >= this.inMemoryBlockOnConsumed) {
+        // Block key for this.inMemoryBlockDuration seconds
+        this._inMemoryBlockedKeys.add(rlKey, this.inMemoryBlockDuration);
+        res.msBeforeNext = this.msInMemoryBlockDuration;
+      }
+
+      blockPromise
+        .then(() => {
+          reject(res);
+        })
+        .catch((err) => {
+          reject(err);
+        });
+    } else if (this.execEvenly && res.msBeforeNext > 0 && !res.isFirstInDuration) {
+      let delay = Math.ceil(res.msBeforeNext / (res.remainingPoints + 2));
+      if (delay < this.execEvenlyMinDelayMs) {
+        delay = res.consumedPoints * this.execEvenlyMinDelayMs;
+      }
+
+      setTimeout(resolve, delay, res);
+    } else {
+      resolve(res);
+    }
+  }
+
+  getInMemoryBlockMsBeforeExpire(rlKey) {
+    if (this.inMemoryBlockOnConsumed > 0) {
+      return this._inMemoryBlockedKeys.msBeforeExpire(rlKey);
+    }
+
+    return 0;
+  }
+
+  get inMemoryBlockOnConsumed() {
+    return this._inMemoryBlockOnConsumed;
+  }
+
+  set inMemoryBlockOnConsumed(value) {
+    this._inMemoryBlockOnConsumed = value ? parseInt(value) : 0;
+    if (this.inMemoryBlockOnConsumed > 0 && this.points > this.inMemoryBlockOnConsumed) {
+      throw new Error('inMemoryBlockOnConsumed option must be greater or equal "points" option');
+    }
+  }
+
+  get inMemoryBlockDuration() {
+    return this._inMemoryBlockDuration;
+  }
+
+  set inMemoryBlockDuration(value) {
+    this._inMemoryBlockDuration = value ? parseInt(value) : 0;
+    if (this.inMemoryBlockDuration > 0 && this.inMemoryBlockOnConsumed === 0) {
+      throw new Error('inMemoryBlockOnConsumed option must be set up');
+    }
+  }
+
+  get msInMemoryBlockDuration() {
+    return this._inMemoryBlockDuration * 1000;
+  }
+
+  /**
+   * Block any key for secDuration seconds
+   *
+   * @param key
+   * @param secDuration
+   * @param {Object} options
+   *
+   * @return Promise<RateLimiterRes>
+   */
+  block(key, secDuration, options = {}) {
+    const msDuration = secDuration * 1000;
+    return this._block(this.getKey(key), this.points + 1, msDuration, options);
+  }
+
+  /**
+   * Set points by key for any duration
+   *
+   * @param key
+   * @param points
+   * @param secDuration
+   * @param {Object} options
+   *
+   * @return Promise<RateLimiterRes>
+   */
+  set(key, points, secDuration, options = {}) {
+    const msDuration = (secDuration >= 0 ? secDuration : this.duration) * 1000;
+    return this._block(this.getKey(key), points, msDuration, options);
+  }
+
+  /**
+   *
+   * @param key
+   * @param pointsToConsume
+   * @param {Object} options
+   * @returns Promise<RateLimiterRes>
+   */
+  _consume(key, pointsToConsume = 1, options = {}) {
+    return new Promise((resolve, reject) => {
+      const rlKey = this.getKey(key);
+
+      const inMemoryBlockMsBeforeExpire = this.getInMemoryBlockMsBeforeExpire(rlKey);
+      if (inMemoryBlockMsBeforeExpire > 0) {
+        return reject(new RateLimiterRes(0, inMemoryBlockMsBeforeExpire));
+      }
+
+      this._upsert(rlKey, pointsToConsume, this._getKeySecDuration(options) * 1000, false, options)
+        .then((res) => {
+          this._afterConsume(resolve, reject, rlKey, pointsToConsume, res);
+        })
+        .catch((err) => reject(err));
+    });
+  }
+
+  /**
+   *
+   * @param key
+   * @param points
+   * @param {Object} options
+   * @returns Promise<RateLimiterRes>
+   */
+  _penalty(key, points = 1, options = {}) {
+    const rlKey = this.getKey(key);
+    return new Promise((resolve, reject) => {
+      this._upsert(rlKey, points, this._getKeySecDuration(options) * 1000, false, options)
+        .then((res) => {
+          resolve(this._getRateLimiterRes(rlKey, points, res));
+        })
+        .catch((res) => reject(res));
+    });
+  }
+
+  /**
+   *
+   * @param key
+   * @param points
+   * @param {Object} options
+   * @returns Promise<RateLimiterRes>
+   */
+  _reward(key, points = 1, options = {}) {
+    const rlKey = this.getKey(key);
+    return new Promise((resolve, reject) => {
+      this._upsert(rlKey, -points, this._getKeySecDuration(options) * 1000, false, options)
+        .then((res) => {
+          resolve(this._getRateLimiterRes(rlKey, -points, res));
+        })
+        .catch((res) => reject(res));
+    });
+  }
+
+  /**
+   *
+   * @param key
+   * @param {Object} options
+   * @returns Promise<RateLimiterRes>|null
+   */
+  get(key, options = {}) {
+    const rlKey = this.getKey(key);
+    return new Promise((resolve, reject) => {
+      this._get(rlKey, options)
+        .then((res) => {
+          if (res === null || typeof res === 'undefined') {
+            resolve(null);
+          } else {
+            resolve(this._getRateLimiterRes(rlKey, 0, res));
+          }
+        })
+        .catch((err) => {
+          this._handleError(err, 'get', resolve, reject, [key, options]);
+        });
+    });
+  }
+
+  /**
+   *
+   * @param key
+   * @param {Object} options
+   * @returns Promise<boolean>
+   */
+  delete(key, options = {}) {
+    const rlKey = this.getKey(key);
+    return new Promise((resolve, reject) => {
+      this._delete(rlKey, options)
+        .then((res) => {
+          this._inMemoryBlockedKeys.delete(rlKey);
+          resolve(res);
+        })
+        .catch((err) => {
+          this._handleError(err, 'delete', resolve, reject, [key, options]);
+        });
+    });
+  }
+
+  /**
+   * Cleanup keys no-matter expired or not.
+   */
+  deleteInMemoryBlockedAll() {
+    this._inMemoryBlockedKeys.delete();
+  }
+
+  /**
+   * Get RateLimiterRes object filled depending on storeResult, which specific for exact store
+   *
+   * @param rlKey
+   * @param changedPoints
+   * @param storeResult
+   * @private
+   */
+  _getRateLimiterRes(rlKey, changedPoints, storeResult) { // eslint-disable-line no-unused-vars
+    throw new Error("You have to implement the method '_getRateLimiterRes'!");
+  }
+
+  /**
+   * Block key for this.msBlockDuration milliseconds
+   * Usually, it just prolongs lifetime of key
+   *
+   * @param rlKey
+   * @param initPoints
+   * @param msDuration
+   * @param {Object} options
+   *
+   * @return Promise<any>
+   */
+  _block(rlKey, initPoints, msDuration, options = {}) {
+    return new Promise((resolve, reject) => {
+      this._upsert(rlKey, initPoints, msDuration, true, options)
+        .then(() => {
+          resolve(new RateLimiterRes(0, msDuration > 0 ? msDuration : -1, initPoints));
+        })
+        .catch((err) => {
+          this._handleError(err, 'block', resolve, reject, [this.parseKey(rlKey), msDuration / 1000, options]);
+        });
+    });
+  }
+
+  /**
+   * Have to be implemented in every limiter
+   * Resolve with raw result from Store OR null if rlKey is not set
+   * or Reject with error
+   *
+   * @param rlKey
+   * @param {Object} options
+   * @private
+   *
+   * @return Promise<any>
+   */
+  _get(rlKey, options = {}) { // eslint-disable-line no-unused-vars
+    throw new Error("You have to implement the method '_get'!");
+  }
+
+  /**
+   * Have to be implemented
+   * Resolve with true OR false if rlKey doesn't exist
+   * or Reject with error
+   *
+   * @param rlKey
+   * @param {Object} options
+   * @private
+   *
+   * @return Promise<any>
+   */
+  _delete(rlKey, options = {}) { // eslint-disable-line no-unused-vars
+    throw new Error("You have to implement the method '_delete'!");
+  }
+
+  /**
+   * Have to be implemented
+   * Resolve with object used for {@link _getRateLimiterRes} to generate {@link RateLimiterRes}
+   *
+   * @param {string} rlKey
+   * @param {number} points
+   * @param {number} msDuration
+   * @param {boolean} forceExpire
+   * @param {Object} options
+   * @abstract
+   *
+   * @return Promise<Object>
+   */
+  _upsert(rlKey, points, msDuration, forceExpire = false, options = {}) {
+    throw new Error("You have to implement the method '_upsert'!");
+  }
+};
+
+
+/***/ }),
+
+/***/ 244:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const RateLimiterAbstract = __nccwpck_require__(8569);
+
+module.exports = class RateLimiterUnion {
+  constructor(...limiters) {
+    if (limiters.length < 1) {
+      throw new Error('RateLimiterUnion: at least one limiter have to be passed');
+    }
+    limiters.forEach((limiter) => {
+      if (!(limiter instanceof RateLimiterAbstract)) {
+        throw new Error('RateLimiterUnion: all limiters have to be instance of RateLimiterAbstract');
+      }
+    });
+
+    this._limiters = limiters;
+  }
+
+  consume(key, points = 1) {
+    return new Promise((resolve, reject) => {
+      const promises = [];
+      this._limiters.forEach((limiter) => {
+        promises.push(limiter.consume(key, points).catch(rej => ({ rejected: true, rej })));
+      });
+
+      Promise.all(promises)
+        .then((res) => {
+          const resObj = {};
+          let rejected = false;
+
+          res.forEach((item) => {
+            if (item.rejected === true) {
+              rejected = true;
+            }
+          });
+
+          for (let i = 0; i < res.length; i++) {
+            if (rejected && res[i].rejected === true) {
+              resObj[this._limiters[i].keyPrefix] = res[i].rej;
+            } else if (!rejected) {
+              resObj[this._limiters[i].keyPrefix] = res[i];
+            }
+          }
+
+          if (rejected) {
+            reject(resObj);
+          } else {
+            resolve(resObj);
+          }
+        });
+    });
+  }
+};
+
+
+/***/ }),
+
+/***/ 2193:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const RateLimiterStoreAbstract = __nccwpck_require__(5140);
+const RateLimiterRes = __nccwpck_require__(449);
+
+const incrTtlLuaScript = `
+server.call('set', KEYS[1], 0, 'EX', ARGV[2], 'NX')
+local consumed = server.call('incrby', KEYS[1], ARGV[1])
+local ttl = server.call('pttl', KEYS[1])
+return {consumed, ttl}
+`;
+
+class RateLimiterValkey extends RateLimiterStoreAbstract {
+  /**
+   *
+   * @param {Object} opts
+   * Defaults {
+   *   ... see other in RateLimiterStoreAbstract
+   *
+   *   storeClient: ValkeyClient
+   *   rejectIfValkeyNotReady: boolean = false - reject / invoke insuranceLimiter immediately when valkey connection is not "ready"
+   * }
+   */
+  constructor(opts) {
+    super(opts);
+    this.client = opts.storeClient;
+
+    this._rejectIfValkeyNotReady = !!opts.rejectIfValkeyNotReady;
+    this._incrTtlLuaScript = opts.customIncrTtlLuaScript || incrTtlLuaScript;
+
+    this.client.defineCommand('rlflxIncr', {
+      numberOfKeys: 1,
+      lua: this._incrTtlLuaScript,
+    });
+  }
+
+  /**
+   * Prevent actual valkey call if valkey connection is not ready
+   * @return {boolean}
+   * @private
+   */
+  _isValkeyReady() {
+    if (!this._rejectIfValkeyNotReady) {
+      return true;
+    }
+
+    return this.client.status === 'ready';
+  }
+
+  _getRateLimiterRes(rlKey, changedPoints, result) {
+    let consumed;
+    let resTtlMs;
+
+    if (Array.isArray(result[0])) {
+      [[, consumed], [, resTtlMs]] = result;
+    } else {
+      [consumed, resTtlMs] = result;
+    }
+
+    const res = new RateLimiterRes();
+    res.consumedPoints = +consumed;
+    res.isFirstInDuration = res.consumedPoints === changedPoints;
+    res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+    res.msBeforeNext = resTtlMs;
+
+    return res;
+  }
+
+  _upsert(rlKey, points, msDuration, forceExpire = false) {
+    if (!this._isValkeyReady()) {
+      throw new Error('Valkey connection is not ready');
+    }
+
+    const secDuration = Math.floor(msDuration / 1000);
+
+    if (forceExpire) {
+      const multi = this.client.multi();
+
+      if (secDuration > 0) {
+        multi.set(rlKey, points, 'EX', secDuration);
+      } else {
+        multi.set(rlKey, points);
+      }
+
+      return multi.pttl(rlKey).exec();
+    }
+
+    if (secDuration > 0) {
+      return this.client.rlflxIncr([rlKey, String(points), String(secDuration), String(this.points), String(this.duration)]);
+    }
+
+    return this.client.multi().incrby(rlKey, points).pttl(rlKey).exec();
+  }
+
+  _get(rlKey) {
+    if (!this._isValkeyReady()) {
+      throw new Error('Valkey connection is not ready');
+    }
+
+    return this.client
+      .multi()
+      .get(rlKey)
+      .pttl(rlKey)
+      .exec()
+      .then((result) => {
+        const [[, points]] = result;
+        if (points === null) return null;
+        return result;
+      });
+  }
+
+  _delete(rlKey) {
+    return this.client
+      .del(rlKey)
+      .then(result => result > 0);
+  }
+}
+
+module.exports = RateLimiterValkey;
+
+
+/***/ }),
+
+/***/ 3756:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/* eslint-disable no-unused-vars */
+const RateLimiterStoreAbstract = __nccwpck_require__(5140);
+const RateLimiterRes = __nccwpck_require__(449);
+
+/**
+ * @typedef {import('@valkey/valkey-glide').GlideClient} GlideClient
+ * @typedef {import('@valkey/valkey-glide').GlideClusterClient} GlideClusterClient
+ */
+
+const DEFAULT_LIBRARY_NAME = 'ratelimiterflexible';
+
+const DEFAULT_VALKEY_SCRIPT = `local key = KEYS[1]
+local pointsToConsume = tonumber(ARGV[1])
+if tonumber(ARGV[2]) > 0 then
+  server.call('set', key, "0", 'EX', ARGV[2], 'NX')
+  local consumed = server.call('incrby', key, pointsToConsume)
+  local pttl = server.call('pttl', key)
+  return {consumed, pttl}
+end
+local consumed = server.call('incrby', key, pointsToConsume)
+local pttl = server.call('pttl', key)
+return {consumed, pttl}`;
+
+const GET_VALKEY_SCRIPT = `local key = KEYS[1]
+local value = server.call('get', key)
+if value == nil then
+  return value
+end
+local pttl = server.call('pttl', key)
+return {tonumber(value), pttl}`;
+
+class RateLimiterValkeyGlide extends RateLimiterStoreAbstract {
+  /**
+   * Constructor for RateLimiterValkeyGlide
+   *
+   * @param {Object} opts - Configuration options
+   * @param {GlideClient|GlideClusterClient} opts.storeClient - Valkey Glide client instance (required)
+   * @param {number} [opts.points=4] - Maximum number of points that can be consumed over duration
+   * @param {number} [opts.duration=1] - Duration in seconds before points are reset
+   * @param {number} [opts.blockDuration=0] - Duration in seconds that a key will be blocked for if consumed more than points
+   * @param {boolean} [opts.rejectIfValkeyNotReady=false] - Whether to reject requests if Valkey is not ready
+   * @param {boolean} [opts.execEvenly=false] - Delay actions to distribute them evenly over duration
+   * @param {number} [opts.execEvenlyMinDelayMs] - Minimum delay between actions when execEvenly is true
+   * @param {string} [opts.customFunction] - Custom Lua script for rate limiting logic
+   * @param {number} [opts.inMemoryBlockOnConsumed] - Points threshold for in-memory blocking
+   * @param {number} [opts.inMemoryBlockDuration] - Duration in seconds for in-memory blocking
+   * @param {string} [opts.customFunctionLibName] - Custom name for the function library, defaults to 'ratelimiter'.
+   * The name is used to identify the library of the lua function. An custom name should be used only if you
+   * you want to use different libraries for different rate limiters, otherwise it is not needed.
+   * @param {RateLimiterAbstract} [opts.insuranceLimiter] - Backup limiter to use when the primary client fails
+   *
+   * @example
+   * const rateLimiter = new RateLimiterValkeyGlide({
+   *   storeClient: glideClient,
+   *   points: 5,
+   *   duration: 1
+   * });
+   *
+   * @example <caption>With custom Lua function</caption>
+   * const customScript = `local key = KEYS[1]
+   * local pointsToConsume = tonumber(ARGV[1]) or 0
+   * local secDuration = tonumber(ARGV[2]) or 0
+   *
+   * -- Custom implementation
+   * -- ...
+   *
+   * -- Must return exactly two values: [consumed_points, ttl_in_ms]
+   * return {consumed, ttl}`
+   *
+   * const rateLimiter = new RateLimiterValkeyGlide({
+   *   storeClient: glideClient,
+   *   points: 5,
+   *   customFunction: customScript
+   * });
+   *
+   * @example <caption>With insurance limiter</caption>
+   * const rateLimiter = new RateLimiterValkeyGlide({
+   *   storeClient: primaryGlideClient,
+   *   points: 5,
+   *   duration: 2,
+   *   insuranceLimiter: new RateLimiterMemory({
+   *     points: 5,
+   *     duration: 2
+   *   })
+   * });
+   *
+   * @description
+   * When providing a custom Lua script via `opts.customFunction`, it must:
+   *
+   * 1. Accept parameters:
+   *    - KEYS[1]: The key being rate limited
+   *    - ARGV[1]: Points to consume (as string, use tonumber() to convert)
+   *    - ARGV[2]: Duration in seconds (as string, use tonumber() to convert)
+   *
+   * 2. Return an array with exactly two elements:
+   *    - [0]: Consumed points (number)
+   *    - [1]: TTL in milliseconds (number)
+   *
+   * 3. Handle scenarios:
+   *    - New key creation: Initialize with expiry for fixed windows
+   *    - Key updates: Increment existing counters
+   */
+  constructor(opts) {
+    super(opts);
+    this.client = opts.storeClient;
+    this._scriptLoaded = false;
+    this._getScriptLoaded = false;
+    this._rejectIfValkeyNotReady = !!opts.rejectIfValkeyNotReady;
+    this._luaScript = opts.customFunction || DEFAULT_VALKEY_SCRIPT;
+    this._libraryName = opts.customFunctionLibName || DEFAULT_LIBRARY_NAME;
+  }
+
+  /**
+   * Ensure scripts are loaded in the Valkey server
+   * @returns {Promise<boolean>} True if scripts are loaded
+   * @private
+   */
+  async _loadScripts() {
+    if (this._scriptLoaded && this._getScriptLoaded) {
+      return true;
+    }
+    if (!this.client) {
+      throw new Error('Valkey client is not set');
+    }
+    const promises = [];
+    if (!this._scriptLoaded) {
+      const script = Buffer.from(`#!lua name=${this._libraryName}
+        local function consume(KEYS, ARGV)
+          ${this._luaScript.trim()}
+        end
+        server.register_function('consume', consume)`);
+      promises.push(this.client.functionLoad(script, { replace: true }));
+    } else promises.push(Promise.resolve(this._libraryName));
+
+    if (!this._getScriptLoaded) {
+      const script = Buffer.from(`#!lua name=ratelimiter_get
+        local function getValue(KEYS, ARGV)
+          ${GET_VALKEY_SCRIPT.trim()}
+        end
+        server.register_function('getValue', getValue)`);
+      promises.push(this.client.functionLoad(script, { replace: true }));
+    } else promises.push(Promise.resolve('ratelimiter_get'));
+
+    const results = await Promise.all(promises);
+    this._scriptLoaded = results[0] === this._libraryName;
+    this._getScriptLoaded = results[1] === 'ratelimiter_get';
+
+    if ((!this._scriptLoaded || !this._getScriptLoaded)) {
+      throw new Error('Valkey connection is not ready, scripts not loaded');
+    }
+    return true;
+  }
+
+  /**
+   * Update or insert the rate limiter record
+   *
+   * @param {string} rlKey - The rate limiter key
+   * @param {number} pointsToConsume - Points to be consumed
+   * @param {number} msDuration - Duration in milliseconds
+   * @param {boolean} [forceExpire=false] - Whether to force expiration
+   * @param {Object} [options={}] - Additional options
+   * @returns {Promise<Array>} Array containing consumed points and TTL
+   * @private
+   */
+  async _upsert(rlKey, pointsToConsume, msDuration, forceExpire = false, options = {}) {
+    await this._loadScripts();
+    const secDuration = Math.floor(msDuration / 1000);
+    if (forceExpire) {
+      if (secDuration > 0) {
+        await this.client.set(
+          rlKey,
+          String(pointsToConsume),
+          { expiry: { type: 'EX', count: secDuration } },
+        );
+        return [pointsToConsume, secDuration * 1000];
+      }
+      await this.client.set(rlKey, String(pointsToConsume));
+      return [pointsToConsume, -1];
+    }
+    const result = await this.client.fcall(
+      'consume',
+      [rlKey],
+      [String(pointsToConsume), String(secDuration)],
+    );
+    return result;
+  }
+
+  /**
+   * Get the rate limiter record
+   *
+   * @param {string} rlKey - The rate limiter key
+   * @param {Object} [options={}] - Additional options
+   * @returns {Promise<Array|null>} Array containing consumed points and TTL, or null if not found
+   * @private
+   */
+  async _get(rlKey, options = {}) {
+    await this._loadScripts();
+    const res = await this.client.fcall('getValue', [rlKey], []);
+    return res.length > 0 ? res : null;
+  }
+
+  /**
+   * Delete the rate limiter record
+   *
+   * @param {string} rlKey - The rate limiter key
+   * @param {Object} [options={}] - Additional options
+   * @returns {Promise<boolean>} True if successful, false otherwise
+   * @private
+   */
+  async _delete(rlKey, options = {}) {
+    const result = await this.client.del([rlKey]);
+    return result > 0;
+  }
+
+  /**
+   * Convert raw result to RateLimiterRes object
+   *
+   * @param {string} rlKey - The rate limiter key
+   * @param {number} changedPoints - Points changed in this operation
+   * @param {Array|null} result - Result from Valkey operation
+   * @returns {RateLimiterRes|null} RateLimiterRes object or null if result is null
+   * @private
+   */
+  _getRateLimiterRes(rlKey, changedPoints, result) {
+    if (result === null) {
+      return null;
+    }
+    const res = new RateLimiterRes();
+    const [consumedPointsStr, pttl] = result;
+    const consumedPoints = Number(consumedPointsStr);
+
+    // Handle consumed points
+    res.isFirstInDuration = consumedPoints === changedPoints;
+    res.consumedPoints = consumedPoints;
+    res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+    res.msBeforeNext = pttl;
+    return res;
+  }
+
+  /**
+   * Close the rate limiter and release resources
+   * Note: The method won't going to close the Valkey client, as it may be shared with other instances.
+   * @returns {Promise<void>} Promise that resolves when the rate limiter is closed
+   */
+  async close() {
+    if (this._scriptLoaded) {
+      await this.client.functionDelete(this._libraryName);
+      this._scriptLoaded = false;
+    }
+    if (this._getScriptLoaded) {
+      await this.client.functionDelete('ratelimiter_get');
+      this._getScriptLoaded = false;
+    }
+    if (this.insuranceLimiter) {
+      try {
+        await this.insuranceLimiter.close();
+      } catch (e) {
+        // We can't assume that insuranceLimiter is a Valkey client or any
+        // other insuranceLimiter type which implement close method.
+      }
+    }
+    // Clear instance properties to let garbage collector free memory
+    this.client = null;
+    this._scriptLoaded = false;
+    this._getScriptLoaded = false;
+    this._rejectIfValkeyNotReady = false;
+    this._luaScript = null;
+    this._libraryName = null;
+    this.insuranceLimiter = null;
+  }
+}
+
+module.exports = RateLimiterValkeyGlide;
+
+
+/***/ }),
+
+/***/ 5202:
+/***/ ((module) => {
+
+module.exports = class BlockedKeys {
+  constructor() {
+    this._keys = {}; // {'key': 1526279430331}
+    this._addedKeysAmount = 0;
+  }
+
+  collectExpired() {
+    const now = Date.now();
+
+    Object.keys(this._keys).forEach((key) => {
+      if (this._keys[key] <= now) {
+        delete this._keys[key];
+      }
+    });
+
+    this._addedKeysAmount = Object.keys(this._keys).length;
+  }
+
+  /**
+   * Add new blocked key
+   *
+   * @param key String
+   * @param sec Number
+   */
+  add(key, sec) {
+    this.addMs(key, sec * 1000);
+  }
+
+  /**
+   * Add new blocked key for ms
+   *
+   * @param key String
+   * @param ms Number
+   */
+  addMs(key, ms) {
+    this._keys[key] = Date.now() + ms;
+    this._addedKeysAmount++;
+    if (this._addedKeysAmount > 999) {
+      this.collectExpired();
+    }
+  }
+
+  /**
+   * 0 means not blocked
+   *
+   * @param key
+   * @returns {number}
+   */
+  msBeforeExpire(key) {
+    const expire = this._keys[key];
+
+    if (expire && expire >= Date.now()) {
+      this.collectExpired();
+      const now = Date.now();
+      return expire >= now ? expire - now : 0;
+    }
+
+    return 0;
+  }
+
+  /**
+   * If key is not given, delete all data in memory
+   * 
+   * @param {string|undefined} key
+   */
+  delete(key) {
+    if (key) {
+      delete this._keys[key];
+    } else {
+      Object.keys(this._keys).forEach((key) => {
+        delete this._keys[key];
+      });
+    }
+  }
+};
+
+
+/***/ }),
+
+/***/ 8830:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const BlockedKeys = __nccwpck_require__(5202);
+
+module.exports = BlockedKeys;
+
+
+/***/ }),
+
+/***/ 1534:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const Record = __nccwpck_require__(749);
+const RateLimiterRes = __nccwpck_require__(449);
+
+module.exports = class MemoryStorage {
+  constructor() {
+    /**
+     * @type {Object.<string, Record>}
+     * @private
+     */
+    this._storage = {};
+  }
+
+  incrby(key, value, durationSec) {
+    if (this._storage[key]) {
+      const msBeforeExpires = this._storage[key].expiresAt
+        ? this._storage[key].expiresAt.getTime() - new Date().getTime()
+        : -1;
+      if (!this._storage[key].expiresAt || msBeforeExpires > 0) {
+        // Change value
+        this._storage[key].value = this._storage[key].value + value;
+
+        return new RateLimiterRes(0, msBeforeExpires, this._storage[key].value, false);
+      }
+
+      return this.set(key, value, durationSec);
+    }
+    return this.set(key, value, durationSec);
+  }
+
+  set(key, value, durationSec) {
+    const durationMs = durationSec * 1000;
+
+    if (this._storage[key] && this._storage[key].timeoutId) {
+      clearTimeout(this._storage[key].timeoutId);
+    }
+
+    this._storage[key] = new Record(
+      value,
+      durationMs > 0 ? new Date(Date.now() + durationMs) : null
+    );
+    if (durationMs > 0) {
+      this._storage[key].timeoutId = setTimeout(() => {
+        delete this._storage[key];
+      }, durationMs);
+      if (this._storage[key].timeoutId.unref) {
+        this._storage[key].timeoutId.unref();
+      }
+    }
+
+    return new RateLimiterRes(0, durationMs === 0 ? -1 : durationMs, this._storage[key].value, true);
+  }
+
+  /**
+   *
+   * @param key
+   * @returns {*}
+   */
+  get(key) {
+    if (this._storage[key]) {
+      const msBeforeExpires = this._storage[key].expiresAt
+        ? this._storage[key].expiresAt.getTime() - new Date().getTime()
+        : -1;
+      return new RateLimiterRes(0, msBeforeExpires, this._storage[key].value, false);
+    }
+    return null;
+  }
+
+  /**
+   *
+   * @param key
+   * @returns {boolean}
+   */
+  delete(key) {
+    if (this._storage[key]) {
+      if (this._storage[key].timeoutId) {
+        clearTimeout(this._storage[key].timeoutId);
+      }
+      delete this._storage[key];
+      return true;
+    }
+    return false;
+  }
+};
+
+
+/***/ }),
+
+/***/ 749:
+/***/ ((module) => {
+
+module.exports = class Record {
+  /**
+   *
+   * @param value int
+   * @param expiresAt Date|int
+   * @param timeoutId
+   */
+  constructor(value, expiresAt, timeoutId = null) {
+    this.value = value;
+    this.expiresAt = expiresAt;
+    this.timeoutId = timeoutId;
+  }
+
+  get value() {
+    return this._value;
+  }
+
+  set value(value) {
+    this._value = parseInt(value);
+  }
+
+  get expiresAt() {
+    return this._expiresAt;
+  }
+
+  set expiresAt(value) {
+    if (!(value instanceof Date) && Number.isInteger(value)) {
+      value = new Date(value);
+    }
+    this._expiresAt = value;
+  }
+
+  get timeoutId() {
+    return this._timeoutId;
+  }
+
+  set timeoutId(value) {
+    this._timeoutId = value;
+  }
+};
+
+
+/***/ }),
+
+/***/ 3184:
+/***/ ((module) => {
+
+module.exports = class RateLimiterEtcdTransactionFailedError extends Error {
+  constructor(message) {
+    super();
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    }
+    this.name = 'RateLimiterEtcdTransactionFailedError';
+    this.message = message;
+  }
+};
+
+
+/***/ }),
+
+/***/ 7948:
+/***/ ((module) => {
+
+module.exports = class RateLimiterQueueError extends Error {
+  constructor(message, extra) {
+    super();
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    }
+    this.name = 'CustomError';
+    this.message = message;
+    if (extra) {
+      this.extra = extra;
+    }
+  }
+};
+
+
+/***/ }),
+
+/***/ 2922:
+/***/ ((module) => {
+
+module.exports = class RateLimiterSetupError extends Error {
+  constructor(message) {
+    super();
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    }
+    this.name = 'RateLimiterSetupError';
+    this.message = message;
+  }
+};
+
+
+/***/ }),
+
+/***/ 8948:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var inspect = __nccwpck_require__(506);
+
+var $TypeError = __nccwpck_require__(3314);
+
+/*
+* This function traverses the list returning the node corresponding to the given key.
+*
+* That node is also moved to the head of the list, so that if it's accessed again we don't need to traverse the whole list.
+* By doing so, all the recently used nodes can be accessed relatively quickly.
+*/
+/** @type {import('./list.d.ts').listGetNode} */
+// eslint-disable-next-line consistent-return
+var listGetNode = function (list, key, isDelete) {
+	/** @type {typeof list | NonNullable<(typeof list)['next']>} */
+	var prev = list;
+	/** @type {(typeof list)['next']} */
+	var curr;
+	// eslint-disable-next-line eqeqeq
+	for (; (curr = prev.next) != null; prev = curr) {
+		if (curr.key === key) {
+			prev.next = curr.next;
+			if (!isDelete) {
+				// eslint-disable-next-line no-extra-parens
+				curr.next = /** @type {NonNullable<typeof list.next>} */ (list.next);
+				list.next = curr; // eslint-disable-line no-param-reassign
+			}
+			return curr;
+		}
+	}
+};
+
+/** @type {import('./list.d.ts').listGet} */
+var listGet = function (objects, key) {
+	if (!objects) {
+		return void undefined;
+	}
+	var node = listGetNode(objects, key);
+	return node && node.value;
+};
+/** @type {import('./list.d.ts').listSet} */
+var listSet = function (objects, key, value) {
+	var node = listGetNode(objects, key);
+	if (node) {
+		node.value = value;
+	} else {
+		// Prepend the new node to the beginning of the list
+		objects.next = /** @type {import('./list.d.ts').ListNode<typeof value, typeof key>} */ ({ // eslint-disable-line no-param-reassign, no-extra-parens
+			key: key,
+			next: objects.next,
+			value: value
+		});
+	}
+};
+/** @type {import('./list.d.ts').listHas} */
+var listHas = function (objects, key) {
+	if (!objects) {
+		return false;
+	}
+	return !!listGetNode(objects, key);
+};
+/** @type {import('./list.d.ts').listDelete} */
+// eslint-disable-next-line consistent-return
+var listDelete = function (objects, key) {
+	if (objects) {
+		return listGetNode(objects, key, true);
+	}
+};
+
+/** @type {import('.')} */
+module.exports = function getSideChannelList() {
+	/** @typedef {ReturnType<typeof getSideChannelList>} Channel */
+	/** @typedef {Parameters<Channel['get']>[0]} K */
+	/** @typedef {Parameters<Channel['set']>[1]} V */
+
+	/** @type {import('./list.d.ts').RootNode<V, K> | undefined} */ var $o;
+
+	/** @type {Channel} */
+	var channel = {
+		assert: function (key) {
+			if (!channel.has(key)) {
+				throw new $TypeError('Side channel does not contain ' + inspect(key));
+			}
+		},
+		'delete': function (key) {
+			var deletedNode = listDelete($o, key);
+			if (deletedNode && $o && !$o.next) {
+				$o = void undefined;
+			}
+			return !!deletedNode;
+		},
+		get: function (key) {
+			return listGet($o, key);
+		},
+		has: function (key) {
+			return listHas($o, key);
+		},
+		set: function (key, value) {
+			if (!$o) {
+				// Initialize the linked list as an empty node, so that we don't have to special-case handling of the first node: we can always refer to it as (previous node).next, instead of something like (list).head
+				$o = {
+					next: void undefined
+				};
+			}
+			// eslint-disable-next-line no-extra-parens
+			listSet(/** @type {NonNullable<typeof $o>} */ ($o), key, value);
+		}
+	};
+	return channel;
+};
+
+
+/***/ }),
+
+/***/ 2622:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var GetIntrinsic = __nccwpck_require__(470);
+var callBound = __nccwpck_require__(3105);
+var inspect = __nccwpck_require__(506);
+
+var $TypeError = __nccwpck_require__(3314);
+var $Map = GetIntrinsic('%Map%', true);
+
+/** @type {<K, V>(thisArg: Map<K, V>, key: K) => V} */
+var $mapGet = callBound('Map.prototype.get', true);
+/** @type {<K, V>(thisArg: Map<K, V>, key: K, value: V) => void} */
+var $mapSet = callBound('Map.prototype.set', true);
+/** @type {<K, V>(thisArg: Map<K, V>, key: K) => boolean} */
+var $mapHas = callBound('Map.prototype.has', true);
+/** @type {<K, V>(thisArg: Map<K, V>, key: K) => boolean} */
+var $mapDelete = callBound('Map.prototype.delete', true);
+/** @type {<K, V>(thisArg: Map<K, V>) => number} */
+var $mapSize = callBound('Map.prototype.size', true);
+
+/** @type {import('.')} */
+module.exports = !!$Map && /** @type {Exclude<import('.'), false>} */ function getSideChannelMap() {
+	/** @typedef {ReturnType<typeof getSideChannelMap>} Channel */
+	/** @typedef {Parameters<Channel['get']>[0]} K */
+	/** @typedef {Parameters<Channel['set']>[1]} V */
+
+	/** @type {Map<K, V> | undefined} */ var $m;
+
+	/** @type {Channel} */
+	var channel = {
+		assert: function (key) {
+			if (!channel.has(key)) {
+				throw new $TypeError('Side channel does not contain ' + inspect(key));
+			}
+		},
+		'delete': function (key) {
+			if ($m) {
+				var result = $mapDelete($m, key);
+				if ($mapSize($m) === 0) {
+					$m = void undefined;
+				}
+				return result;
+			}
+			return false;
+		},
+		get: function (key) { // eslint-disable-line consistent-return
+			if ($m) {
+				return $mapGet($m, key);
+			}
+		},
+		has: function (key) {
+			if ($m) {
+				return $mapHas($m, key);
+			}
+			return false;
+		},
+		set: function (key, value) {
+			if (!$m) {
+				// @ts-expect-error TS can't handle narrowing a variable inside a closure
+				$m = new $Map();
+			}
+			$mapSet($m, key, value);
+		}
+	};
+
+	// @ts-expect-error TODO: figure out why TS is erroring here
+	return channel;
+};
+
+
+/***/ }),
+
+/***/ 2870:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var GetIntrinsic = __nccwpck_require__(470);
+var callBound = __nccwpck_require__(3105);
+var inspect = __nccwpck_require__(506);
+var getSideChannelMap = __nccwpck_require__(2622);
+
+var $TypeError = __nccwpck_require__(3314);
+var $WeakMap = GetIntrinsic('%WeakMap%', true);
+
+/** @type {<K extends object, V>(thisArg: WeakMap<K, V>, key: K) => V} */
+var $weakMapGet = callBound('WeakMap.prototype.get', true);
+/** @type {<K extends object, V>(thisArg: WeakMap<K, V>, key: K, value: V) => void} */
+var $weakMapSet = callBound('WeakMap.prototype.set', true);
+/** @type {<K extends object, V>(thisArg: WeakMap<K, V>, key: K) => boolean} */
+var $weakMapHas = callBound('WeakMap.prototype.has', true);
+/** @type {<K extends object, V>(thisArg: WeakMap<K, V>, key: K) => boolean} */
+var $weakMapDelete = callBound('WeakMap.prototype.delete', true);
+
+/** @type {import('.')} */
+module.exports = $WeakMap
+	? /** @type {Exclude<import('.'), false>} */ function getSideChannelWeakMap() {
+		/** @typedef {ReturnType<typeof getSideChannelWeakMap>} Channel */
+		/** @typedef {Parameters<Channel['get']>[0]} K */
+		/** @typedef {Parameters<Channel['set']>[1]} V */
+
+		/** @type {WeakMap<K & object, V> | undefined} */ var $wm;
+		/** @type {Channel | undefined} */ var $m;
+
+		/** @type {Channel} */
+		var channel = {
+			assert: function (key) {
+				if (!channel.has(key)) {
+					throw new $TypeError('Side channel does not contain ' + inspect(key));
+				}
+			},
+			'delete': function (key) {
+				if ($WeakMap && key && (typeof key === 'object' || typeof key === 'function')) {
+					if ($wm) {
+						return $weakMapDelete($wm, key);
+					}
+				} else if (getSideChannelMap) {
+					if ($m) {
+						return $m['delete'](key);
+					}
+				}
+				return false;
+			},
+			get: function (key) {
+				if ($WeakMap && key && (typeof key === 'object' || typeof key === 'function')) {
+					if ($wm) {
+						return $weakMapGet($wm, key);
+					}
+				}
+				return $m && $m.get(key);
+			},
+			has: function (key) {
+				if ($WeakMap && key && (typeof key === 'object' || typeof key === 'function')) {
+					if ($wm) {
+						return $weakMapHas($wm, key);
+					}
+				}
+				return !!$m && $m.has(key);
+			},
+			set: function (key, value) {
+				if ($WeakMap && key && (typeof key === 'object' || typeof key === 'function')) {
+					if (!$wm) {
+						$wm = new $WeakMap();
+					}
+					$weakMapSet($wm, key, value);
+				} else if (getSideChannelMap) {
+					if (!$m) {
+						$m = getSideChannelMap();
+					}
+					// eslint-disable-next-line no-extra-parens
+					/** @type {NonNullable<typeof $m>} */ ($m).set(key, value);
+				}
+			}
+		};
+
+		// @ts-expect-error TODO: figure out why this is erroring
+		return channel;
+	}
+	: getSideChannelMap;
+
+
+/***/ }),
+
+/***/ 4753:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var $TypeError = __nccwpck_require__(3314);
+var inspect = __nccwpck_require__(506);
+var getSideChannelList = __nccwpck_require__(8948);
+var getSideChannelMap = __nccwpck_require__(2622);
+var getSideChannelWeakMap = __nccwpck_require__(2870);
+
+var makeChannel = getSideChannelWeakMap || getSideChannelMap || getSideChannelList;
+
+/** @type {import('.')} */
+module.exports = function getSideChannel() {
+	/** @typedef {ReturnType<typeof getSideChannel>} Channel */
+
+	/** @type {Channel | undefined} */ var $channelData;
+
+	/** @type {Channel} */
+	var channel = {
+		assert: function (key) {
+			if (!channel.has(key)) {
+				var keyDesc = key && Object(key) === key
+					? 'the given object key'
+					: inspect(key);
+				throw new $TypeError('Side channel does not contain ' + keyDesc);
+			}
+		},
+		'delete': function (key) {
+			return !!$channelData && $channelData['delete'](key);
+		},
+		get: function (key) {
+			return $channelData && $channelData.get(key);
+		},
+		has: function (key) {
+			return !!$channelData && $channelData.has(key);
+		},
+		set: function (key, value) {
+			if (!$channelData) {
+				$channelData = makeChannel();
+			}
+
+			$channelData.set(key, value);
+		}
+	};
+
+	return channel;
+};
+
+
+/***/ }),
+
+/***/ 4908:
+/***/ ((__unused_webpack_module, exports) => {
+
+var __webpack_unused_export__;
+
+
+__webpack_unused_export__ = ({
+  value: true
+});
+
+var _typeof = typeof Symbol === "function" && typeof Symbol.iterator === "symbol" ? function (obj) { return typeof obj; } : function (obj) { return obj && typeof Symbol === "function" && obj.constructor === Symbol ? "symbol" : typeof obj; };
+
+function isLower(char) {
+  return char >= 0x61 /* 'a' */ && char <= 0x7a /* 'z' */;
+}
+
+function isUpper(char) {
+  return char >= 0x41 /* 'A' */ && char <= 0x5a /* 'Z' */;
+}
+
+function isDigit(char) {
+  return char >= 0x30 /* '0' */ && char <= 0x39 /* '9' */;
+}
+
+function toUpper(char) {
+  return char - 0x20;
+}
+
+function toUpperSafe(char) {
+  if (isLower(char)) {
+    return char - 0x20;
+  }
+  return char;
+}
+
+function toLower(char) {
+  return char + 0x20;
+}
+
+function camelize$1(str, separator) {
+  var firstChar = str.charCodeAt(0);
+  if (isDigit(firstChar) || isUpper(firstChar) || firstChar == separator) {
+    return str;
+  }
+  var out = [];
+  var changed = false;
+  if (isUpper(firstChar)) {
+    changed = true;
+    out.push(toLower(firstChar));
+  } else {
+    out.push(firstChar);
+  }
+
+  var length = str.length;
+  for (var i = 1; i < length; ++i) {
+    var c = str.charCodeAt(i);
+    if (c === separator) {
+      changed = true;
+      c = str.charCodeAt(++i);
+      if (isNaN(c)) {
+        return str;
+      }
+      out.push(toUpperSafe(c));
+    } else {
+      out.push(c);
+    }
+  }
+  return changed ? String.fromCharCode.apply(undefined, out) : str;
+}
+
+function decamelize$1(str, separator) {
+  var firstChar = str.charCodeAt(0);
+  if (!isLower(firstChar)) {
+    return str;
+  }
+  var length = str.length;
+  var changed = false;
+  var out = [];
+  for (var i = 0; i < length; ++i) {
+    var c = str.charCodeAt(i);
+    if (isUpper(c)) {
+      out.push(separator);
+      out.push(toLower(c));
+      changed = true;
+    } else {
+      out.push(c);
+    }
+  }
+  return changed ? String.fromCharCode.apply(undefined, out) : str;
+}
+
+function pascalize$1(str, separator) {
+  var firstChar = str.charCodeAt(0);
+  if (isDigit(firstChar) || firstChar == separator) {
+    return str;
+  }
+  var length = str.length;
+  var changed = false;
+  var out = [];
+  for (var i = 0; i < length; ++i) {
+    var c = str.charCodeAt(i);
+    if (c === separator) {
+      changed = true;
+      c = str.charCodeAt(++i);
+      if (isNaN(c)) {
+        return str;
+      }
+      out.push(toUpperSafe(c));
+    } else if (i === 0 && isLower(c)) {
+      changed = true;
+      out.push(toUpper(c));
+    } else {
+      out.push(c);
+    }
+  }
+  return changed ? String.fromCharCode.apply(undefined, out) : str;
+}
+
+function depascalize$1(str, separator) {
+  var firstChar = str.charCodeAt(0);
+  if (!isUpper(firstChar)) {
+    return str;
+  }
+  var length = str.length;
+  var changed = false;
+  var out = [];
+  for (var i = 0; i < length; ++i) {
+    var c = str.charCodeAt(i);
+    if (isUpper(c)) {
+      if (i > 0) {
+        out.push(separator);
+      }
+      out.push(toLower(c));
+      changed = true;
+    } else {
+      out.push(c);
+    }
+  }
+  return changed ? String.fromCharCode.apply(undefined, out) : str;
+}
+
+function shouldProcessValue(value) {
+  return value && (typeof value === 'undefined' ? 'undefined' : _typeof(value)) == 'object' && !(value instanceof Date) && !(value instanceof Function);
+}
+
+function processKeys(obj, fun, opts) {
+  var obj2 = void 0;
+  if (obj instanceof Array) {
+    obj2 = [];
+  } else {
+    if (typeof obj.prototype !== 'undefined') {
+      // return non-plain object unchanged
+      return obj;
+    }
+    obj2 = {};
+  }
+  for (var key in obj) {
+    var value = obj[key];
+    if (typeof key === 'string') key = fun(key, opts && opts.separator);
+    if (shouldProcessValue(value)) {
+      obj2[key] = processKeys(value, fun, opts);
+    } else {
+      obj2[key] = value;
+    }
+  }
+  return obj2;
+}
+
+function processKeysInPlace(obj, fun, opts) {
+  var keys = Object.keys(obj);
+  for (var idx = 0; idx < keys.length; ++idx) {
+    var key = keys[idx];
+    var value = obj[key];
+    var newKey = fun(key, opts && opts.separator);
+    if (newKey !== key) {
+      delete obj[key];
+    }
+    if (shouldProcessValue(value)) {
+      obj[newKey] = processKeys(value, fun, opts);
+    } else {
+      obj[newKey] = value;
+    }
+  }
+  return obj;
+}
+
+function camelize$$1(str, separator) {
+  return camelize$1(str, separator && separator.charCodeAt(0) || 0x5f /* _ */);
+}
+
+function decamelize$$1(str, separator) {
+  return decamelize$1(str, separator && separator.charCodeAt(0) || 0x5f /* _ */);
+}
+
+function pascalize$$1(str, separator) {
+  return pascalize$1(str, separator && separator.charCodeAt(0) || 0x5f /* _ */);
+}
+
+function depascalize$$1(str, separator) {
+  return depascalize$1(str, separator && separator.charCodeAt(0) || 0x5f /* _ */);
+}
+
+function camelizeKeys(obj, opts) {
+  opts = opts || {};
+  if (!shouldProcessValue(obj)) return obj;
+  if (opts.inPlace) return processKeysInPlace(obj, camelize$$1, opts);
+  return processKeys(obj, camelize$$1, opts);
+}
+
+function decamelizeKeys(obj, opts) {
+  opts = opts || {};
+  if (!shouldProcessValue(obj)) return obj;
+  if (opts.inPlace) return processKeysInPlace(obj, decamelize$$1, opts);
+  return processKeys(obj, decamelize$$1, opts);
+}
+
+function pascalizeKeys(obj, opts) {
+  opts = opts || {};
+  if (!shouldProcessValue(obj)) return obj;
+  if (opts.inPlace) return processKeysInPlace(obj, pascalize$$1, opts);
+  return processKeys(obj, pascalize$$1, opts);
+}
+
+function depascalizeKeys(obj, opts) {
+  opts = opts || {};
+  if (!shouldProcessValue(obj)) return obj;
+  if (opts.inPlace) return processKeysInPlace(obj, depascalize$$1, opts);
+  return processKeys(obj, depascalize$$1, opts);
+}
+
+__webpack_unused_export__ = camelize$$1;
+__webpack_unused_export__ = decamelize$$1;
+__webpack_unused_export__ = pascalize$$1;
+__webpack_unused_export__ = depascalize$$1;
+exports.bn = camelizeKeys;
+exports.I8 = decamelizeKeys;
+__webpack_unused_export__ = pascalizeKeys;
+__webpack_unused_export__ = depascalizeKeys;
+
+
+/***/ }),
+
+/***/ 5407:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+var map = {
+	"./BurstyRateLimiter": [
+		5860
+	],
+	"./BurstyRateLimiter.js": [
+		5860
+	],
+	"./ExpressBruteFlexible": [
+		3966,
+		966
+	],
+	"./ExpressBruteFlexible.js": [
+		3966,
+		966
+	],
+	"./RLWrapperBlackAndWhite": [
+		7383
+	],
+	"./RLWrapperBlackAndWhite.js": [
+		7383
+	],
+	"./RLWrapperTimeouts": [
+		4016
+	],
+	"./RLWrapperTimeouts.js": [
+		4016
+	],
+	"./RateLimiterAbstract": [
+		8569
+	],
+	"./RateLimiterAbstract.js": [
+		8569
+	],
+	"./RateLimiterCluster": [
+		565
+	],
+	"./RateLimiterCluster.js": [
+		565
+	],
+	"./RateLimiterDrizzle": [
+		673
+	],
+	"./RateLimiterDrizzle.js": [
+		673
+	],
+	"./RateLimiterDrizzleNonAtomic": [
+		5347
+	],
+	"./RateLimiterDrizzleNonAtomic.js": [
+		5347
+	],
+	"./RateLimiterDynamo": [
+		2309
+	],
+	"./RateLimiterDynamo.js": [
+		2309
+	],
+	"./RateLimiterEtcd": [
+		6481
+	],
+	"./RateLimiterEtcd.js": [
+		6481
+	],
+	"./RateLimiterEtcdNonAtomic": [
+		5299
+	],
+	"./RateLimiterEtcdNonAtomic.js": [
+		5299
+	],
+	"./RateLimiterInsuredAbstract": [
+		3847
+	],
+	"./RateLimiterInsuredAbstract.js": [
+		3847
+	],
+	"./RateLimiterMemcache": [
+		3250
+	],
+	"./RateLimiterMemcache.js": [
+		3250
+	],
+	"./RateLimiterMemory": [
+		4544
+	],
+	"./RateLimiterMemory.js": [
+		4544
+	],
+	"./RateLimiterMongo": [
+		8439
+	],
+	"./RateLimiterMongo.js": [
+		8439
+	],
+	"./RateLimiterMySQL": [
+		7793
+	],
+	"./RateLimiterMySQL.js": [
+		7793
+	],
+	"./RateLimiterPostgres": [
+		3740
+	],
+	"./RateLimiterPostgres.js": [
+		3740
+	],
+	"./RateLimiterPrisma": [
+		6323
+	],
+	"./RateLimiterPrisma.js": [
+		6323
+	],
+	"./RateLimiterQueue": [
+		2860
+	],
+	"./RateLimiterQueue.js": [
+		2860
+	],
+	"./RateLimiterRedis": [
+		4336
+	],
+	"./RateLimiterRedis.js": [
+		4336
+	],
+	"./RateLimiterRes": [
+		449
+	],
+	"./RateLimiterRes.js": [
+		449
+	],
+	"./RateLimiterSQLite": [
+		3283
+	],
+	"./RateLimiterSQLite.js": [
+		3283
+	],
+	"./RateLimiterStoreAbstract": [
+		5140
+	],
+	"./RateLimiterStoreAbstract.js": [
+		5140
+	],
+	"./RateLimiterUnion": [
+		244
+	],
+	"./RateLimiterUnion.js": [
+		244
+	],
+	"./RateLimiterValkey": [
+		2193
+	],
+	"./RateLimiterValkey.js": [
+		2193
+	],
+	"./RateLimiterValkeyGlide": [
+		3756
+	],
+	"./RateLimiterValkeyGlide.js": [
+		3756
+	],
+	"./component/BlockedKeys": [
+		8830
+	],
+	"./component/BlockedKeys/": [
+		8830
+	],
+	"./component/BlockedKeys/BlockedKeys": [
+		5202
+	],
+	"./component/BlockedKeys/BlockedKeys.js": [
+		5202
+	],
+	"./component/BlockedKeys/index": [
+		8830
+	],
+	"./component/BlockedKeys/index.js": [
+		8830
+	],
+	"./component/MemoryStorage": [
+		8178,
+		178
+	],
+	"./component/MemoryStorage/": [
+		8178,
+		178
+	],
+	"./component/MemoryStorage/MemoryStorage": [
+		1534
+	],
+	"./component/MemoryStorage/MemoryStorage.js": [
+		1534
+	],
+	"./component/MemoryStorage/Record": [
+		749
+	],
+	"./component/MemoryStorage/Record.js": [
+		749
+	],
+	"./component/MemoryStorage/index": [
+		8178,
+		178
+	],
+	"./component/MemoryStorage/index.js": [
+		8178,
+		178
+	],
+	"./component/RateLimiterEtcdTransactionFailedError": [
+		3184
+	],
+	"./component/RateLimiterEtcdTransactionFailedError.js": [
+		3184
+	],
+	"./component/RateLimiterQueueError": [
+		7948
+	],
+	"./component/RateLimiterQueueError.js": [
+		7948
+	],
+	"./component/RateLimiterSetupError": [
+		2922
+	],
+	"./component/RateLimiterSetupError.js": [
+		2922
+	],
+	"./constants": [
+		3880,
+		880
+	],
+	"./constants.js": [
+		3880,
+		880
+	]
+};
+function webpackAsyncContext(req) {
+	if(!__nccwpck_require__.o(map, req)) {
+		return Promise.resolve().then(() => {
+			var e = new Error("Cannot find module '" + req + "'");
+			e.code = 'MODULE_NOT_FOUND';
+			throw e;
+		});
+	}
+
+	var ids = map[req], id = ids[0];
+	return Promise.all(ids.slice(1).map(__nccwpck_require__.e)).then(() => {
+		return __nccwpck_require__.t(id, 7 | 16);
+	});
+}
+webpackAsyncContext.keys = () => (Object.keys(map));
+webpackAsyncContext.id = 5407;
+module.exports = webpackAsyncContext;
+
+/***/ }),
+
 /***/ 181:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 9907:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("cluster");
+
+/***/ }),
+
+/***/ 6982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
+/***/ 1421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 
 /***/ }),
 
@@ -4177,6 +15932,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
@@ -12752,7 +24514,7 @@ exports.visitAsync = visitAsync;
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _scanners_sources_worker_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4797);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7640);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3620);
 
 
 // The bundle is also the scan worker script: one file to ship, and workers load the same rules.
@@ -12769,7 +24531,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7640:
+/***/ 3620:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -12778,12 +24540,211 @@ __nccwpck_require__.d(__webpack_exports__, {
   i: () => (/* binding */ main)
 });
 
+// NAMESPACE OBJECT: ./node_modules/@gitbeaker/core/dist/index.mjs
+var core_dist_namespaceObject = {};
+__nccwpck_require__.r(core_dist_namespaceObject);
+__nccwpck_require__.d(core_dist_namespaceObject, {
+  AccessLevel: () => (AccessLevel),
+  Agents: () => (Agents),
+  AlertManagement: () => (AlertManagement),
+  ApplicationAppearance: () => (ApplicationAppearance),
+  ApplicationPlanLimits: () => (ApplicationPlanLimits),
+  ApplicationSettings: () => (ApplicationSettings),
+  ApplicationStatistics: () => (ApplicationStatistics),
+  Applications: () => (Applications),
+  AuditEvents: () => (AuditEvents),
+  Avatar: () => (Avatar),
+  Branches: () => (Branches),
+  BroadcastMessages: () => (BroadcastMessages),
+  CodeSuggestions: () => (CodeSuggestions),
+  CommitDiscussions: () => (CommitDiscussions),
+  Commits: () => (Commits),
+  Composer: () => (Composer),
+  Conan: () => (Conan),
+  ContainerRegistry: () => (ContainerRegistry),
+  DashboardAnnotations: () => (DashboardAnnotations),
+  Debian: () => (Debian),
+  DependencyProxy: () => (DependencyProxy),
+  DeployKeys: () => (DeployKeys),
+  DeployTokens: () => (DeployTokens),
+  Deployments: () => (Deployments),
+  DockerfileTemplates: () => (DockerfileTemplates),
+  Environments: () => (Environments),
+  EpicAwardEmojis: () => (EpicAwardEmojis),
+  EpicDiscussions: () => (EpicDiscussions),
+  EpicIssues: () => (EpicIssues),
+  EpicLabelEvents: () => (EpicLabelEvents),
+  EpicLinks: () => (EpicLinks),
+  EpicNotes: () => (EpicNotes),
+  Epics: () => (Epics),
+  ErrorTrackingClientKeys: () => (ErrorTrackingClientKeys),
+  ErrorTrackingSettings: () => (ErrorTrackingSettings),
+  Events: () => (Events),
+  Experiments: () => (Experiments),
+  ExternalStatusChecks: () => (ExternalStatusChecks),
+  FeatureFlagUserLists: () => (FeatureFlagUserLists),
+  FeatureFlags: () => (FeatureFlags),
+  FreezePeriods: () => (FreezePeriods),
+  GeoNodes: () => (GeoNodes),
+  GeoSites: () => (GeoSites),
+  GitLabCIYMLTemplates: () => (GitLabCIYMLTemplates),
+  GitignoreTemplates: () => (GitignoreTemplates),
+  Gitlab: () => (Gitlab),
+  GitlabPages: () => (GitlabPages),
+  GoProxy: () => (GoProxy),
+  GroupAccessRequests: () => (GroupAccessRequests),
+  GroupAccessTokens: () => (GroupAccessTokens),
+  GroupActivityAnalytics: () => (GroupActivityAnalytics),
+  GroupBadges: () => (GroupBadges),
+  GroupCustomAttributes: () => (GroupCustomAttributes),
+  GroupDORA4Metrics: () => (GroupDORA4Metrics),
+  GroupEpicBoards: () => (GroupEpicBoards),
+  GroupHooks: () => (GroupHooks),
+  GroupImportExports: () => (GroupImportExports),
+  GroupInvitations: () => (GroupInvitations),
+  GroupIssueBoards: () => (GroupIssueBoards),
+  GroupIterations: () => (GroupIterations),
+  GroupLDAPLinks: () => (GroupLDAPLinks),
+  GroupLabels: () => (GroupLabels),
+  GroupMarkdownUploads: () => (GroupMarkdownUploads),
+  GroupMemberRoles: () => (GroupMemberRoles),
+  GroupMembers: () => (GroupMembers),
+  GroupMilestones: () => (GroupMilestones),
+  GroupProtectedEnvironments: () => (GroupProtectedEnvironments),
+  GroupPushRules: () => (GroupPushRules),
+  GroupRelationExports: () => (GroupRelationExports),
+  GroupReleases: () => (GroupReleases),
+  GroupRepositoryStorageMoves: () => (GroupRepositoryStorageMoves),
+  GroupSAMLIdentities: () => (GroupSAMLIdentities),
+  GroupSAMLLinks: () => (GroupSAMLLinks),
+  GroupSCIMIdentities: () => (GroupSCIMIdentities),
+  GroupServiceAccounts: () => (GroupServiceAccounts),
+  GroupVariables: () => (GroupVariables),
+  GroupWikis: () => (GroupWikis),
+  Groups: () => (Groups),
+  Helm: () => (Helm),
+  Import: () => (Import),
+  InstanceLevelCICDVariables: () => (InstanceLevelCICDVariables),
+  Integrations: () => (Integrations),
+  IssueAwardEmojis: () => (IssueAwardEmojis),
+  IssueDiscussions: () => (IssueDiscussions),
+  IssueIterationEvents: () => (IssueIterationEvents),
+  IssueLabelEvents: () => (IssueLabelEvents),
+  IssueLinks: () => (IssueLinks),
+  IssueMilestoneEvents: () => (IssueMilestoneEvents),
+  IssueNoteAwardEmojis: () => (IssueNoteAwardEmojis),
+  IssueNotes: () => (IssueNotes),
+  IssueStateEvents: () => (IssueStateEvents),
+  IssueWeightEvents: () => (IssueWeightEvents),
+  Issues: () => (Issues),
+  IssuesStatistics: () => (IssuesStatistics),
+  JobArtifacts: () => (JobArtifacts),
+  Jobs: () => (Jobs),
+  Keys: () => (Keys),
+  License: () => (License),
+  LicenseTemplates: () => (LicenseTemplates),
+  LinkedEpics: () => (LinkedEpics),
+  Lint: () => (Lint),
+  Markdown: () => (Markdown),
+  Maven: () => (Maven),
+  MergeRequestApprovals: () => (MergeRequestApprovals),
+  MergeRequestAwardEmojis: () => (MergeRequestAwardEmojis),
+  MergeRequestContextCommits: () => (MergeRequestContextCommits),
+  MergeRequestDiscussions: () => (MergeRequestDiscussions),
+  MergeRequestDraftNotes: () => (MergeRequestDraftNotes),
+  MergeRequestLabelEvents: () => (MergeRequestLabelEvents),
+  MergeRequestMilestoneEvents: () => (MergeRequestMilestoneEvents),
+  MergeRequestNoteAwardEmojis: () => (MergeRequestNoteAwardEmojis),
+  MergeRequestNotes: () => (MergeRequestNotes),
+  MergeRequests: () => (MergeRequests),
+  MergeTrains: () => (MergeTrains),
+  Metadata: () => (Metadata),
+  Migrations: () => (Migrations),
+  NPM: () => (NPM),
+  Namespaces: () => (Namespaces),
+  NotificationSettings: () => (NotificationSettings),
+  NuGet: () => (NuGet),
+  PackageRegistry: () => (PackageRegistry),
+  Packages: () => (Packages),
+  PagesDomains: () => (PagesDomains),
+  PersonalAccessTokens: () => (PersonalAccessTokens),
+  PipelineScheduleVariables: () => (PipelineScheduleVariables),
+  PipelineSchedules: () => (PipelineSchedules),
+  PipelineTriggerTokens: () => (PipelineTriggerTokens),
+  Pipelines: () => (Pipelines),
+  ProductAnalytics: () => (ProductAnalytics),
+  ProjectAccessRequests: () => (ProjectAccessRequests),
+  ProjectAccessTokens: () => (ProjectAccessTokens),
+  ProjectAliases: () => (ProjectAliases),
+  ProjectBadges: () => (ProjectBadges),
+  ProjectCustomAttributes: () => (ProjectCustomAttributes),
+  ProjectDORA4Metrics: () => (ProjectDORA4Metrics),
+  ProjectHooks: () => (ProjectHooks),
+  ProjectImportExports: () => (ProjectImportExports),
+  ProjectInvitations: () => (ProjectInvitations),
+  ProjectIssueBoards: () => (ProjectIssueBoards),
+  ProjectIterations: () => (ProjectIterations),
+  ProjectJobTokenScopes: () => (ProjectJobTokenScopes),
+  ProjectLabels: () => (ProjectLabels),
+  ProjectMarkdownUploads: () => (ProjectMarkdownUploads),
+  ProjectMembers: () => (ProjectMembers),
+  ProjectMilestones: () => (ProjectMilestones),
+  ProjectProtectedEnvironments: () => (ProjectProtectedEnvironments),
+  ProjectPushRules: () => (ProjectPushRules),
+  ProjectRelationsExport: () => (ProjectRelationsExport),
+  ProjectReleases: () => (ProjectReleases),
+  ProjectRemoteMirrors: () => (ProjectRemoteMirrors),
+  ProjectRepositoryStorageMoves: () => (ProjectRepositoryStorageMoves),
+  ProjectSnippetAwardEmojis: () => (ProjectSnippetAwardEmojis),
+  ProjectSnippetDiscussions: () => (ProjectSnippetDiscussions),
+  ProjectSnippetNotes: () => (ProjectSnippetNotes),
+  ProjectSnippets: () => (ProjectSnippets),
+  ProjectStatistics: () => (ProjectStatistics),
+  ProjectTemplates: () => (ProjectTemplates),
+  ProjectTerraformState: () => (ProjectTerraformState),
+  ProjectVariables: () => (ProjectVariables),
+  ProjectVulnerabilities: () => (ProjectVulnerabilities),
+  ProjectWikis: () => (ProjectWikis),
+  Projects: () => (Projects),
+  ProtectedBranches: () => (ProtectedBranches),
+  ProtectedTags: () => (ProtectedTags),
+  PyPI: () => (PyPI),
+  ReleaseLinks: () => (ReleaseLinks),
+  Repositories: () => (Repositories),
+  RepositoryFiles: () => (RepositoryFiles),
+  RepositorySubmodules: () => (RepositorySubmodules),
+  ResourceGroups: () => (ResourceGroups),
+  RubyGems: () => (RubyGems),
+  Runners: () => (Runners),
+  Search: () => (Search),
+  SearchAdmin: () => (SearchAdmin),
+  SecureFiles: () => (SecureFiles),
+  ServiceAccounts: () => (ServiceAccounts),
+  ServiceData: () => (ServiceData),
+  SidekiqMetrics: () => (SidekiqMetrics),
+  SidekiqQueues: () => (SidekiqQueues),
+  SnippetRepositoryStorageMoves: () => (SnippetRepositoryStorageMoves),
+  Snippets: () => (Snippets),
+  Suggestions: () => (Suggestions),
+  SystemHooks: () => (SystemHooks),
+  Tags: () => (Tags),
+  TodoLists: () => (TodoLists),
+  Topics: () => (Topics),
+  UserCustomAttributes: () => (UserCustomAttributes),
+  UserEmails: () => (UserEmails),
+  UserGPGKeys: () => (UserGPGKeys),
+  UserImpersonationTokens: () => (UserImpersonationTokens),
+  UserSSHKeys: () => (UserSSHKeys),
+  UserStarredMetricsDashboard: () => (UserStarredMetricsDashboard),
+  Users: () => (Users)
+});
+
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: ./build/scanners/config/errors.js
 var errors = __nccwpck_require__(9042);
 // EXTERNAL MODULE: ./build/scanners/config/schema.js
@@ -13294,10 +25255,11 @@ class UsageError extends Error {
 
 
 
-const FORMATS = ['text', 'json', 'sarif', 'gitlab', 'markdown'];
+const FORMATS = ['text', 'json', 'sarif', 'gitlab', 'markdown', 'codequality'];
 const scanOptionSpec = {
     format: { type: 'string', short: 'f' },
     output: { type: 'string', short: 'o' },
+    report: { type: 'string', multiple: true },
     config: { type: 'string', short: 'c' },
     baseline: { type: 'string', short: 'b' },
     'fail-on': { type: 'string' },
@@ -13329,6 +25291,15 @@ function oneOf(flag, value, allowed) {
         return value;
     throw new UsageError(`${flag}: expected one of ${allowed.join(', ')}, got "${value}"`);
 }
+function parseReports(values) {
+    const list = Array.isArray(values) ? values : [];
+    return list.map((value) => {
+        const cut = value.indexOf('=');
+        if (cut <= 0 || cut === value.length - 1)
+            throw new UsageError(`--report: expected FORMAT=FILE, got "${value}"`);
+        return { format: oneOf('--report', value.slice(0, cut), FORMATS), path: value.slice(cut + 1) };
+    });
+}
 function parse(args, options) {
     try {
         return (0,external_node_util_namespaceObject.parseArgs)({ args, options, allowPositionals: true, strict: true });
@@ -13354,6 +25325,7 @@ function parseScanOptions(args, extra = {}) {
         ignore: v['no-ignore'] !== true,
         progress: v['no-progress'] !== true,
         applyBaseline: true,
+        reports: parseReports(values['report']),
     };
     const output = str('output');
     const config = str('config');
@@ -13366,7 +25338,7 @@ function parseScanOptions(args, extra = {}) {
         result.baseline = baseline;
     if (workers !== undefined)
         result.workers = Number(workers);
-    return { options: result, values: v };
+    return { options: result, values: v, positionals };
 }
 
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
@@ -13528,7 +25500,25 @@ class ScanPool {
         this.pending++;
         if (slot.inFlight.size === 1 && slot.ready)
             this.arm(slot);
-        slot.worker.postMessage({ id, abs: task.abs, rel: task.rel });
+        if ('data' in task) {
+            // Content moves to the worker instead of being copied; a view into a larger buffer is copied first
+            // so the transfer cannot detach bytes the caller still uses. (`Buffer#slice` would not copy.)
+            const whole = task.data.byteOffset === 0 && task.data.byteLength === task.data.buffer.byteLength;
+            const data = whole ? task.data : new Uint8Array(task.data);
+            const message = { id, rel: task.rel, data };
+            slot.worker.postMessage(message, [data.buffer]);
+        }
+        else if ('bundle' in task) {
+            // Bundles are built for the pool: their buffer is theirs alone and moves without a copy.
+            const message = { id, rel: task.rel, bundle: task.bundle };
+            slot.worker.postMessage(message, [task.bundle.data.buffer]);
+        }
+        else if ('batch' in task) {
+            slot.worker.postMessage({ id, batch: task.batch, rel: task.rel });
+        }
+        else {
+            slot.worker.postMessage({ id, abs: task.abs, rel: task.rel });
+        }
     }
     /** (Re)starts the clock for the file the worker is on now. */
     arm(slot) {
@@ -13629,8 +25619,8 @@ function message(error) {
 
 // EXTERNAL MODULE: ./build/scanners/sources/read-file.js + 1 modules
 var read_file = __nccwpck_require__(6579);
-// EXTERNAL MODULE: ./build/scanners/sources/scan-file.js
-var scan_file = __nccwpck_require__(1729);
+// EXTERNAL MODULE: ./build/scanners/sources/scan-file.js + 1 modules
+var scan_file = __nccwpck_require__(2162);
 // EXTERNAL MODULE: ./node_modules/ignore/index.js
 var ignore = __nccwpck_require__(298);
 ;// CONCATENATED MODULE: ./build/scanners/sources/gitignore.js
@@ -14149,27 +26139,36 @@ function displayPath(path) {
     const rel = (0,external_node_path_namespaceObject.relative)(process.cwd(), path);
     return rel.startsWith('..') ? path : rel;
 }
-async function runDirScan(options, context) {
+async function prepareScan(options, context, root) {
     const now = context.now ?? (() => new Date());
     const startedAt = now();
-    const root = (0,external_node_path_namespaceObject.resolve)(options.path);
-    if (!(0,external_node_fs_.existsSync)(root))
-        throw new Error(`${options.path}: no such file or directory`);
     const configPath = options.config ?? (await findConfig(root));
     const config = configPath ? await loadConfig(configPath, displayPath(configPath)) : (0,schema/* emptyConfig */.i4)();
     const rules = (0,ruleset/* buildRules */.aL)(scanners_rules/* builtinRules */.D, config);
     const progress = new Progress(context.stderr, options.progress && context.stderr.isTTY === true);
+    return { root, config, rules, startedAt, now, progress };
+}
+async function runDirScan(options, context) {
+    const root = (0,external_node_path_namespaceObject.resolve)(options.path);
+    if (!(0,external_node_fs_.existsSync)(root))
+        throw new Error(`${options.path}: no such file or directory`);
+    const setup = await prepareScan(options, context, root);
     const result = await scanDirectory({
         root,
-        config,
-        skipPath: makePathFilter(config.skipPaths),
+        config: setup.config,
+        skipPath: makePathFilter(setup.config.skipPaths),
         respectGitignore: options.ignore,
         maxFileSize: options.maxFileSize,
         workers: options.workers ?? (context.workerUrl ? undefined : 0),
         ...(context.workerUrl ? { workerUrl: context.workerUrl } : {}),
-        onProgress: (p) => progress.update(p.files, p.bytes),
+        onProgress: (p) => setup.progress.update(p.files, p.bytes),
     });
-    progress.done();
+    setup.progress.done();
+    return finishScan(options, setup, { kind: 'dir', ...result });
+}
+/** Applies the baseline (the one given, or the default file in the scanned root) and builds the meta. */
+async function finishScan(options, setup, result) {
+    const { root, now } = setup;
     let findings = result.findings;
     let suppressed = [];
     let baseline;
@@ -14191,17 +26190,18 @@ async function runDirScan(options, context) {
     const erroredSkips = result.skipped.filter((s) => s.reason === 'unreadable');
     const meta = {
         tool: { name: 'keyless', version: VERSION, informationUri: INFORMATION_URI },
-        target: { kind: 'dir', root },
-        startedAt,
+        target: { kind: result.kind, root },
+        startedAt: setup.startedAt,
         finishedAt: now(),
         stats: {
             files: result.files,
             bytes: result.bytes,
             findings: findings.length,
             suppressed: suppressed.length,
+            ...(result.cached !== undefined ? { cached: result.cached } : {}),
         },
         skipped: result.skipped,
-        rules: rules.map(({ id, title, provider, severity, remediation, docs }) => ({
+        rules: setup.rules.map(({ id, title, provider, severity, remediation, docs }) => ({
             id,
             title,
             provider,
@@ -14210,8 +26210,9 @@ async function runDirScan(options, context) {
             ...(docs ? { docs } : {}),
         })),
         ...(baseline ? { baseline } : {}),
+        ...(result.git ? { git: result.git } : {}),
         warnings: result.warnings,
-        complete: erroredSkips.length === 0,
+        complete: erroredSkips.length === 0 && result.complete !== false,
     };
     return { findings, suppressed, meta };
 }
@@ -14242,6 +26243,8767 @@ async function baselineCommand(args, io, context) {
     await (0,promises_namespaceObject.writeFile)(output, serializeBaseline(entries));
     io.stderr.write(`keyless: wrote ${entries.length} baseline entr${entries.length === 1 ? 'y' : 'ies'} to ${output}\n`);
     return run.meta.complete ? EXIT.ok : EXIT.error;
+}
+
+;// CONCATENATED MODULE: ./build/credentials/types.js
+/**
+ * The credentials room: CI identity (an OIDC token) in, short-lived credentials out. Pure library:
+ * no `process.env`, no `@actions/*`; the network comes in as an injectable `fetch`.
+ */
+/** A failure the user can act on: what went wrong and the likely cause; never a token or secret. */
+class CredentialError extends Error {
+    kind;
+    constructor(message, kind = 'provider') {
+        super(message);
+        this.kind = kind;
+        this.name = 'CredentialError';
+    }
+}
+
+;// CONCATENATED MODULE: ./build/credentials/identity/jwt.js
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+function jsonPart(part, what, source) {
+    const fail = (why) => new CredentialError(`the token from ${source} is not a valid JWT: ${what} ${why}`, 'config');
+    if (!BASE64URL.test(part) || part.length === 0)
+        throw fail('is not base64url');
+    let value;
+    try {
+        value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    }
+    catch {
+        throw fail('is not JSON');
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        throw fail('is not a JSON object');
+    return value;
+}
+/**
+ * Splits and decodes a compact JWS. Errors name the source and what is wrong, never the token: a
+ * wrong variable can hold any secret, so not even a prefix is echoed.
+ */
+function decodeJwt(raw, source) {
+    const token = raw.trim();
+    if (token.length === 0)
+        throw new CredentialError(`the token from ${source} is empty`, 'config');
+    const parts = token.split('.');
+    if (parts.length === 5)
+        throw new CredentialError(`the token from ${source} is an encrypted JWT (JWE, 5 parts); a signed JWT (JWS, 3 parts) is needed`, 'config');
+    if (parts.length !== 3)
+        throw new CredentialError(`the token from ${source} is not a JWT: expected 3 dot-separated parts, found ${parts.length}`, 'config');
+    const [head, body, sig] = parts;
+    const header = jsonPart(head, 'the header', source);
+    const claims = jsonPart(body, 'the payload', source);
+    if (typeof header['alg'] !== 'string')
+        throw new CredentialError(`the token from ${source} is not a valid JWT: the header has no "alg"`, 'config');
+    if (!BASE64URL.test(sig))
+        throw new CredentialError(`the token from ${source} is not a valid JWT: the signature is not base64url`, 'config');
+    return { header, claims, signingInput: `${head}.${body}`, signature: Buffer.from(sig, 'base64url') };
+}
+/** Decodes `raw` into the IdentityToken the rest of the room works with. */
+function identityToken(raw, source) {
+    const { header, claims } = decodeJwt(raw, source);
+    return { raw: raw.trim(), header, claims, source };
+}
+
+;// CONCATENATED MODULE: ./build/credentials/policy/explain/shape.js
+const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
+function str(claims, name) {
+    const value = claims[name];
+    return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+function shapeOf(claims) {
+    const issuer = String(claims['iss'] ?? '').replace(/\/+$/, '');
+    const sub = String(claims['sub'] ?? '');
+    const aud = claims['aud'];
+    const github = issuer === GITHUB_ISSUER ||
+        issuer.endsWith('/_services/token') ||
+        (str(claims, 'repository') !== undefined && str(claims, 'job_workflow_ref') !== undefined);
+    const gitlab = !github && str(claims, 'project_path') !== undefined && str(claims, 'namespace_id') !== undefined;
+    return {
+        kind: github ? 'github' : gitlab ? 'gitlab' : 'other',
+        issuer,
+        host: issuer.replace(/^https?:\/\//, ''),
+        sub,
+        aud: Array.isArray(aud) ? aud.map(String) : typeof aud === 'string' ? [aud] : [],
+        idBasedSub: /^repo:[^/:]+@\d+\/[^/:]+@\d+:/.test(sub),
+    };
+}
+/** Why the generated configurations pin ids rather than names. */
+const ID_REASON = 'ids never change and are never reused, while a name can be taken over: after a rename, transfer or ' +
+    'deletion someone else can create an owner or repository/project with the old name and mint matching tokens';
+/** A short name for the credential/role, from the repository or project. */
+function slug(claims, shape) {
+    const base = str(claims, 'repository') ?? str(claims, 'project_path') ?? shape.sub;
+    return `keyless-${base.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}`.slice(0, 120);
+}
+
+;// CONCATENATED MODULE: ./build/credentials/policy/explain/aws.js
+
+/** The audience the job should request for AWS: GitHub's default for STS, else the token's own. */
+function awsAudience(shape, options) {
+    return (options.audience ??
+        (shape.kind === 'github' ? 'sts.amazonaws.com' : (shape.aud[0] ?? 'sts.amazonaws.com')));
+}
+/** The IAM role trust policy that lets exactly this job (its subject) assume the role. */
+function awsTrustPolicy(shape, options = {}) {
+    return {
+        Version: '2012-10-17',
+        Statement: [
+            {
+                Effect: 'Allow',
+                Principal: {
+                    Federated: `arn:aws:iam::${options.accountId ?? '<ACCOUNT_ID>'}:oidc-provider/${shape.host}`,
+                },
+                Action: 'sts:AssumeRoleWithWebIdentity',
+                Condition: {
+                    StringEquals: {
+                        [`${shape.host}:aud`]: awsAudience(shape, options),
+                        [`${shape.host}:sub`]: shape.sub,
+                    },
+                },
+            },
+        ],
+    };
+}
+function awsNotes(claims, shape, options = {}) {
+    const notes = [
+        `create the IAM OIDC identity provider for ${shape.issuer} (audience ${awsAudience(shape, options)}) once per account`,
+    ];
+    if (!shape.aud.includes(awsAudience(shape, options)))
+        notes.push(`this token's aud is ${shape.aud.join(', ') || '(none)'}: the job must request ${awsAudience(shape, options)} for AWS`);
+    if (shape.kind === 'github' && !shape.idBasedSub && str(claims, 'repository_id'))
+        notes.push(`the sub names the repository by name; IAM matches only aud and sub, so pin ids by customizing the ` +
+            `repository's sub template to include repository_owner_id and repository_id ` +
+            `(PUT /repos/{owner}/{repo}/actions/oidc/customization/sub) and trusting the new sub: ${ID_REASON}`);
+    if (shape.kind === 'github' && shape.idBasedSub)
+        notes.push(`the sub already carries owner and repository ids (repo:O@ID/R@ID), so it survives renames: ${ID_REASON}`);
+    if (shape.kind === 'gitlab')
+        notes.push(`GitLab's sub names the project by path; a moved or renamed project changes it, and a freed path can be ` +
+            `re-created by someone else — pair the role with a namespace you control`);
+    return notes;
+}
+
+;// CONCATENATED MODULE: ./build/credentials/policy/explain/azure.js
+
+const AZURE_AUDIENCE = 'api://AzureADTokenExchange';
+/** Entra ID federated identity credential: matches issuer and subject exactly (no wildcards). */
+function azureCredential(claims, shape) {
+    return {
+        name: slug(claims, shape),
+        issuer: shape.issuer,
+        subject: shape.sub,
+        audiences: [AZURE_AUDIENCE],
+        description: `Keyless: ${shape.sub}`,
+    };
+}
+function azureNotes(shape) {
+    const notes = [
+        'add it to the app registration or user-assigned managed identity (az ad app federated-credential create / az identity federated-credential create)',
+        'Entra compares the subject exactly: every branch, environment or event the job runs under needs its own credential',
+    ];
+    if (!shape.aud.includes(AZURE_AUDIENCE))
+        notes.push(`this token's aud is ${shape.aud.join(', ') || '(none)'}: the job must request ${AZURE_AUDIENCE} for Azure`);
+    return notes;
+}
+
+;// CONCATENATED MODULE: ./build/credentials/policy/explain/gcp.js
+
+const quote = (value) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+/** Claim -> attribute pairs for the condition, ids first; only claims the token carries. */
+function pinned(claims, names) {
+    return names.flatMap((name) => {
+        const value = str(claims, name);
+        return value === undefined ? [] : [[name, value]];
+    });
+}
+const PINS = {
+    github: ['repository_owner_id', 'repository_id', 'ref', 'environment'],
+    gitlab: ['namespace_id', 'project_id', 'ref_type', 'ref', 'environment'],
+    other: ['sub'],
+};
+/** Workload identity pool provider: attribute mapping, a condition pinning this job, and the principal. */
+function gcpProvider(claims, shape, options = {}) {
+    const pins = pinned(claims, PINS[shape.kind]);
+    if (shape.kind === 'gitlab' && claims['ref_protected'] === 'true')
+        pins.push(['ref_protected', 'true']);
+    const mapping = { 'google.subject': 'assertion.sub' };
+    for (const [name] of pins)
+        if (name !== 'sub')
+            mapping[`attribute.${name}`] = `assertion.${name}`;
+    const principalClaim = shape.kind === 'github' ? 'repository_id' : shape.kind === 'gitlab' ? 'project_id' : undefined;
+    const pool = `projects/${options.projectNumber ?? '<PROJECT_NUMBER>'}/locations/global/workloadIdentityPools/${options.poolId ?? '<POOL_ID>'}`;
+    const principalValue = principalClaim ? str(claims, principalClaim) : undefined;
+    const config = {
+        issuerUri: shape.issuer,
+        attributeMapping: mapping,
+        attributeCondition: pins.map(([name, value]) => `assertion.${name} == ${quote(value)}`).join(' && '),
+        principal: principalClaim && principalValue
+            ? `principalSet://iam.googleapis.com/${pool}/attribute.${principalClaim}/${principalValue}`
+            : `principal://iam.googleapis.com/${pool}/subject/${shape.sub}`,
+    };
+    // The default allowed audience is the provider's own resource name; any other aud must be listed.
+    if (shape.aud.length > 0 && !shape.aud.some((a) => a.startsWith('https://iam.googleapis.com/')))
+        config['allowedAudiences'] = shape.aud;
+    return config;
+}
+function gcpNotes(shape) {
+    const notes = [
+        'grant roles/iam.workloadIdentityUser (service-account impersonation) or resource roles directly to the principal',
+    ];
+    if (shape.kind !== 'other')
+        notes.push(`the condition and principal use ${shape.kind === 'github' ? 'repository and owner' : 'project and namespace'} ids: ${ID_REASON}`);
+    return notes;
+}
+
+;// CONCATENATED MODULE: ./build/credentials/policy/explain/octo-sts.js
+
+const octo_sts_escape = (value) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const PATTERN_CLAIMS = {
+    github: ['repository_owner_id', 'repository_id', 'job_workflow_ref'],
+    gitlab: ['namespace_id', 'project_id', 'ref_protected'],
+    other: [],
+};
+/** An octo-sts trust policy (`.github/chainguard/<identity>.sts.yaml` in the target repository). */
+function octoStsPolicy(claims, shape) {
+    const pattern = {};
+    for (const name of PATTERN_CLAIMS[shape.kind]) {
+        const value = str(claims, name);
+        // claim_pattern values are regular expressions: literal values are escaped.
+        if (value !== undefined)
+            pattern[name] = octo_sts_escape(value);
+    }
+    const policy = { issuer: shape.issuer, subject: shape.sub };
+    if (Object.keys(pattern).length > 0)
+        policy['claim_pattern'] = pattern;
+    policy['permissions'] = { contents: 'read' };
+    return policy;
+}
+function octoStsNotes(shape) {
+    const notes = [
+        'commit it as .github/chainguard/<IDENTITY>.sts.yaml in the repository the token is for (org-wide: in the org .github repository) and grant only the permissions the job needs',
+    ];
+    if (shape.kind === 'github')
+        notes.push('claim_pattern pins owner and repository ids and the workflow file, so a renamed or copied workflow gets nothing');
+    return notes;
+}
+
+;// CONCATENATED MODULE: ./build/credentials/policy/explain/vault.js
+
+const BOUND = {
+    github: ['repository_owner_id', 'repository_id', 'ref', 'environment'],
+    gitlab: ['namespace_id', 'project_id', 'ref_type', 'ref', 'ref_protected', 'environment'],
+    other: [],
+};
+const USER_CLAIM = {
+    github: 'repository_id',
+    gitlab: 'project_id',
+    other: 'sub',
+};
+/** Vault/OpenBao: the JWT auth method's configuration and a role that admits exactly this job. */
+function vaultRole(claims, shape, options = {}) {
+    const bound = {};
+    for (const name of BOUND[shape.kind]) {
+        const value = str(claims, name);
+        // Binding ref_protected to "false" would only admit unprotected refs: pin it when it helps.
+        if (value !== undefined && !(name === 'ref_protected' && value !== 'true'))
+            bound[name] = value;
+    }
+    const role = {
+        role_type: 'jwt',
+        bound_audiences: shape.aud,
+        user_claim: USER_CLAIM[shape.kind],
+    };
+    if (shape.kind === 'other')
+        role['bound_subject'] = shape.sub;
+    else
+        role['bound_claims'] = bound;
+    Object.assign(role, {
+        bound_claims_type: 'string',
+        token_policies: options.policies ?? ['<POLICY>'],
+        token_ttl: '15m',
+        token_max_ttl: '1h',
+    });
+    return {
+        auth_config: { oidc_discovery_url: shape.issuer, bound_issuer: shape.issuer },
+        role,
+    };
+}
+function vaultNotes(shape) {
+    const notes = [
+        'vault write auth/jwt/config with auth_config, then vault write auth/jwt/role/<NAME> with role (same for OpenBao: bao write)',
+        'bound_claims_type "string" compares exactly; "glob" would let wildcards in',
+    ];
+    if (shape.kind !== 'other')
+        notes.push(`bound_claims and user_claim use ids (entity aliases survive renames too): ${ID_REASON}`);
+    return notes;
+}
+
+;// CONCATENATED MODULE: ./build/credentials/policy/explain/index.js
+
+
+
+
+
+
+const EXPLAIN_PROVIDERS = ['aws', 'gcp', 'azure', 'vault', 'github'];
+/** The trust configuration each provider needs to admit exactly the job this token belongs to. */
+function explain(claims, options = {}) {
+    const shape = shapeOf(claims);
+    const build = {
+        aws: () => ({
+            provider: 'aws',
+            title: 'AWS IAM role trust policy',
+            config: awsTrustPolicy(shape, options.aws),
+            notes: awsNotes(claims, shape, options.aws),
+        }),
+        gcp: () => ({
+            provider: 'gcp',
+            title: 'GCP workload identity pool provider',
+            config: gcpProvider(claims, shape, options.gcp),
+            notes: gcpNotes(shape),
+        }),
+        azure: () => ({
+            provider: 'azure',
+            title: 'Entra ID federated identity credential',
+            config: azureCredential(claims, shape),
+            notes: azureNotes(shape),
+        }),
+        vault: () => ({
+            provider: 'vault',
+            title: 'Vault/OpenBao JWT auth config and role',
+            config: vaultRole(claims, shape, options.vault),
+            notes: vaultNotes(shape),
+        }),
+        github: () => ({
+            provider: 'github',
+            title: 'octo-sts trust policy',
+            config: octoStsPolicy(claims, shape),
+            notes: octoStsNotes(shape),
+        }),
+    };
+    return { shape, providers: (options.providers ?? EXPLAIN_PROVIDERS).map((p) => build[p]()) };
+}
+
+;// CONCATENATED MODULE: ./build/credentials/policy/glob.js
+/**
+ * Matching with the semantics of AWS `StringLike` (which users write trust policies in): `*` is any
+ * run of characters including `/` and `:`, `?` exactly one; everything else is literal.
+ */
+function globMatch(pattern, value) {
+    const source = pattern
+        .split('')
+        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .join('');
+    return new RegExp(`^${source}$`, 's').test(value);
+}
+function hasWildcard(pattern) {
+    return /[*?]/.test(pattern);
+}
+
+;// CONCATENATED MODULE: ./build/credentials/policy/lint-aws.js
+
+const asArray = (value) => value === undefined ? [] : Array.isArray(value) ? value : [value];
+/** Every `<host>:<claim>` condition in a statement, whatever its operator. */
+function conditions(statement) {
+    const out = [];
+    const block = (statement['Condition'] ?? {});
+    for (const [operator, entries] of Object.entries(block))
+        for (const [key, value] of Object.entries(entries ?? {}))
+            out.push({ operator, key, values: asArray(value).map(String) });
+    return out;
+}
+const isLike = (operator) => /StringLike$/.test(operator);
+const isEquals = (operator) => /StringEquals(IgnoreCase)?$/.test(operator);
+function subFindings(host, where, subs) {
+    const out = [];
+    const github = host === 'token.actions.githubusercontent.com' || host.endsWith('/_services/token');
+    if (subs.length === 0) {
+        return [
+            {
+                severity: 'critical',
+                code: 'sub-missing',
+                where,
+                message: github
+                    ? `no condition on ${host}:sub: every workflow in every repository on GitHub can assume this role`
+                    : `no condition on ${host}:sub: every identity the issuer ${host} mints tokens for can assume this role`,
+                fix: `add StringEquals "${host}:sub" with the exact subject of the job (keyless credentials explain prints it)`,
+            },
+        ];
+    }
+    for (const c of subs) {
+        const at = `${where}.Condition.${c.operator}["${c.key}"]`;
+        for (const value of c.values) {
+            if (isLike(c.operator) && hasWildcard(value)) {
+                const everything = /^[*?]+$/.test(value);
+                const ownerWide = /^repo:[^/:]*\/\*/.test(value) || /^project_path:[^:]*\*/.test(value);
+                out.push({
+                    severity: everything ? 'critical' : ownerWide ? 'high' : 'medium',
+                    code: 'sub-wildcard',
+                    where: at,
+                    message: everything
+                        ? `sub "${value}" matches any subject`
+                        : ownerWide
+                            ? `sub "${value}" admits every repository of the owner, on any branch, event or environment`
+                            : `sub "${value}" admits every branch, pull request and environment it matches`,
+                    fix: 'trust the exact subject with StringEquals, one value per branch or environment that deploys',
+                });
+            }
+            else if (isLike(c.operator)) {
+                out.push({
+                    severity: 'low',
+                    code: 'like-without-wildcard',
+                    where: at,
+                    message: `StringLike on "${value}" has no wildcard`,
+                    fix: 'use StringEquals: it cannot be widened by a stray * later',
+                });
+            }
+            if (/^repo:[^@/:]+\//.test(value))
+                out.push({
+                    severity: 'medium',
+                    code: 'name-based-sub',
+                    where: at,
+                    message: `sub "${value}" names the owner/repository; after a rename, transfer or deletion someone else can take the name`,
+                    fix: 'trust the id-based subject (repo:OWNER@OWNER_ID/REPO@REPO_ID:..., default for repositories created after ' +
+                        '2026-07-15, or a sub template customized to include repository_owner_id and repository_id)',
+                });
+        }
+    }
+    return out;
+}
+function audFindings(host, where, auds) {
+    if (auds.length === 0)
+        return [
+            {
+                severity: 'medium',
+                code: 'aud-missing',
+                where,
+                message: `no condition on ${host}:aud: tokens minted for any other audience (another cloud, a third-party service) are accepted`,
+                fix: `add StringEquals "${host}:aud": "sts.amazonaws.com" (or the audience the job requests)`,
+            },
+        ];
+    return auds.flatMap((c) => c.values
+        .filter((v) => isLike(c.operator) && hasWildcard(v))
+        .map((v) => ({
+        severity: 'high',
+        code: 'aud-wildcard',
+        where: `${where}.Condition.${c.operator}["${c.key}"]`,
+        message: `aud "${v}" is a wildcard`,
+        fix: 'list the exact audience with StringEquals',
+    })));
+}
+/** Lints an IAM role trust policy's web-identity statements. Throws on JSON that is not a policy. */
+function lintAwsTrustPolicy(policy) {
+    if (typeof policy !== 'object' || policy === null || !('Statement' in policy))
+        throw new Error('not an IAM policy document: no "Statement"');
+    const statements = asArray(policy['Statement']);
+    const findings = [];
+    statements.forEach((statement, index) => {
+        const where = `Statement[${index}]`;
+        if (statement['Effect'] !== 'Allow')
+            return;
+        const actions = asArray(statement['Action']);
+        const federated = asArray((statement['Principal'] ?? {})['Federated']);
+        const providers = federated
+            .map((arn) => /:oidc-provider\/(.+)$/.exec(String(arn))?.[1])
+            .filter((h) => h !== undefined);
+        if (!actions.some((a) => /^sts:(AssumeRoleWithWebIdentity|\*)$|^\*$/.test(a)) || providers.length === 0)
+            return;
+        const all = conditions(statement);
+        for (const host of providers) {
+            const forHost = (claim) => all.filter((c) => c.key.toLowerCase() === `${host}:${claim}`.toLowerCase());
+            findings.push(...subFindings(host, where, forHost('sub')));
+            findings.push(...audFindings(host, where, forHost('aud')));
+        }
+        for (const c of all)
+            if (!isLike(c.operator) && !isEquals(c.operator) && /:sub$/.test(c.key))
+                findings.push({
+                    severity: 'medium',
+                    code: 'sub-operator',
+                    where: `${where}.Condition.${c.operator}["${c.key}"]`,
+                    message: `${c.operator} on the subject is unusual and may not restrict it`,
+                    fix: 'use StringEquals on the subject',
+                });
+    });
+    return findings;
+}
+
+;// CONCATENATED MODULE: ./build/cli/commands/credentials.js
+
+
+
+
+
+
+const SPEC = {
+    'token-file': { type: 'string' },
+    'token-env': { type: 'string' },
+    provider: { type: 'string', multiple: true },
+    lint: { type: 'string' },
+    'aws-account-id': { type: 'string' },
+    format: { type: 'string', short: 'f' },
+};
+function readToken(values, io) {
+    const file = values['token-file'];
+    const env = values['token-env'];
+    if (file && env)
+        throw new UsageError('credentials explain: give --token-file or --token-env, not both');
+    if (file) {
+        try {
+            return { raw: (0,external_node_fs_.readFileSync)(file, 'utf8'), source: `file ${file}` };
+        }
+        catch (error) {
+            throw new UsageError(`--token-file: cannot read ${file}: ${error.code ?? 'error'}`);
+        }
+    }
+    if (!env)
+        throw new UsageError('credentials explain: --token-file FILE or --token-env NAME is required');
+    const raw = io.env[env];
+    if (!raw)
+        throw new UsageError(`--token-env: the variable ${env} is not set or empty`);
+    return { raw, source: `variable ${env}` };
+}
+function lintFile(path) {
+    let policy;
+    try {
+        policy = JSON.parse((0,external_node_fs_.readFileSync)(path, 'utf8'));
+    }
+    catch (error) {
+        throw new UsageError(`--lint: cannot read ${path} as JSON: ${error.message}`);
+    }
+    try {
+        return lintAwsTrustPolicy(policy);
+    }
+    catch (error) {
+        throw new UsageError(`--lint: ${path}: ${error.message}`);
+    }
+}
+function renderText(claims, header, result, lint) {
+    const out = [
+        `Token: ${result.shape.kind} job token, alg ${String(header['alg'])}, issuer ${result.shape.issuer}`,
+        '',
+        'Claims:',
+    ];
+    const width = Math.max(...Object.keys(claims).map((k) => k.length));
+    for (const name of Object.keys(claims).sort()) {
+        const value = claims[name];
+        const shown = typeof value === 'string' ? value : JSON.stringify(value);
+        const when = (name === 'exp' || name === 'iat' || name === 'nbf') && typeof value === 'number'
+            ? `  (${new Date(value * 1000).toISOString()})`
+            : '';
+        out.push(`  ${name.padEnd(width)}  ${shown}${when}`);
+    }
+    for (const p of result.providers) {
+        out.push('', `${p.title} (${p.provider}):`, JSON.stringify(p.config, null, 2));
+        for (const note of p.notes)
+            out.push(`  - ${note}`);
+    }
+    if (lint) {
+        out.push('', lint.length === 0 ? 'Lint: no findings' : `Lint: ${lint.length} finding(s)`);
+        for (const f of lint)
+            out.push(`  ${f.severity.toUpperCase()} ${f.code} at ${f.where}: ${f.message}`, `    fix: ${f.fix}`);
+    }
+    return `${out.join('\n')}\n`;
+}
+/** `keyless credentials explain`: claims of a job token and the trust configuration it needs. */
+async function explainCommand(args, io) {
+    const { values, positionals } = parse(args, SPEC);
+    if (positionals.length > 0)
+        throw new UsageError(`credentials explain: unexpected argument "${positionals[0]}"`);
+    const v = values;
+    const format = v['format'] ?? 'text';
+    if (format !== 'text' && format !== 'json')
+        throw new UsageError(`--format: expected one of text, json, got "${format}"`);
+    const providers = (v['provider'] ?? []).flatMap((p) => p.split(','));
+    for (const p of providers)
+        if (!EXPLAIN_PROVIDERS.includes(p))
+            throw new UsageError(`--provider: expected one of ${EXPLAIN_PROVIDERS.join(', ')}, got "${p}"`);
+    const { raw, source } = readToken(v, io);
+    // Decoded only: explain reads claims and never prints, sends or verifies the token.
+    const { header, claims } = decodeJwt(raw, source);
+    const accountId = v['aws-account-id'];
+    const result = explain(claims, {
+        ...(providers.length > 0 ? { providers: providers } : {}),
+        ...(accountId ? { aws: { accountId } } : {}),
+    });
+    const lint = v['lint'] ? lintFile(v['lint']) : undefined;
+    if (format === 'json') {
+        const body = {
+            source,
+            header: { alg: header['alg'], kid: header['kid'], typ: header['typ'] },
+            kind: result.shape.kind,
+            claims,
+            providers: result.providers,
+            ...(lint ? { lint } : {}),
+        };
+        io.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+    }
+    else {
+        io.stdout.write(renderText(claims, header, result, lint));
+    }
+    return lint?.some((f) => f.severity === 'critical' || f.severity === 'high') ? EXIT.findings : EXIT.ok;
+}
+async function credentialsCommand(args, io) {
+    const [sub, ...rest] = args;
+    if (sub === 'explain')
+        return explainCommand(rest, io);
+    throw new UsageError(sub ? `credentials: unknown subcommand "${sub}"` : 'credentials: expected a subcommand (explain)');
+}
+
+;// CONCATENATED MODULE: ./build/gitlab/report.js
+
+
+class ReportError extends Error {
+}
+const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const report_text = (value, fallback = '') => (typeof value === 'string' ? value : fallback);
+function detailValue(details, key) {
+    if (!isObject(details))
+        return undefined;
+    const entry = details[key];
+    return isObject(entry) && typeof entry['value'] === 'string' ? entry['value'] : undefined;
+}
+function toEntry(vulnerability, index) {
+    if (!isObject(vulnerability))
+        throw new ReportError(`vulnerability #${index + 1} is not an object`);
+    const severity = report_text(vulnerability['severity']).toLowerCase();
+    if (!types/* SEVERITIES */.o.includes(severity))
+        throw new ReportError(`vulnerability #${index + 1} has an unknown severity "${severity}"`);
+    const location = isObject(vulnerability['location']) ? vulnerability['location'] : {};
+    const commit = isObject(location['commit']) ? report_text(location['commit']['sha']) : '';
+    const identifiers = Array.isArray(vulnerability['identifiers']) ? vulnerability['identifiers'] : [];
+    const rule = identifiers.find((id) => isObject(id) && id['type'] === 'keyless_rule_id');
+    const details = vulnerability['details'];
+    const fingerprint = detailValue(details, 'fingerprint');
+    return {
+        ruleId: isObject(rule) ? report_text(rule['value'], 'unknown') : 'unknown',
+        title: report_text(vulnerability['name'], 'Secret'),
+        severity: severity,
+        path: report_text(location['file'], '(unknown file)'),
+        line: typeof location['start_line'] === 'number' ? location['start_line'] : 1,
+        ...(/^[0-9a-f]{40,64}$/.test(commit) ? { commit } : {}),
+        preview: detailValue(details, 'preview') ?? '(redacted)',
+        ...(fingerprint !== undefined ? { fingerprint } : {}),
+        solution: report_text(vulnerability['solution']),
+        removed: (detailValue(details, 'present_at_head') ?? 'yes').startsWith('no'),
+    };
+}
+/** Reads a GitLab secret-detection report (as written by `keyless scan --format gitlab`). */
+async function readSecretReport(path) {
+    let raw;
+    try {
+        raw = await (0,promises_namespaceObject.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        throw new ReportError(code === 'ENOENT'
+            ? `${path}: no such report (did the keyless-secret-detection job run and publish its artifacts?)`
+            : `${path}: ${error.message}`);
+    }
+    let report;
+    try {
+        report = JSON.parse(raw);
+    }
+    catch {
+        throw new ReportError(`${path}: not JSON`);
+    }
+    if (!isObject(report) || !isObject(report['scan']) || report['scan']['type'] !== 'secret_detection')
+        throw new ReportError(`${path}: not a GitLab secret-detection report`);
+    const vulnerabilities = report['vulnerabilities'];
+    if (!Array.isArray(vulnerabilities))
+        throw new ReportError(`${path}: no vulnerabilities array`);
+    const messages = Array.isArray(report['scan']['messages']) ? report['scan']['messages'] : [];
+    return {
+        complete: report['scan']['status'] === 'success',
+        entries: vulnerabilities.map(toEntry),
+        messages: messages.map((m) => (isObject(m) ? report_text(m['value']) : '')).filter((m) => m !== ''),
+    };
+}
+/** Entries at or above `failOn`, most severe first. */
+function atOrAbove(entries, failOn) {
+    if (failOn === 'none')
+        return [];
+    const threshold = types/* SEVERITIES */.o.indexOf(failOn);
+    return bySeverity(entries).filter((e) => types/* SEVERITIES */.o.indexOf(e.severity) <= threshold);
+}
+function bySeverity(entries) {
+    return [...entries].sort((a, b) => types/* SEVERITIES */.o.indexOf(a.severity) - types/* SEVERITIES */.o.indexOf(b.severity) ||
+        (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
+}
+function countText(entries) {
+    const parts = types/* SEVERITIES */.o.map((s) => [s, entries.filter((e) => e.severity === s).length])
+        .filter(([, n]) => n > 0)
+        .map(([s, n]) => `${n} ${s}`);
+    const noun = entries.length === 1 ? 'finding' : 'findings';
+    return parts.length > 0 ? `${entries.length} ${noun} (${parts.join(', ')})` : `0 ${noun}`;
+}
+/** What to do, in order: the leak already happened, so revoking comes before editing the code. */
+const REMEDIATION_STEPS = [
+    'Revoke or rotate each credential at its provider first: it was pushed, so removing it from the code (or rewriting history) does not un-leak it.',
+    'Move the new value to a secret store: a masked and protected CI/CD variable, Vault/OpenBao, or no stored secret at all with OIDC (`keyless credentials`).',
+    'False positive or accepted risk? Record it in `.keyless-baseline.json` (`npx keyless baseline create --reason "..."`, or add the fingerprint with a reason) and commit the baseline.',
+];
+
+;// CONCATENATED MODULE: ./build/gitlab/check.js
+
+/** Lines printed per severity level before the rest are only counted (the report has them all). */
+const MAX_LISTED = 50;
+function describe(entry) {
+    const where = entry.commit
+        ? ` (commit ${entry.commit.slice(0, 12)}${entry.removed ? ', removed since' : ''})`
+        : '';
+    return `  ${entry.severity.toUpperCase().padEnd(8)} ${entry.path}:${entry.line}${where}  ${entry.title}  ${entry.preview}  [${entry.ruleId}]`;
+}
+/**
+ * The blocking job's verdict on a published report. An incomplete scan fails even without findings:
+ * what was not scanned may hold a secret.
+ */
+function checkReport(report, failOn) {
+    const failing = atOrAbove(report.entries, failOn);
+    const lines = [];
+    const threshold = failOn === 'none' ? 'never fails on findings' : `fails at ${failOn} and above`;
+    lines.push(`keyless: ${countText(report.entries)} in the report; this check ${threshold}.`);
+    const listed = bySeverity(report.entries);
+    for (const entry of listed.slice(0, MAX_LISTED))
+        lines.push(describe(entry));
+    if (listed.length > MAX_LISTED)
+        lines.push(`  ...and ${listed.length - MAX_LISTED} more (see gl-secret-detection-report.json)`);
+    if (failing.length > 0) {
+        lines.push('', `keyless: ${countText(failing)} at or above ${failOn}: this change must not add them.`);
+        lines.push(...REMEDIATION_STEPS.map((step, i) => `  ${i + 1}. ${step}`));
+    }
+    if (!report.complete) {
+        lines.push('', 'keyless: the scan was incomplete, so unscanned content may hold secrets:');
+        lines.push(...report.messages.map((m) => `  - ${m}`));
+        return { code: 2, lines };
+    }
+    return { code: failing.length > 0 ? 1 : 0, lines };
+}
+
+// EXTERNAL MODULE: ./node_modules/qs/lib/index.js
+var lib = __nccwpck_require__(240);
+// EXTERNAL MODULE: ./node_modules/xcase/es5/index.js
+var es5 = __nccwpck_require__(4908);
+// EXTERNAL MODULE: ./node_modules/rate-limiter-flexible/index.js
+var rate_limiter_flexible = __nccwpck_require__(8649);
+// EXTERNAL MODULE: ./node_modules/picomatch-browser/index.js
+var picomatch_browser = __nccwpck_require__(3379);
+;// CONCATENATED MODULE: ./node_modules/@gitbeaker/requester-utils/dist/index.mjs
+
+
+
+
+
+// src/RequesterUtils.ts
+var { isMatch: isGlobMatch } = picomatch_browser;
+function generateRateLimiterFn(limit, interval) {
+  const limiter = new rate_limiter_flexible.RateLimiterQueue(
+    new rate_limiter_flexible.RateLimiterMemory({ points: limit, duration: interval })
+  );
+  return () => limiter.removeTokens(1);
+}
+function formatQuery(params = {}) {
+  const decamelized = (0,es5/* decamelizeKeys */.I8)(params);
+  return (0,lib.stringify)(decamelized, { arrayFormat: "brackets" });
+}
+async function defaultOptionsHandler(resourceOptions, {
+  body,
+  searchParams,
+  sudo,
+  signal,
+  asStream = false,
+  method = "GET"
+} = {}) {
+  const { headers: preconfiguredHeaders, authHeaders, url, agent } = resourceOptions;
+  const defaultOptions = {
+    method,
+    asStream,
+    signal,
+    prefixUrl: url,
+    agent
+  };
+  defaultOptions.headers = { ...preconfiguredHeaders };
+  if (sudo) defaultOptions.headers.sudo = `${sudo}`;
+  if (body) {
+    if (body instanceof FormData) {
+      defaultOptions.body = body;
+    } else {
+      defaultOptions.body = JSON.stringify((0,es5/* decamelizeKeys */.I8)(body));
+      defaultOptions.headers["content-type"] = "application/json";
+    }
+  }
+  if (Object.keys(authHeaders).length > 0) {
+    const [authHeaderKey, authHeaderFn] = Object.entries(authHeaders)[0];
+    defaultOptions.headers[authHeaderKey] = await authHeaderFn();
+  }
+  const q = formatQuery(searchParams);
+  if (q) defaultOptions.searchParams = q;
+  return Promise.resolve(defaultOptions);
+}
+function createRateLimiters(rateLimitOptions = {}, rateLimitDuration = 60) {
+  const rateLimiters = {};
+  Object.entries(rateLimitOptions).forEach(([key, config]) => {
+    if (typeof config === "number")
+      rateLimiters[key] = generateRateLimiterFn(config, rateLimitDuration);
+    else
+      rateLimiters[key] = {
+        method: config.method.toUpperCase(),
+        limit: generateRateLimiterFn(config.limit, rateLimitDuration)
+      };
+  });
+  return rateLimiters;
+}
+function createRequesterFn(optionsHandler, requestHandler) {
+  const methods = ["get", "post", "put", "patch", "delete"];
+  return (serviceOptions) => {
+    const requester = {};
+    const rateLimiters = createRateLimiters(
+      serviceOptions.rateLimits,
+      serviceOptions.rateLimitDuration
+    );
+    methods.forEach((m) => {
+      requester[m] = async (endpoint, options) => {
+        const defaultRequestOptions = await defaultOptionsHandler(serviceOptions, {
+          ...options,
+          method: m.toUpperCase()
+        });
+        const requestOptions = await optionsHandler(serviceOptions, defaultRequestOptions);
+        return requestHandler(endpoint, { ...requestOptions, rateLimiters });
+      };
+    });
+    return requester;
+  };
+}
+function createPresetConstructor(Constructor, presetConfig) {
+  return class extends Constructor {
+    constructor(...args) {
+      const [config, ...rest] = args;
+      super({ ...presetConfig, ...config }, ...rest);
+    }
+  };
+}
+function presetResourceArguments(resources, customConfig = {}) {
+  const result = {};
+  Object.entries(resources).forEach(([key, Constructor]) => {
+    if (typeof Constructor === "function") {
+      result[key] = createPresetConstructor(
+        Constructor,
+        customConfig
+      );
+    } else {
+      result[key] = Constructor;
+    }
+  });
+  return result;
+}
+function getMatchingRateLimiter(endpoint, rateLimiters = {}, method = "GET") {
+  const sortedEndpoints = Object.keys(rateLimiters).sort().reverse();
+  const match = sortedEndpoints.find((ep) => isGlobMatch(endpoint, ep));
+  const rateLimitConfig = match && rateLimiters[match];
+  if (typeof rateLimitConfig === "function") return rateLimitConfig;
+  if (rateLimitConfig && rateLimitConfig?.method?.toUpperCase() === method.toUpperCase()) {
+    return rateLimitConfig.limit;
+  }
+  return generateRateLimiterFn(3e3, 60);
+}
+
+// src/BaseResource.ts
+function getDynamicToken(tokenArgument) {
+  return tokenArgument instanceof Function ? tokenArgument() : Promise.resolve(tokenArgument);
+}
+var DEFAULT_RATE_LIMITS = Object.freeze({
+  // Default rate limit
+  "**": 3e3,
+  // Import/Export
+  "projects/import": 6,
+  "projects/*/export": 6,
+  "projects/*/download": 1,
+  "groups/import": 6,
+  "groups/*/export": 6,
+  "groups/*/download": 1,
+  // Note creation
+  "projects/*/issues/*/notes": {
+    method: "post",
+    limit: 300
+  },
+  "projects/*/snippets/*/notes": {
+    method: "post",
+    limit: 300
+  },
+  "projects/*/merge_requests/*/notes": {
+    method: "post",
+    limit: 300
+  },
+  "groups/*/epics/*/notes": {
+    method: "post",
+    limit: 300
+  },
+  // Repositories - get file archive
+  "projects/*/repository/archive*": 5,
+  // Project Jobs
+  "projects/*/jobs": 600,
+  // Member deletion
+  "projects/*/members": 60,
+  "groups/*/members": 60
+});
+var BaseResource = class {
+  url;
+  requester;
+  queryTimeout;
+  headers;
+  authHeaders;
+  camelize;
+  constructor({
+    sudo,
+    profileToken,
+    camelize,
+    requesterFn,
+    agent,
+    profileMode = "execution",
+    host = "https://gitlab.com",
+    prefixUrl = "",
+    queryTimeout = 3e5,
+    rateLimitDuration = 60,
+    rateLimits = DEFAULT_RATE_LIMITS,
+    ...tokens
+  }) {
+    if (!requesterFn) throw new ReferenceError("requesterFn must be passed");
+    this.url = [host, "api", "v4", prefixUrl].join("/");
+    this.headers = {};
+    this.authHeaders = {};
+    this.camelize = camelize;
+    this.queryTimeout = queryTimeout;
+    if ("oauthToken" in tokens)
+      this.authHeaders.authorization = async () => {
+        const token = await getDynamicToken(tokens.oauthToken);
+        return `Bearer ${token}`;
+      };
+    else if ("jobToken" in tokens)
+      this.authHeaders["job-token"] = async () => getDynamicToken(tokens.jobToken);
+    else if ("token" in tokens)
+      this.authHeaders["private-token"] = async () => getDynamicToken(tokens.token);
+    if (profileToken) {
+      this.headers["X-Profile-Token"] = profileToken;
+      this.headers["X-Profile-Mode"] = profileMode;
+    }
+    if (sudo) this.headers.Sudo = `${sudo}`;
+    this.requester = requesterFn({ ...this, rateLimits, rateLimitDuration, agent });
+  }
+};
+
+// src/GitbeakerError.ts
+var GitbeakerRequestError = class extends Error {
+  cause;
+  constructor(message, options) {
+    super(message, options);
+    this.cause = options?.cause;
+    this.name = "GitbeakerRequestError";
+  }
+};
+var GitbeakerTimeoutError = class extends Error {
+  constructor(message, options) {
+    super(message, options);
+    this.name = "GitbeakerTimeoutError";
+  }
+};
+var GitbeakerRetryError = class extends Error {
+  constructor(message, options) {
+    super(message, options);
+    this.name = "GitbeakerRetryError";
+  }
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/@gitbeaker/core/dist/index.mjs
+
+
+
+
+// src/resources/Agents.ts
+function appendFormFromObject(object) {
+  const form = new FormData();
+  Object.entries(object).forEach(([k, v]) => {
+    if (v == null) return;
+    if (Array.isArray(v)) form.append(k, v[0], v[1]);
+    else form.append(k, v);
+  });
+  return form;
+}
+var RawPathSegment = class {
+  value;
+  constructor(value) {
+    this.value = value;
+  }
+  toString() {
+    return this.value;
+  }
+};
+function endpoint(strings, ...values) {
+  return values.reduce((result, value, index) => {
+    const encodedValue = value instanceof RawPathSegment ? value.value : encodeURIComponent(String(value));
+    return result + encodedValue + strings[index + 1];
+  }, strings[0]);
+}
+function parseLinkHeader(linkString) {
+  const output = {};
+  const regex = /<([^>]+)>; rel="([^"]+)"/g;
+  let m;
+  while (m = regex.exec(linkString)) {
+    const [, v, k] = m;
+    output[k] = v;
+  }
+  return output;
+}
+function reformatObjectOptions(obj, prefixKey, decamelizeValues = false) {
+  const formatted = decamelizeValues ? (0,es5/* decamelizeKeys */.I8)(obj) : obj;
+  return lib.stringify({ [prefixKey]: formatted }, { encode: false }).split("&").reduce((acc, cur) => {
+    const [key, val] = cur.split(/=(.*)/);
+    acc[key] = val;
+    return acc;
+  }, {});
+}
+function packageResponse(response, showExpanded) {
+  return showExpanded ? {
+    data: response.body,
+    status: response.status,
+    headers: response.headers
+  } : response.body;
+}
+function getStream(response, showExpanded) {
+  return packageResponse(response, showExpanded);
+}
+function getSingle(camelize, response, showExpanded) {
+  const { status, headers } = response;
+  let { body } = response;
+  if (camelize) body = (0,es5/* camelizeKeys */.bn)(body);
+  return packageResponse({ body, status, headers }, showExpanded);
+}
+async function getManyMore(camelize, getFn, endpoint2, response, requestOptions, acc) {
+  const { sudo, showExpanded, maxPages, pagination, page, perPage, idAfter, orderBy, sort } = requestOptions;
+  if (camelize) response.body = (0,es5/* camelizeKeys */.bn)(response?.body);
+  const newAcc = [...acc || [], ...response.body];
+  const withinBounds = maxPages && perPage ? newAcc.length / +perPage < maxPages : true;
+  const { next = "" } = parseLinkHeader(response.headers.link);
+  if (!(page && (acc || []).length === 0) && next && withinBounds) {
+    const parsedQueryString = (0,lib.parse)(next.split("?")[1]);
+    const qs = { ...(0,es5/* camelizeKeys */.bn)(parsedQueryString) };
+    const newOpts = {
+      ...qs,
+      maxPages,
+      sudo,
+      showExpanded
+    };
+    const nextResponse = await getFn(endpoint2, {
+      searchParams: qs,
+      sudo
+    });
+    return getManyMore(camelize, getFn, endpoint2, nextResponse, newOpts, newAcc);
+  }
+  if (!showExpanded) return newAcc;
+  const paginationInfo = pagination === "keyset" ? {
+    idAfter: idAfter ? +idAfter : null,
+    perPage: perPage ? +perPage : null,
+    orderBy,
+    sort
+  } : {
+    total: parseInt(response.headers["x-total"], 10),
+    next: parseInt(response.headers["x-next-page"], 10) || null,
+    current: parseInt(response.headers["x-page"], 10) || 1,
+    previous: parseInt(response.headers["x-prev-page"], 10) || null,
+    perPage: parseInt(response.headers["x-per-page"], 10),
+    totalPages: parseInt(response.headers["x-total-pages"], 10)
+  };
+  return {
+    data: newAcc,
+    paginationInfo
+  };
+}
+function get() {
+  return async (service, endpoint2, options) => {
+    const { asStream, sudo, showExpanded, maxPages, ...searchParams } = options || {};
+    const signal = service.queryTimeout ? AbortSignal.timeout(service.queryTimeout) : void 0;
+    const response = await service.requester.get(endpoint2, {
+      searchParams,
+      sudo,
+      asStream,
+      signal
+    });
+    const camelizeResponseBody = service.camelize || false;
+    if (asStream) return getStream(response, showExpanded);
+    if (!Array.isArray(response.body))
+      return getSingle(
+        camelizeResponseBody,
+        response,
+        showExpanded
+      );
+    const reqOpts = {
+      sudo,
+      showExpanded,
+      maxPages,
+      ...searchParams
+    };
+    return getManyMore(
+      camelizeResponseBody,
+      (ep, op) => service.requester.get(ep, { ...op, signal }),
+      endpoint2,
+      response,
+      reqOpts
+    );
+  };
+}
+function post() {
+  return async (service, endpoint2, { searchParams, isForm, sudo, showExpanded, ...options } = {}) => {
+    const body = isForm ? appendFormFromObject(options) : options;
+    const response = await service.requester.post(endpoint2, {
+      searchParams,
+      body,
+      sudo,
+      signal: service.queryTimeout ? AbortSignal.timeout(service.queryTimeout) : void 0
+    });
+    if (service.camelize) response.body = (0,es5/* camelizeKeys */.bn)(response.body);
+    return packageResponse(response, showExpanded);
+  };
+}
+function put() {
+  return async (service, endpoint2, { searchParams, isForm, sudo, showExpanded, ...options } = {}) => {
+    const body = isForm ? appendFormFromObject(options) : options;
+    const response = await service.requester.put(endpoint2, {
+      body,
+      searchParams,
+      sudo,
+      signal: service.queryTimeout ? AbortSignal.timeout(service.queryTimeout) : void 0
+    });
+    if (service.camelize) response.body = (0,es5/* camelizeKeys */.bn)(response.body);
+    return packageResponse(response, showExpanded);
+  };
+}
+function patch() {
+  return async (service, endpoint2, { searchParams, isForm, sudo, showExpanded, ...options } = {}) => {
+    const body = isForm ? appendFormFromObject(options) : options;
+    const response = await service.requester.patch(endpoint2, {
+      body,
+      searchParams,
+      sudo,
+      signal: service.queryTimeout ? AbortSignal.timeout(service.queryTimeout) : void 0
+    });
+    if (service.camelize) response.body = (0,es5/* camelizeKeys */.bn)(response.body);
+    return packageResponse(response, showExpanded);
+  };
+}
+function del() {
+  return async (service, endpoint2, { sudo, showExpanded, searchParams, ...options } = {}) => {
+    const response = await service.requester.delete(endpoint2, {
+      body: options,
+      searchParams,
+      sudo,
+      signal: service.queryTimeout ? AbortSignal.timeout(service.queryTimeout) : void 0
+    });
+    return packageResponse(response, showExpanded);
+  };
+}
+var RequestHelper = {
+  post,
+  put,
+  patch,
+  get,
+  del
+};
+
+// src/resources/Agents.ts
+var Agents = class extends BaseResource {
+  all(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/cluster_agents`,
+      options
+    );
+  }
+  allTokens(projectId, agentId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/cluster_agents/${agentId}/tokens`,
+      options
+    );
+  }
+  createToken(projectId, agentId, name, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/cluster_agents/${agentId}/tokens`,
+      {
+        name,
+        ...options
+      }
+    );
+  }
+  show(projectId, agentId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/cluster_agents/${agentId}`,
+      options
+    );
+  }
+  showToken(projectId, agentId, tokenId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/cluster_agents/${agentId}/tokens/${tokenId}`,
+      options
+    );
+  }
+  register(projectId, name, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/cluster_agents`,
+      {
+        name,
+        ...options
+      }
+    );
+  }
+  removeToken(projectId, agentId, tokenId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/cluster_agents/${agentId}/tokens/${tokenId}`,
+      options
+    );
+  }
+  unregister(projectId, agentId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/cluster_agents/${agentId}`,
+      options
+    );
+  }
+};
+var AlertManagement = class extends BaseResource {
+  allMetricImages(projectId, alertIId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/alert_management_alerts/${alertIId}/metric_images`,
+      options
+    );
+  }
+  editMetricImage(projectId, alertIId, imageId, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/alert_management_alerts/${alertIId}/metric_images/${imageId}`,
+      options
+    );
+  }
+  removeMetricImage(projectId, alertIId, imageId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/alert_management_alerts/${alertIId}/metric_images/${imageId}`,
+      options
+    );
+  }
+  uploadMetricImage(projectId, alertIId, metricImage, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/alert_management_alerts/${alertIId}/metric_images`,
+      {
+        isForm: true,
+        file: [metricImage.content, metricImage.filename],
+        ...options
+      }
+    );
+  }
+};
+var ApplicationAppearance = class extends BaseResource {
+  show(options) {
+    return RequestHelper.get()(
+      this,
+      "application/appearence",
+      options
+    );
+  }
+  edit({
+    logo,
+    pwaIcon,
+    ...options
+  } = {}) {
+    if (logo || pwaIcon) {
+      const opts = {
+        ...options,
+        isForm: true
+      };
+      if (logo) opts.logo = [logo.content, logo.filename];
+      if (pwaIcon) opts.pwaIcon = [pwaIcon.content, pwaIcon.filename];
+      return RequestHelper.put()(this, "application/appearence", opts);
+    }
+    return RequestHelper.put()(
+      this,
+      "application/appearence",
+      options
+    );
+  }
+};
+var ApplicationPlanLimits = class extends BaseResource {
+  show(options) {
+    return RequestHelper.get()(
+      this,
+      "application/plan_limits",
+      options
+    );
+  }
+  edit(planName, options = {}) {
+    const {
+      ciPipelineSize,
+      ciActiveJobs,
+      ciActivePipelines,
+      ciProjectSubscriptions,
+      ciPipelineSchedules,
+      ciNeedsSizeLimit,
+      ciRegisteredGroupRunners,
+      ciRegisteredProjectRunners,
+      conanMaxFileSize,
+      genericPackagesMaxFileSize,
+      helmMaxFileSize,
+      mavenMaxFileSize,
+      npmMaxFileSize,
+      nugetMaxFileSize,
+      pypiMaxFileSize,
+      terraformModuleMaxFileSize,
+      storageSizeLimit,
+      ...opts
+    } = options;
+    return RequestHelper.put()(this, "application/plan_limits", {
+      ...opts,
+      searchParams: {
+        planName,
+        ciPipelineSize,
+        ciActiveJobs,
+        ciActivePipelines,
+        ciProjectSubscriptions,
+        ciPipelineSchedules,
+        ciNeedsSizeLimit,
+        ciRegisteredGroupRunners,
+        ciRegisteredProjectRunners,
+        conanMaxFileSize,
+        genericPackagesMaxFileSize,
+        helmMaxFileSize,
+        mavenMaxFileSize,
+        npmMaxFileSize,
+        nugetMaxFileSize,
+        pypiMaxFileSize,
+        terraformModuleMaxFileSize,
+        storageSizeLimit
+      }
+    });
+  }
+};
+var ApplicationSettings = class extends BaseResource {
+  show(options) {
+    return RequestHelper.get()(this, "application/settings", options);
+  }
+  edit(options) {
+    return RequestHelper.put()(this, "application/settings", options);
+  }
+};
+var ApplicationStatistics = class extends BaseResource {
+  show(options) {
+    return RequestHelper.get()(this, "application/statistics", options);
+  }
+};
+var Applications = class extends BaseResource {
+  all(options) {
+    return RequestHelper.get()(this, "applications", options);
+  }
+  create(name, redirectUri, scopes, options) {
+    return RequestHelper.post()(this, "applications", {
+      name,
+      redirectUri,
+      scopes,
+      ...options
+    });
+  }
+  remove(applicationId, options) {
+    return RequestHelper.del()(this, `applications/${applicationId}`, options);
+  }
+};
+function url({
+  projectId,
+  groupId
+} = {}) {
+  let prefix = "";
+  if (projectId) prefix = endpoint`projects/${projectId}/`;
+  else if (groupId) prefix = endpoint`groups/${groupId}/`;
+  return `${prefix}audit_events`;
+}
+var AuditEvents = class extends BaseResource {
+  all({
+    projectId,
+    groupId,
+    ...options
+  } = {}) {
+    const uri = url({ projectId, groupId });
+    return RequestHelper.get()(
+      this,
+      uri,
+      options
+    );
+  }
+  show(auditEventId, {
+    projectId,
+    groupId,
+    ...options
+  } = {}) {
+    const uri = url({ projectId, groupId });
+    return RequestHelper.get()(this, `${uri}/${auditEventId}`, options);
+  }
+};
+var Avatar = class extends BaseResource {
+  show(email, options) {
+    return RequestHelper.get()(this, "avatar", { email, ...options });
+  }
+};
+var BroadcastMessages = class extends BaseResource {
+  all(options) {
+    return RequestHelper.get()(this, "broadcast_messages", options);
+  }
+  create(options) {
+    return RequestHelper.post()(this, "broadcast_messages", options);
+  }
+  edit(broadcastMessageId, options) {
+    return RequestHelper.put()(
+      this,
+      `broadcast_messages/${broadcastMessageId}`,
+      options
+    );
+  }
+  remove(broadcastMessageId, options) {
+    return RequestHelper.del()(this, `broadcast_messages/${broadcastMessageId}`, options);
+  }
+  show(broadcastMessageId, options) {
+    return RequestHelper.get()(
+      this,
+      `broadcast_messages/${broadcastMessageId}`,
+      options
+    );
+  }
+};
+var CodeSuggestions = class extends BaseResource {
+  createAccessToken(options) {
+    return RequestHelper.post()(this, "code_suggestions/tokens", options);
+  }
+  generateCompletion(options) {
+    return RequestHelper.post()(
+      this,
+      "code_suggestions/completions",
+      options
+    );
+  }
+};
+var Composer = class extends BaseResource {
+  create(projectId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/packages/composer`,
+      options
+    );
+  }
+  download(projectId, packageName, sha, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/packages/composer/archives/${packageName}`,
+      {
+        searchParams: { sha },
+        ...options
+      }
+    );
+  }
+  showMetadata(groupId, packageName, options) {
+    let url12;
+    if (options && options.sha) {
+      url12 = endpoint`groups/${groupId}/-/packages/composer/${packageName}$${options.sha}`;
+    } else {
+      url12 = endpoint`groups/${groupId}/-/packages/composer/p2/${packageName}`;
+    }
+    return RequestHelper.get()(this, url12, options);
+  }
+  showPackages(groupId, sha, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`groups/${groupId}/-/packages/composer/p/${sha}`,
+      options
+    );
+  }
+  showBaseRepository(groupId, options) {
+    const clonedService = { ...this };
+    if (options && options.composerVersion === "2") {
+      clonedService.headers["User-Agent"] = "Composer/2";
+    }
+    return RequestHelper.get()(
+      clonedService,
+      endpoint`groups/${groupId}/-/packages/composer/packages`,
+      options
+    );
+  }
+};
+function url2(projectId) {
+  return projectId ? endpoint`projects/${projectId}/packages/conan/v1` : "packages/conan/v1";
+}
+var Conan = class extends BaseResource {
+  authenticate({
+    projectId,
+    ...options
+  } = {}) {
+    return RequestHelper.get()(this, `${url2(projectId)}/users/authenticate`, options);
+  }
+  checkCredentials({
+    projectId,
+    ...options
+  } = {}) {
+    const prefix = url2(projectId);
+    return RequestHelper.get()(this, `${prefix}/users/check_credentials`, options);
+  }
+  downloadPackageFile(packageName, packageVersion, packageUsername, packageChannel, conanPackageReference, recipeRevision, packageRevision, filename, { projectId, ...options } = {}) {
+    const prefix = url2(projectId);
+    return RequestHelper.get()(
+      this,
+      `${prefix}/conans/${packageName}/${packageVersion}/${packageUsername}/${packageChannel}/${recipeRevision}/package/${conanPackageReference}/${packageRevision}/${filename}`,
+      options
+    );
+  }
+  downloadRecipeFile(packageName, packageVersion, packageUsername, packageChannel, recipeRevision, filename, { projectId, ...options } = {}) {
+    const prefix = url2(projectId);
+    return RequestHelper.get()(
+      this,
+      `${prefix}/conans/${packageName}/${packageVersion}/${packageUsername}/${packageChannel}/${recipeRevision}/export/${filename}`,
+      options
+    );
+  }
+  showPackageUploadUrls(packageName, packageVersion, packageUsername, packageChannel, conanPackageReference, { projectId, ...options } = {}) {
+    const prefix = url2(projectId);
+    return RequestHelper.get()(
+      this,
+      `${prefix}/conans/${packageName}/${packageVersion}/${packageUsername}/${packageChannel}/packages/${conanPackageReference}/upload_urls`,
+      options
+    );
+  }
+  showPackageDownloadUrls(packageName, packageVersion, packageUsername, packageChannel, conanPackageReference, { projectId, ...options } = {}) {
+    const prefix = url2(projectId);
+    return RequestHelper.get()(
+      this,
+      `${prefix}/conans/${packageName}/${packageVersion}/${packageUsername}/${packageChannel}/packages/${conanPackageReference}/download_urls`,
+      options
+    );
+  }
+  showPackageManifest(packageName, packageVersion, packageUsername, packageChannel, conanPackageReference, { projectId, ...options } = {}) {
+    const prefix = url2(projectId);
+    return RequestHelper.get()(
+      this,
+      `${prefix}/conans/${packageName}/${packageVersion}/${packageUsername}/${packageChannel}/packages/${conanPackageReference}/digest`,
+      options
+    );
+  }
+  showPackageSnapshot(packageName, packageVersion, packageUsername, packageChannel, conanPackageReference, { projectId, ...options } = {}) {
+    const prefix = url2(projectId);
+    return RequestHelper.get()(
+      this,
+      `${prefix}/conans/${packageName}/${packageVersion}/${packageUsername}/${packageChannel}/packages/${conanPackageReference}`,
+      options
+    );
+  }
+  ping({
+    projectId,
+    ...options
+  } = {}) {
+    return RequestHelper.post()(this, `${url2(projectId)}/ping`, options);
+  }
+  showRecipeUploadUrls(packageName, packageVersion, packageUsername, packageChannel, { projectId, ...options } = {}) {
+    const prefix = url2(projectId);
+    return RequestHelper.get()(
+      this,
+      `${prefix}/conans/${packageName}/${packageVersion}/${packageUsername}/${packageChannel}/upload_urls`,
+      options
+    );
+  }
+  showRecipeDownloadUrls(packageName, packageVersion, packageUsername, packageChannel, { projectId, ...options } = {}) {
+    const prefix = url2(projectId);
+    return RequestHelper.get()(
+      this,
+      `${prefix}/conans/${packageName}/${packageVersion}/${packageUsername}/${packageChannel}/download_urls`,
+      options
+    );
+  }
+  showRecipeManifest(packageName, packageVersion, packageUsername, packageChannel, { projectId, ...options } = {}) {
+    const prefix = url2(projectId);
+    return RequestHelper.get()(
+      this,
+      `${prefix}/conans/${packageName}/${packageVersion}/${packageUsername}/${packageChannel}/digest`,
+      options
+    );
+  }
+  showRecipeSnapshot(packageName, packageVersion, packageUsername, packageChannel, { projectId, ...options } = {}) {
+    const prefix = url2(projectId);
+    return RequestHelper.get()(
+      this,
+      `${prefix}/conans/${packageName}/${packageVersion}/${packageUsername}/${packageChannel}`,
+      options
+    );
+  }
+  removePackageFile(packageName, packageVersion, packageUsername, packageChannel, { projectId, ...options } = {}) {
+    const prefix = url2(projectId);
+    return RequestHelper.get()(
+      this,
+      `${prefix}/conans/${packageName}/${packageVersion}/${packageUsername}/${packageChannel}`,
+      options
+    );
+  }
+  search({
+    projectId,
+    ...options
+  } = {}) {
+    const prefix = url2(projectId);
+    return RequestHelper.get()(this, `${prefix}/conans/search`, options);
+  }
+  uploadPackageFile(packageFile, packageName, packageVersion, packageUsername, packageChannel, conanPackageReference, recipeRevision, packageRevision, options) {
+    const prefix = url2();
+    return RequestHelper.get()(
+      this,
+      `${prefix}/files/${packageName}/${packageVersion}/${packageUsername}/${packageChannel}/${recipeRevision}/package/${conanPackageReference}/${packageRevision}/${packageFile.filename}`,
+      {
+        isForm: true,
+        ...options,
+        file: [packageFile.content, packageFile.filename]
+      }
+    );
+  }
+  uploadRecipeFile(packageFile, packageName, packageVersion, packageUsername, packageChannel, recipeRevision, options) {
+    const prefix = url2();
+    return RequestHelper.get()(
+      this,
+      `${prefix}/files/${packageName}/${packageVersion}/${packageUsername}/${packageChannel}/${recipeRevision}/export/${packageFile.filename}`,
+      {
+        isForm: true,
+        ...options,
+        file: [packageFile.content, packageFile.filename]
+      }
+    );
+  }
+};
+var DashboardAnnotations = class extends BaseResource {
+  create(dashboardPath, startingAt, description, {
+    environmentId,
+    clusterId,
+    ...options
+  } = {}) {
+    let url12;
+    if (environmentId) url12 = endpoint`environments/${environmentId}/metrics_dashboard/annotations`;
+    else if (clusterId) url12 = endpoint`clusters/${clusterId}/metrics_dashboard/annotations`;
+    else
+      throw new Error(
+        "Missing required argument. Please supply a environmentId or a cluserId in the options parameter."
+      );
+    return RequestHelper.post()(this, url12, {
+      dashboardPath,
+      startingAt,
+      description,
+      ...options
+    });
+  }
+};
+function url3({
+  projectId,
+  groupId
+} = {}) {
+  if (projectId) return endpoint`/projects/${projectId}/packages/debian`;
+  if (groupId) return endpoint`/groups/${groupId}/-/packages/debian`;
+  throw new Error(
+    "Missing required argument. Please supply a projectId or a groupId in the options parameter"
+  );
+}
+var Debian = class extends BaseResource {
+  downloadBinaryFileIndex(distribution, component, architecture, {
+    projectId,
+    groupId,
+    ...options
+  }) {
+    const prefix = url3({
+      projectId,
+      groupId
+    });
+    return RequestHelper.get()(
+      this,
+      `${prefix}/dists/${distribution}/${component}/binary-${architecture}/Packages`,
+      options
+    );
+  }
+  downloadDistributionReleaseFile(distribution, {
+    projectId,
+    groupId,
+    ...options
+  }) {
+    const prefix = url3({
+      projectId,
+      groupId
+    });
+    return RequestHelper.get()(
+      this,
+      `${prefix}/dists/${distribution}/Release`,
+      options
+    );
+  }
+  downloadSignedDistributionReleaseFile(distribution, {
+    projectId,
+    groupId,
+    ...options
+  }) {
+    const prefix = url3({
+      projectId,
+      groupId
+    });
+    return RequestHelper.get()(
+      this,
+      `${prefix}/dists/${distribution}/InRelease`,
+      options
+    );
+  }
+  downloadReleaseFileSignature(distribution, {
+    projectId,
+    groupId,
+    ...options
+  }) {
+    const prefix = url3({
+      projectId,
+      groupId
+    });
+    return RequestHelper.get()(
+      this,
+      `${prefix}/dists/${distribution}/Release.gpg`,
+      options
+    );
+  }
+  downloadPackageFile(projectId, distribution, letter, packageName, packageVersion, filename, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/packages/debian/pool/${distribution}/${letter}/${packageName}/${packageVersion}/${filename}`,
+      options
+    );
+  }
+  uploadPackageFile(projectId, packageFile, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/packages/debian/${packageFile.filename}`,
+      {
+        isForm: true,
+        ...options,
+        file: [packageFile.content, packageFile.filename]
+      }
+    );
+  }
+};
+var DependencyProxy = class extends BaseResource {
+  remove(groupId, options) {
+    return RequestHelper.post()(this, `groups/${groupId}/dependency_proxy/cache`, options);
+  }
+};
+var DeployKeys = class extends BaseResource {
+  all({
+    projectId,
+    userId,
+    ...options
+  } = {}) {
+    let url12;
+    if (projectId) {
+      url12 = endpoint`projects/${projectId}/deploy_keys`;
+    } else if (userId) {
+      url12 = endpoint`users/${userId}/project_deploy_keys`;
+    } else {
+      url12 = "deploy_keys";
+    }
+    return RequestHelper.get()(this, url12, options);
+  }
+  create(projectId, title, key, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/deploy_keys`,
+      {
+        title,
+        key,
+        ...options
+      }
+    );
+  }
+  edit(projectId, keyId, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/deploy_keys/${keyId}`,
+      options
+    );
+  }
+  enable(projectId, keyId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/deploy_keys/${keyId}/enable`,
+      options
+    );
+  }
+  remove(projectId, keyId, options) {
+    return RequestHelper.del()(this, endpoint`projects/${projectId}/deploy_keys/${keyId}`, options);
+  }
+  show(projectId, keyId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/deploy_keys/${keyId}`,
+      options
+    );
+  }
+};
+var DeployTokens = class extends BaseResource {
+  all({
+    projectId,
+    groupId,
+    ...options
+  } = {}) {
+    let url12;
+    if (projectId) url12 = endpoint`projects/${projectId}/deploy_tokens`;
+    else if (groupId) url12 = endpoint`groups/${groupId}/deploy_tokens`;
+    else url12 = "deploy_tokens";
+    return RequestHelper.get()(this, url12, options);
+  }
+  create(name, scopes, {
+    projectId,
+    groupId,
+    ...options
+  } = {}) {
+    let url12;
+    if (projectId) url12 = endpoint`projects/${projectId}/deploy_tokens`;
+    else if (groupId) url12 = endpoint`groups/${groupId}/deploy_tokens`;
+    else {
+      throw new Error(
+        "Missing required argument. Please supply a projectId or a groupId in the options parameter."
+      );
+    }
+    return RequestHelper.post()(this, url12, {
+      name,
+      scopes,
+      ...options
+    });
+  }
+  remove(tokenId, {
+    projectId,
+    groupId,
+    ...options
+  } = {}) {
+    let url12;
+    if (projectId) url12 = endpoint`projects/${projectId}/deploy_tokens/${tokenId}`;
+    else if (groupId) url12 = endpoint`groups/${groupId}/deploy_tokens/${tokenId}`;
+    else {
+      throw new Error(
+        "Missing required argument. Please supply a projectId or a groupId in the options parameter."
+      );
+    }
+    return RequestHelper.del()(this, url12, options);
+  }
+  show(tokenId, {
+    projectId,
+    groupId,
+    ...options
+  } = {}) {
+    let url12;
+    if (projectId) url12 = endpoint`projects/${projectId}/deploy_tokens/${tokenId}`;
+    else if (groupId) url12 = endpoint`groups/${groupId}/deploy_tokens/${tokenId}`;
+    else {
+      throw new Error(
+        "Missing required argument. Please supply a projectId or a groupId in the options parameter."
+      );
+    }
+    return RequestHelper.get()(
+      this,
+      url12,
+      options
+    );
+  }
+};
+var ResourceAccessRequests = class extends BaseResource {
+  constructor(resourceType, options) {
+    super({ prefixUrl: resourceType, ...options });
+  }
+  all(resourceId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/access_requests`,
+      options
+    );
+  }
+  request(resourceId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`${resourceId}/access_requests`,
+      options
+    );
+  }
+  approve(resourceId, userId, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`${resourceId}/access_requests/${userId}/approve`,
+      options
+    );
+  }
+  deny(resourceId, userId, options) {
+    return RequestHelper.del()(this, endpoint`${resourceId}/access_requests/${userId}`, options);
+  }
+};
+var ResourceAccessTokens = class extends BaseResource {
+  constructor(resourceType, options) {
+    super({ prefixUrl: resourceType, ...options });
+  }
+  all(resourceId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/access_tokens`,
+      options
+    );
+  }
+  create(resourceId, name, scopes, expiresAt, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`${resourceId}/access_tokens`,
+      {
+        name,
+        scopes,
+        expiresAt,
+        ...options
+      }
+    );
+  }
+  revoke(resourceId, tokenId, options) {
+    return RequestHelper.del()(this, endpoint`${resourceId}/access_tokens/${tokenId}`, options);
+  }
+  rotate(resourceId, tokenId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`${resourceId}/access_tokens/${tokenId}/rotate`,
+      options
+    );
+  }
+  show(resourceId, tokenId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/access_tokens/${tokenId}`,
+      options
+    );
+  }
+};
+function url4(resourceId, resourceType2, resourceId2, awardId) {
+  const [rId, rId2] = [resourceId, resourceId2].map(encodeURIComponent);
+  const output = [rId, resourceType2, rId2];
+  output.push("award_emoji");
+  if (awardId) output.push(awardId);
+  return output.join("/");
+}
+var ResourceAwardEmojis = class extends BaseResource {
+  resourceType2;
+  constructor(resourceType1, resourceType2, options) {
+    super({ prefixUrl: resourceType1, ...options });
+    this.resourceType2 = resourceType2;
+  }
+  all(resourceId, resourceIId, options) {
+    return RequestHelper.get()(
+      this,
+      url4(resourceId, this.resourceType2, resourceIId),
+      options
+    );
+  }
+  award(resourceId, resourceIId, name, options) {
+    return RequestHelper.post()(
+      this,
+      url4(resourceId, this.resourceType2, resourceIId),
+      {
+        name,
+        ...options
+      }
+    );
+  }
+  remove(resourceId, resourceIId, awardId, options) {
+    return RequestHelper.del()(
+      this,
+      url4(resourceId, this.resourceType2, resourceIId, awardId),
+      options
+    );
+  }
+  show(resourceId, resourceIId, awardId, options) {
+    return RequestHelper.get()(
+      this,
+      url4(resourceId, this.resourceType2, resourceIId, awardId),
+      options
+    );
+  }
+};
+function url5(resourceId, resourceType2, resourceId2, noteId, awardId) {
+  const [rId, rId2] = [resourceId, resourceId2].map(encodeURIComponent);
+  const output = [rId, resourceType2, rId2];
+  output.push("notes");
+  output.push(noteId);
+  output.push("award_emoji");
+  if (awardId) output.push(awardId);
+  return output.join("/");
+}
+var ResourceNoteAwardEmojis = class extends BaseResource {
+  resourceType;
+  constructor(resourceType, options) {
+    super({ prefixUrl: "projects", ...options });
+    this.resourceType = resourceType;
+  }
+  all(projectId, resourceIId, noteId, options) {
+    return RequestHelper.get()(
+      this,
+      url5(projectId, this.resourceType, resourceIId, noteId),
+      options
+    );
+  }
+  award(projectId, resourceIId, noteId, name, options) {
+    return RequestHelper.post()(
+      this,
+      url5(projectId, this.resourceType, resourceIId, noteId),
+      {
+        name,
+        ...options
+      }
+    );
+  }
+  remove(projectId, resourceIId, noteId, awardId, options) {
+    return RequestHelper.del()(
+      this,
+      url5(projectId, this.resourceType, resourceIId, noteId, awardId),
+      options
+    );
+  }
+  show(projectId, resourceIId, noteId, awardId, options) {
+    return RequestHelper.get()(
+      this,
+      url5(projectId, this.resourceType, resourceIId, noteId, awardId),
+      options
+    );
+  }
+};
+var ResourceBadges = class extends BaseResource {
+  constructor(resourceType, options) {
+    super({ prefixUrl: resourceType, ...options });
+  }
+  add(resourceId, linkUrl, imageUrl, options) {
+    return RequestHelper.post()(this, endpoint`${resourceId}/badges`, {
+      linkUrl,
+      imageUrl,
+      ...options
+    });
+  }
+  all(resourceId, options) {
+    return RequestHelper.get()(this, endpoint`${resourceId}/badges`, options);
+  }
+  edit(resourceId, badgeId, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`${resourceId}/badges/${badgeId}`,
+      options
+    );
+  }
+  preview(resourceId, linkUrl, imageUrl, options) {
+    return RequestHelper.get()(this, endpoint`${resourceId}/badges/render`, {
+      linkUrl,
+      imageUrl,
+      ...options
+    });
+  }
+  remove(resourceId, badgeId, options) {
+    return RequestHelper.del()(this, endpoint`${resourceId}/badges/${badgeId}`, options);
+  }
+  show(resourceId, badgeId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/badges/${badgeId}`,
+      options
+    );
+  }
+};
+var ResourceCustomAttributes = class extends BaseResource {
+  constructor(resourceType, options) {
+    super({ prefixUrl: resourceType, ...options });
+  }
+  all(resourceId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/custom_attributes`,
+      options
+    );
+  }
+  remove(resourceId, customAttributeId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`${resourceId}/custom_attributes/${customAttributeId}`,
+      options
+    );
+  }
+  set(resourceId, customAttributeId, value, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`${resourceId}/custom_attributes/${customAttributeId}`,
+      {
+        value,
+        ...options
+      }
+    );
+  }
+  show(resourceId, customAttributeId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/custom_attributes/${customAttributeId}`,
+      options
+    );
+  }
+};
+var ResourceDORA4Metrics = class extends BaseResource {
+  constructor(resourceType, options) {
+    super({ prefixUrl: resourceType, ...options });
+  }
+  all(resourceId, metric, options) {
+    return RequestHelper.get()(this, endpoint`${resourceId}/dora/metrics`, {
+      metric,
+      ...options
+    });
+  }
+};
+var ResourceDiscussions = class extends BaseResource {
+  resource2Type;
+  constructor(resourceType, resource2Type, options) {
+    super({ prefixUrl: resourceType, ...options });
+    this.resource2Type = resource2Type;
+  }
+  addNote(resourceId, resource2Id, discussionId, body, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/discussions/${discussionId}/notes`,
+      { ...options, body }
+    );
+  }
+  all(resourceId, resource2Id, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/discussions`,
+      options
+    );
+  }
+  create(resourceId, resource2Id, body, {
+    position,
+    ...options
+  } = {}) {
+    const opts = { ...options, body };
+    if (position) {
+      Object.assign(opts, reformatObjectOptions(position, "position", true));
+      opts.isForm = true;
+    }
+    return RequestHelper.post()(
+      this,
+      endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/discussions`,
+      opts
+    );
+  }
+  editNote(resourceId, resource2Id, discussionId, noteId, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/discussions/${discussionId}/notes/${noteId}`,
+      options
+    );
+  }
+  removeNote(resourceId, resource2Id, discussionId, noteId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/discussions/${discussionId}/notes/${noteId}`,
+      options
+    );
+  }
+  show(resourceId, resource2Id, discussionId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/discussions/${discussionId}`,
+      options
+    );
+  }
+};
+var ResourceIssueBoards = class extends BaseResource {
+  constructor(resourceType, options) {
+    super({ prefixUrl: resourceType, ...options });
+  }
+  all(resourceId, options) {
+    return RequestHelper.get()(this, endpoint`${resourceId}/boards`, options);
+  }
+  allLists(resourceId, boardId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/boards/${boardId}/lists`,
+      options
+    );
+  }
+  create(resourceId, name, options) {
+    return RequestHelper.post()(this, endpoint`${resourceId}/boards`, {
+      name,
+      ...options
+    });
+  }
+  createList(resourceId, boardId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`${resourceId}/boards/${boardId}/lists`,
+      options
+    );
+  }
+  edit(resourceId, boardId, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`${resourceId}/boards/${boardId}`,
+      options
+    );
+  }
+  editList(resourceId, boardId, listId, position, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`${resourceId}/boards/${boardId}/lists/${listId}`,
+      {
+        position,
+        ...options
+      }
+    );
+  }
+  remove(resourceId, boardId, options) {
+    return RequestHelper.del()(this, endpoint`${resourceId}/boards/${boardId}`, options);
+  }
+  removeList(resourceId, boardId, listId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`${resourceId}/boards/${boardId}/lists/${listId}`,
+      options
+    );
+  }
+  show(resourceId, boardId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/boards/${boardId}`,
+      options
+    );
+  }
+  showList(resourceId, boardId, listId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/boards/${boardId}/lists/${listId}`,
+      options
+    );
+  }
+};
+var ResourceLabels = class extends BaseResource {
+  constructor(resourceType, options) {
+    super({ prefixUrl: resourceType, ...options });
+  }
+  all(resourceId, options) {
+    return RequestHelper.get()(this, endpoint`${resourceId}/labels`, options);
+  }
+  create(resourceId, labelName, color, options) {
+    return RequestHelper.post()(this, endpoint`${resourceId}/labels`, {
+      name: labelName,
+      color,
+      ...options
+    });
+  }
+  edit(resourceId, labelId, options) {
+    if (!options?.newName && !options?.color)
+      throw new Error(
+        "Missing required argument. Please supply a color or a newName in the options parameter."
+      );
+    return RequestHelper.put()(
+      this,
+      endpoint`${resourceId}/labels/${labelId}`,
+      options
+    );
+  }
+  promote(resourceId, labelId, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`${resourceId}/labels/${labelId}/promote`,
+      options
+    );
+  }
+  remove(resourceId, labelId, options) {
+    return RequestHelper.del()(this, endpoint`${resourceId}/labels/${labelId}`, options);
+  }
+  show(resourceId, labelId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/labels/${labelId}`,
+      options
+    );
+  }
+  subscribe(resourceId, labelId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`${resourceId}/issues/${labelId}/subscribe`,
+      options
+    );
+  }
+  unsubscribe(resourceId, labelId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`${resourceId}/issues/${labelId}/unsubscribe`,
+      options
+    );
+  }
+};
+var ResourceMarkdownUploads = class extends BaseResource {
+  constructor(resourceType, options) {
+    super({ prefixUrl: resourceType, ...options });
+  }
+  all(resourceId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/uploads`,
+      options
+    );
+  }
+  download(resourceId, uploadIdOrSecret, filename, options) {
+    if (filename && typeof filename === "string") {
+      return RequestHelper.get()(
+        this,
+        endpoint`${resourceId}/uploads/${uploadIdOrSecret}/${filename}`,
+        options
+      );
+    }
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/uploads/${uploadIdOrSecret}`,
+      options
+    );
+  }
+  remove(resourceId, uploadIdOrSecret, filename, options) {
+    if (filename && typeof filename === "string") {
+      return RequestHelper.del()(
+        this,
+        endpoint`${resourceId}/uploads/${uploadIdOrSecret}/${filename}`,
+        options
+      );
+    }
+    return RequestHelper.del()(this, endpoint`${resourceId}/uploads/${uploadIdOrSecret}`, options);
+  }
+};
+var ResourceMembers = class extends BaseResource {
+  constructor(resourceType, options) {
+    super({ prefixUrl: resourceType, ...options });
+  }
+  add(resourceId, accessLevel, options) {
+    return RequestHelper.post()(this, endpoint`${resourceId}/members`, {
+      accessLevel,
+      ...options
+    });
+  }
+  all(resourceId, {
+    includeInherited,
+    ...options
+  } = {}) {
+    let url12 = endpoint`${resourceId}/members`;
+    if (includeInherited) url12 += "/all";
+    return RequestHelper.get()(this, url12, options);
+  }
+  edit(resourceId, userId, accessLevel, options) {
+    return RequestHelper.put()(this, endpoint`${resourceId}/members/${userId}`, {
+      accessLevel,
+      ...options
+    });
+  }
+  show(resourceId, userId, { includeInherited, ...options } = {}) {
+    const [rId, uId] = [resourceId, userId].map(encodeURIComponent);
+    const url12 = [rId, "members"];
+    if (includeInherited) url12.push("all");
+    url12.push(uId);
+    return RequestHelper.get()(this, url12.join("/"), options);
+  }
+  remove(resourceId, userId, options) {
+    return RequestHelper.del()(this, endpoint`${resourceId}/members/${userId}`, options);
+  }
+};
+var ResourceMilestones = class extends BaseResource {
+  constructor(resourceType, options) {
+    super({ prefixUrl: resourceType, ...options });
+  }
+  all(resourceId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/milestones`,
+      options
+    );
+  }
+  allAssignedIssues(resourceId, milestoneId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/milestones/${milestoneId}/issues`,
+      options
+    );
+  }
+  allAssignedMergeRequests(resourceId, milestoneId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/milestones/${milestoneId}/merge_requests`,
+      options
+    );
+  }
+  allBurndownChartEvents(resourceId, milestoneId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/milestones/${milestoneId}/burndown_events`,
+      options
+    );
+  }
+  create(resourceId, title, options) {
+    return RequestHelper.post()(this, endpoint`${resourceId}/milestones`, {
+      title,
+      ...options
+    });
+  }
+  edit(resourceId, milestoneId, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`${resourceId}/milestones/${milestoneId}`,
+      options
+    );
+  }
+  remove(resourceId, milestoneId, options) {
+    return RequestHelper.del()(this, endpoint`${resourceId}/milestones/${milestoneId}`, options);
+  }
+  show(resourceId, milestoneId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/milestones/${milestoneId}`,
+      options
+    );
+  }
+};
+var ResourceNotes = class extends BaseResource {
+  resource2Type;
+  constructor(resourceType, resource2Type, options) {
+    super({ prefixUrl: resourceType, ...options });
+    this.resource2Type = resource2Type;
+  }
+  all(resourceId, resource2Id, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/notes`,
+      options
+    );
+  }
+  create(resourceId, resource2Id, body, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/notes`,
+      {
+        body,
+        ...options
+      }
+    );
+  }
+  edit(resourceId, resource2Id, noteId, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/notes/${noteId}`,
+      options
+    );
+  }
+  remove(resourceId, resource2Id, noteId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/notes/${noteId}`,
+      options
+    );
+  }
+  show(resourceId, resource2Id, noteId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/notes/${noteId}`,
+      options
+    );
+  }
+};
+var ResourceTemplates = class extends BaseResource {
+  constructor(resourceType, options) {
+    super({ prefixUrl: ["templates", resourceType].join("/"), ...options });
+  }
+  all(options) {
+    process.emitWarning(
+      'This API will be deprecated as of Gitlabs v5 API. Please make the switch to "ProjectTemplates".',
+      "DeprecationWarning"
+    );
+    return RequestHelper.get()(this, "", options);
+  }
+  show(key, options) {
+    process.emitWarning(
+      'This API will be deprecated as of Gitlabs v5 API. Please make the switch to "ProjectTemplates".',
+      "DeprecationWarning"
+    );
+    return RequestHelper.get()(this, encodeURIComponent(key), options);
+  }
+};
+var ResourceVariables = class extends BaseResource {
+  constructor(resourceType, options) {
+    super({ prefixUrl: resourceType, ...options });
+  }
+  all(resourceId, options) {
+    return RequestHelper.get()(this, endpoint`${resourceId}/variables`, options);
+  }
+  create(resourceId, key, value, options) {
+    return RequestHelper.post()(this, endpoint`${resourceId}/variables`, {
+      key,
+      value,
+      ...options
+    });
+  }
+  edit(resourceId, key, value, options) {
+    return RequestHelper.put()(this, endpoint`${resourceId}/variables/${key}`, {
+      value,
+      ...options
+    });
+  }
+  show(resourceId, key, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/variables/${key}`,
+      options
+    );
+  }
+  remove(resourceId, key, options) {
+    return RequestHelper.del()(this, endpoint`${resourceId}/variables/${key}`, options);
+  }
+};
+var ResourceWikis = class extends BaseResource {
+  constructor(resourceType, options) {
+    super({ prefixUrl: resourceType, ...options });
+  }
+  all(resourceId, options) {
+    return RequestHelper.get()(this, endpoint`${resourceId}/wikis`, options);
+  }
+  create(resourceId, content, title, options) {
+    return RequestHelper.post()(this, endpoint`${resourceId}/wikis`, {
+      content,
+      title,
+      ...options
+    });
+  }
+  edit(resourceId, slug, options) {
+    return RequestHelper.put()(this, endpoint`${resourceId}/wikis/${slug}`, options);
+  }
+  remove(resourceId, slug, options) {
+    return RequestHelper.del()(this, endpoint`${resourceId}/wikis/${slug}`, options);
+  }
+  show(resourceId, slug, options) {
+    return RequestHelper.get()(this, endpoint`${resourceId}/wikis/${slug}`, options);
+  }
+  uploadAttachment(resourceId, file, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`${resourceId}/wikis/attachments`,
+      {
+        ...options,
+        isForm: true,
+        file: [file.content, file.filename]
+      }
+    );
+  }
+};
+var ResourceHooks = class extends BaseResource {
+  constructor(resourceType, options) {
+    super({ prefixUrl: resourceType, ...options });
+  }
+  add(resourceId, url12, options) {
+    return RequestHelper.post()(this, endpoint`${resourceId}/hooks`, {
+      url: url12,
+      ...options
+    });
+  }
+  all(resourceId, options) {
+    return RequestHelper.get()(this, endpoint`${resourceId}/hooks`, options);
+  }
+  edit(resourceId, hookId, url12, options) {
+    return RequestHelper.put()(this, endpoint`${resourceId}/hooks/${hookId}`, {
+      url: url12,
+      ...options
+    });
+  }
+  remove(resourceId, hookId, options) {
+    return RequestHelper.del()(this, endpoint`${resourceId}/hooks/${hookId}`, options);
+  }
+  show(resourceId, hookId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/hooks/${hookId}`,
+      options
+    );
+  }
+};
+var ResourcePushRules = class extends BaseResource {
+  constructor(resourceType, options) {
+    super({ prefixUrl: resourceType, ...options });
+  }
+  create(resourceId, options) {
+    return RequestHelper.post()(this, endpoint`${resourceId}/push_rule`, options);
+  }
+  edit(resourceId, options) {
+    return RequestHelper.put()(this, endpoint`${resourceId}/push_rule`, options);
+  }
+  remove(resourceId, options) {
+    return RequestHelper.del()(this, endpoint`${resourceId}/push_rule`, options);
+  }
+  show(resourceId, options) {
+    return RequestHelper.get()(this, endpoint`${resourceId}/push_rule`, options);
+  }
+};
+var ResourceRepositoryStorageMoves = class extends BaseResource {
+  resourceType;
+  resourceTypeSingular;
+  constructor(resourceType, options) {
+    super(options);
+    this.resourceType = resourceType;
+    this.resourceTypeSingular = resourceType.substring(0, resourceType.length - 1);
+  }
+  all(options) {
+    const resourceId = options?.[`${this.resourceTypeSingular}Id`];
+    const url12 = resourceId ? endpoint`${this.resourceType}/${resourceId}/repository_storage_moves` : `${this.resourceTypeSingular}_repository_storage_moves`;
+    return RequestHelper.get()(this, url12, options);
+  }
+  show(repositoryStorageId, options) {
+    const resourceId = options?.[`${this.resourceTypeSingular}Id`];
+    const url12 = resourceId ? endpoint`${this.resourceType}/${resourceId}/repository_storage_moves` : `${this.resourceTypeSingular}_repository_storage_moves`;
+    return RequestHelper.get()(
+      this,
+      `${url12}/${repositoryStorageId}`,
+      options
+    );
+  }
+  schedule(sourceStorageName, options) {
+    const resourceId = options?.[`${this.resourceTypeSingular}Id`];
+    const url12 = resourceId ? endpoint`${this.resourceType}/${resourceId}/repository_storage_moves` : `${this.resourceTypeSingular}_repository_storage_moves`;
+    return RequestHelper.post()(this, url12, {
+      sourceStorageName,
+      ...options
+    });
+  }
+};
+var ResourceInvitations = class extends BaseResource {
+  constructor(resourceType, options) {
+    super({ prefixUrl: resourceType, ...options });
+  }
+  add(resourceId, accessLevel, options) {
+    if (!options?.email && !options?.userId)
+      throw new Error(
+        "Missing required argument. Please supply a email or a userId in the options parameter."
+      );
+    return RequestHelper.post()(this, endpoint`${resourceId}/invitations`, {
+      accessLevel,
+      ...options
+    });
+  }
+  all(resourceId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/invitations`,
+      options
+    );
+  }
+  edit(resourceId, email, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`${resourceId}/invitations/${email}`,
+      options
+    );
+  }
+  remove(resourceId, email, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`${resourceId}/invitations/${email}`,
+      options
+    );
+  }
+};
+var ResourceIterations = class extends BaseResource {
+  constructor(resourceType, options) {
+    super({ prefixUrl: resourceType, ...options });
+  }
+  all(resourceId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/iterations`,
+      options
+    );
+  }
+};
+var ResourceProtectedEnvironments = class extends BaseResource {
+  constructor(resourceType, options) {
+    super({ prefixUrl: resourceType, ...options });
+  }
+  all(resourceId, options) {
+    return RequestHelper.get()(
+      this,
+      `${resourceId}/protected_environments`,
+      options
+    );
+  }
+  create(resourceId, name, deployAccessLevels, options) {
+    return RequestHelper.post()(
+      this,
+      `${resourceId}/protected_environments`,
+      {
+        name,
+        deployAccessLevels,
+        ...options
+      }
+    );
+  }
+  edit(resourceId, name, options) {
+    return RequestHelper.put()(
+      this,
+      `${resourceId}/protected_environments/${name}`,
+      options
+    );
+  }
+  show(resourceId, name, options) {
+    return RequestHelper.get()(
+      this,
+      `${resourceId}/protected_environments/${name}`,
+      options
+    );
+  }
+  remove(resourceId, name, options) {
+    return RequestHelper.del()(this, `${resourceId}/protected_environments/${name}`, options);
+  }
+};
+var ResourceIterationEvents = class extends BaseResource {
+  resource2Type;
+  constructor(resourceType, resource2Type, options) {
+    super({ prefixUrl: resourceType, ...options });
+    this.resource2Type = resource2Type;
+  }
+  all(resourceId, resource2Id, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/resource_iteration_events`,
+      options
+    );
+  }
+  show(resourceId, resource2Id, iterationEventId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/resource_iteration_events/${iterationEventId}`,
+      options
+    );
+  }
+};
+var ResourceLabelEvents = class extends BaseResource {
+  resource2Type;
+  constructor(resourceType, resource2Type, options) {
+    super({ prefixUrl: resourceType, ...options });
+    this.resource2Type = resource2Type;
+  }
+  all(resourceId, resource2Id, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/resource_label_events`,
+      options
+    );
+  }
+  show(resourceId, resource2Id, labelEventId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/resource_label_events/${labelEventId}`,
+      options
+    );
+  }
+};
+var ResourceMilestoneEvents = class extends BaseResource {
+  resource2Type;
+  constructor(resourceType, resource2Type, options) {
+    super({ prefixUrl: resourceType, ...options });
+    this.resource2Type = resource2Type;
+  }
+  all(resourceId, resource2Id, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/resource_milestone_events`,
+      options
+    );
+  }
+  show(resourceId, resource2Id, milestoneEventId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/resource_milestone_events/${milestoneEventId}`,
+      options
+    );
+  }
+};
+var ResourceStateEvents = class extends BaseResource {
+  resource2Type;
+  constructor(resourceType, resource2Type, options) {
+    super({ prefixUrl: resourceType, ...options });
+    this.resource2Type = resource2Type;
+  }
+  all(resourceId, resource2Id, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/resource_state_events`,
+      options
+    );
+  }
+  show(resourceId, resource2Id, stateEventId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/resource_state_events/${stateEventId}`,
+      options
+    );
+  }
+};
+
+// src/resources/DockerfileTemplates.ts
+var DockerfileTemplates = class extends ResourceTemplates {
+  constructor(options) {
+    super("dockerfiles", options);
+  }
+};
+var Events = class extends BaseResource {
+  all({
+    projectId,
+    userId,
+    ...options
+  } = {}) {
+    let url12;
+    if (projectId) url12 = endpoint`projects/${projectId}/events`;
+    else if (userId) url12 = endpoint`users/${userId}/events`;
+    else url12 = "events";
+    return RequestHelper.get()(this, url12, options);
+  }
+};
+var Experiments = class extends BaseResource {
+  all(options) {
+    return RequestHelper.get()(this, "experiments", options);
+  }
+};
+var GeoNodes = class extends BaseResource {
+  all(options) {
+    return RequestHelper.get()(this, "geo_nodes", options);
+  }
+  allStatuses(options) {
+    return RequestHelper.get()(this, "geo_nodes/statuses", options);
+  }
+  allFailures(options) {
+    return RequestHelper.get()(this, "geo_nodes/current/failures", options);
+  }
+  create(name, url12, options) {
+    return RequestHelper.post()(this, "geo_nodes", { name, url: url12, ...options });
+  }
+  edit(geonodeId, options) {
+    return RequestHelper.put()(this, `geo_nodes/${geonodeId}`, options);
+  }
+  repair(geonodeId, options) {
+    return RequestHelper.post()(this, `geo_nodes/${geonodeId}/repair`, options);
+  }
+  remove(geonodeId, options) {
+    return RequestHelper.del()(this, `geo_nodes/${geonodeId}`, options);
+  }
+  show(geonodeId, options) {
+    return RequestHelper.get()(this, `geo_nodes/${geonodeId}`, options);
+  }
+  showStatus(geonodeId, options) {
+    return RequestHelper.get()(this, `geo_nodes/${geonodeId}/status`, options);
+  }
+};
+var GeoSites = class extends BaseResource {
+  all(options) {
+    return RequestHelper.get()(this, "geo_sites", options);
+  }
+  allStatuses(options) {
+    return RequestHelper.get()(this, "geo_sites/statuses", options);
+  }
+  allFailures(options) {
+    return RequestHelper.get()(this, "geo_sites/current/failures", options);
+  }
+  create(name, url12, options) {
+    return RequestHelper.post()(this, "geo_sites", { name, url: url12, ...options });
+  }
+  edit(geositeId, options) {
+    return RequestHelper.put()(this, `geo_sites/${geositeId}`, options);
+  }
+  repair(geositeId, options) {
+    return RequestHelper.post()(this, `geo_sites/${geositeId}/repair`, options);
+  }
+  remove(geositeId, options) {
+    return RequestHelper.del()(this, `geo_sites/${geositeId}`, options);
+  }
+  show(geositeId, options) {
+    return RequestHelper.get()(this, `geo_sites/${geositeId}`, options);
+  }
+  showStatus(geositeId, options) {
+    return RequestHelper.get()(this, `geo_sites/${geositeId}/status`, options);
+  }
+};
+
+// src/resources/GitLabCIYMLTemplates.ts
+var GitLabCIYMLTemplates = class extends ResourceTemplates {
+  constructor(options) {
+    super("gitlab_ci_ymls", options);
+  }
+};
+
+// src/resources/GitignoreTemplates.ts
+var GitignoreTemplates = class extends ResourceTemplates {
+  constructor(options) {
+    super("gitignores", options);
+  }
+};
+var Import = class extends BaseResource {
+  importGithubRepository(personalAccessToken, repositoryId, targetNamespace, options) {
+    return RequestHelper.post()(this, "import/github", {
+      personalAccessToken,
+      repoId: repositoryId,
+      targetNamespace,
+      ...options
+    });
+  }
+  cancelGithubRepositoryImport(projectId, options) {
+    return RequestHelper.post()(this, "import/github/cancel", {
+      projectId,
+      ...options
+    });
+  }
+  importGithubGists(personalAccessToken, options) {
+    return RequestHelper.post()(this, "import/github/gists", {
+      personalAccessToken,
+      ...options
+    });
+  }
+  importBitbucketServerRepository(bitbucketServerUrl, bitbucketServerUsername, personalAccessToken, bitbucketServerProject, bitbucketServerRepository, options) {
+    return RequestHelper.post()(this, "import/bitbucket_server", {
+      bitbucketServerUrl,
+      bitbucketServerUsername,
+      personalAccessToken,
+      bitbucketServerProject,
+      bitbucketServerRepo: bitbucketServerRepository,
+      ...options
+    });
+  }
+};
+var InstanceLevelCICDVariables = class extends BaseResource {
+  all(options) {
+    return RequestHelper.get()(this, "admin/ci/variables", options);
+  }
+  create(key, value, options) {
+    return RequestHelper.post()(this, "admin/ci/variables", {
+      key,
+      value,
+      ...options
+    });
+  }
+  edit(keyId, value, options) {
+    return RequestHelper.put()(this, endpoint`admin/ci/variables/${keyId}`, {
+      value,
+      ...options
+    });
+  }
+  show(keyId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`admin/ci/variables/${keyId}`,
+      options
+    );
+  }
+  remove(keyId, options) {
+    return RequestHelper.get()(this, endpoint`admin/ci/variables/${keyId}`, options);
+  }
+};
+var Keys = class extends BaseResource {
+  show({
+    keyId,
+    fingerprint,
+    ...options
+  } = {}) {
+    let url12;
+    if (keyId) url12 = `keys/${keyId}`;
+    else if (fingerprint) url12 = `keys?fingerprint=${fingerprint}`;
+    else {
+      throw new Error(
+        "Missing required argument. Please supply a fingerprint or a keyId in the options parameter"
+      );
+    }
+    return RequestHelper.get()(this, url12, options);
+  }
+};
+var License = class extends BaseResource {
+  add(license, options) {
+    return RequestHelper.post()(this, "license", {
+      searchParams: { license },
+      ...options
+    });
+  }
+  all(options) {
+    return RequestHelper.get()(this, "licenses", options);
+  }
+  show(options) {
+    return RequestHelper.get()(this, "license", options);
+  }
+  remove(licenceId, options) {
+    return RequestHelper.del()(this, `license/${licenceId}`, options);
+  }
+  recalculateBillableUsers(licenceId, options) {
+    return RequestHelper.put()(
+      this,
+      `license/${licenceId}/refresh_billable_users`,
+      options
+    );
+  }
+};
+
+// src/resources/LicenseTemplates.ts
+var LicenseTemplates = class extends ResourceTemplates {
+  constructor(options) {
+    super("Licenses", options);
+  }
+};
+var Lint = class extends BaseResource {
+  check(projectId, options) {
+    return RequestHelper.get()(this, endpoint`projects/${projectId}/ci/lint`, options);
+  }
+  lint(projectId, content, options) {
+    return RequestHelper.post()(this, endpoint`projects/${projectId}/ci/lint`, {
+      ...options,
+      content
+    });
+  }
+};
+var Markdown = class extends BaseResource {
+  render(text, options) {
+    return RequestHelper.post()(this, "markdown", { text, ...options });
+  }
+};
+var Maven = class extends BaseResource {
+  downloadPackageFile(path, filename, {
+    projectId,
+    groupId,
+    ...options
+  }) {
+    let url12 = endpoint`packages/maven/${path}/${filename}`;
+    if (projectId) url12 = endpoint`projects/${projectId}/${url12}`;
+    else if (groupId) url12 = endpoint`groups/${groupId}/-/${url12}`;
+    return RequestHelper.get()(this, url12, options);
+  }
+  uploadPackageFile(projectId, path, packageFile, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/packages/maven/${path}/${packageFile.filename}`,
+      {
+        isForm: true,
+        ...options,
+        file: [packageFile.content, packageFile.filename]
+      }
+    );
+  }
+};
+var Metadata = class extends BaseResource {
+  show(options) {
+    return RequestHelper.get()(this, "metadata", options);
+  }
+};
+var Migrations = class extends BaseResource {
+  all(options) {
+    return RequestHelper.get()(this, "bulk_imports", options);
+  }
+  create(configuration, entities, options) {
+    return RequestHelper.post()(this, "bulk_imports", {
+      configuration,
+      entities,
+      ...options
+    });
+  }
+  allEntities({
+    bulkImportId,
+    ...options
+  } = {}) {
+    const url12 = bulkImportId ? endpoint`bulk_imports/${bulkImportId}/entities` : "bulk_imports/entities";
+    return RequestHelper.get()(this, url12, options);
+  }
+  show(bulkImportId, options) {
+    return RequestHelper.get()(
+      this,
+      `bulk_imports/${bulkImportId}`,
+      options
+    );
+  }
+  showEntity(bulkImportId, entitityId, options) {
+    return RequestHelper.get()(
+      this,
+      `bulk_imports/${bulkImportId}/entities/${entitityId}`,
+      options
+    );
+  }
+};
+function url6(projectId) {
+  return projectId ? endpoint`/projects/${projectId}/packages/npm` : "packages/npm";
+}
+var NPM = class extends BaseResource {
+  downloadPackageFile(projectId, packageName, filename, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/packages/npm/${packageName}/-/${filename}`,
+      options
+    );
+  }
+  removeDistTag(packageName, tag, options) {
+    const prefix = url6(options?.projectId);
+    return RequestHelper.del()(
+      this,
+      `${prefix}/-/package/${packageName}/dist-tags/${tag}`,
+      options
+    );
+  }
+  setDistTag(packageName, tag, options) {
+    const prefix = url6(options?.projectId);
+    return RequestHelper.put()(
+      this,
+      `${prefix}/-/package/${packageName}/dist-tags/${tag}`,
+      options
+    );
+  }
+  showDistTags(packageName, options) {
+    const prefix = url6(options?.projectId);
+    return RequestHelper.get()(
+      this,
+      `${prefix}/-/package/${packageName}/dist-tags`,
+      options
+    );
+  }
+  showMetadata(packageName, options) {
+    const prefix = url6(options?.projectId);
+    return RequestHelper.get()(this, `${prefix}/${packageName}`, options);
+  }
+  uploadPackageFile(projectId, packageName, versions, metadata, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/packages/npm/${packageName}`,
+      {
+        ...options,
+        versions,
+        ...metadata
+      }
+    );
+  }
+};
+var Namespaces = class extends BaseResource {
+  all(options) {
+    return RequestHelper.get()(this, "namespaces", options);
+  }
+  exists(namespace, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`namespaces/${namespace}/exists`,
+      options
+    );
+  }
+  show(namespaceId, options) {
+    return RequestHelper.get()(this, endpoint`namespaces/${namespaceId}`, options);
+  }
+};
+function url7({
+  projectId,
+  groupId
+} = {}) {
+  let prefix = "";
+  if (projectId) prefix = endpoint`projects/${projectId}/`;
+  if (groupId) prefix = endpoint`groups/${groupId}/`;
+  return `${prefix}notification_settings`;
+}
+var NotificationSettings = class extends BaseResource {
+  edit({
+    groupId,
+    projectId,
+    ...options
+  } = {}) {
+    const uri = url7({ groupId, projectId });
+    return RequestHelper.put()(this, uri, options);
+  }
+  show({
+    groupId,
+    projectId,
+    ...options
+  } = {}) {
+    const uri = url7({ groupId, projectId });
+    return RequestHelper.get()(this, uri, options);
+  }
+};
+function url8({
+  projectId,
+  groupId
+} = {}) {
+  if (projectId) return endpoint`/projects/${projectId}/packages/nuget`;
+  if (groupId) return endpoint`/groups/${groupId}/-/packages/nuget`;
+  throw new Error(
+    "Missing required argument. Please supply a projectId or a groupId in the options parameter"
+  );
+}
+var NuGet = class extends BaseResource {
+  downloadPackageFile(projectId, packageName, packageVersion, filename, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/packages/nuget/download/${packageName}/${packageVersion}/${filename}`,
+      options
+    );
+  }
+  search(q, {
+    projectId,
+    groupId,
+    ...options
+  }) {
+    const uri = url8({ projectId, groupId });
+    return RequestHelper.get()(this, `${uri}/query`, { q, ...options });
+  }
+  showMetadata(packageName, {
+    projectId,
+    groupId,
+    ...options
+  }) {
+    const uri = url8({ projectId, groupId });
+    return RequestHelper.get()(
+      this,
+      `${uri}/metadata/${packageName}/index`,
+      options
+    );
+  }
+  showPackageIndex(projectId, packageName, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/packages/nuget/download/${packageName}/index`,
+      options
+    );
+  }
+  showServiceIndex({
+    projectId,
+    groupId,
+    ...options
+  }) {
+    const uri = url8({ projectId, groupId });
+    return RequestHelper.get()(
+      this,
+      `${uri}/index`,
+      options
+    );
+  }
+  showVersionMetadata(packageName, packageVersion, {
+    projectId,
+    groupId,
+    ...options
+  }) {
+    const uri = url8({ projectId, groupId });
+    return RequestHelper.get()(
+      this,
+      `${uri}/metadata/${packageName}/${packageVersion}`,
+      options
+    );
+  }
+  uploadPackageFile(projectId, packageName, packageVersion, packageFile, options) {
+    return RequestHelper.put()(this, endpoint`projects/${projectId}/packages/nuget`, {
+      isForm: true,
+      ...options,
+      packageName,
+      packageVersion,
+      file: [packageFile.content, packageFile.filename]
+    });
+  }
+  uploadSymbolPackage(projectId, packageName, packageVersion, packageFile, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/packages/nuget/symbolpackage`,
+      {
+        isForm: true,
+        ...options,
+        packageName,
+        packageVersion,
+        file: [packageFile.content, packageFile.filename]
+      }
+    );
+  }
+};
+var PersonalAccessTokens = class extends BaseResource {
+  all(options) {
+    return RequestHelper.get()(
+      this,
+      "personal_access_tokens",
+      options
+    );
+  }
+  // Convience method - Also located in Users
+  create(userId, name, scopes, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`users/${userId}/personal_access_tokens`,
+      {
+        name,
+        scopes,
+        ...options
+      }
+    );
+  }
+  remove({
+    tokenId,
+    ...options
+  } = {}) {
+    const url12 = tokenId ? endpoint`personal_access_tokens/${tokenId}` : "personal_access_tokens/self";
+    return RequestHelper.del()(this, url12, options);
+  }
+  rotate(tokenId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`personal_access_tokens/${tokenId}/rotate`,
+      options
+    );
+  }
+  show({
+    tokenId,
+    ...options
+  } = {}) {
+    const url12 = tokenId ? endpoint`personal_access_tokens/${tokenId}` : "personal_access_tokens/self";
+    return RequestHelper.get()(this, url12, options);
+  }
+};
+var PyPI = class extends BaseResource {
+  downloadPackageFile(sha, fileIdentifier, {
+    projectId,
+    groupId,
+    ...options
+  } = {}) {
+    let url12;
+    if (projectId) {
+      url12 = endpoint`projects/${projectId}/packages/pypi/files/${sha}/${fileIdentifier}`;
+    } else if (groupId) {
+      url12 = endpoint`groups/${groupId}/packages/pypi/files/${sha}/${fileIdentifier}`;
+    } else {
+      throw new Error(
+        "Missing required argument. Please supply a projectId or a groupId in the options parameter"
+      );
+    }
+    return RequestHelper.get()(this, url12, options);
+  }
+  showPackageDescriptor(packageName, {
+    projectId,
+    groupId,
+    ...options
+  }) {
+    let url12;
+    if (projectId) {
+      url12 = endpoint`projects/${projectId}/packages/pypi/simple/${packageName}`;
+    } else if (groupId) {
+      url12 = endpoint`groups/${groupId}/packages/pypi/simple/${packageName}`;
+    } else {
+      throw new Error(
+        "Missing required argument. Please supply a projectId or a groupId in the options parameter"
+      );
+    }
+    return RequestHelper.get()(this, url12, options);
+  }
+  uploadPackageFile(projectId, packageFile, options) {
+    return RequestHelper.put()(this, endpoint`projects/${projectId}/packages/pypi`, {
+      ...options,
+      isForm: true,
+      file: [packageFile.content, packageFile.filename]
+    });
+  }
+};
+var RubyGems = class extends BaseResource {
+  allDependencies(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/packages/rubygems/api/v1/dependencies`,
+      options
+    );
+  }
+  downloadGemFile(projectId, fileName, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/packages/rubygems/gems/${fileName}`,
+      options
+    );
+  }
+  uploadGemFile(projectId, packageFile, options) {
+    return RequestHelper.post()(this, `projects/${projectId}/packages/rubygems/api/v1/gems`, {
+      isForm: true,
+      ...options,
+      file: [packageFile.content, packageFile.filename]
+    });
+  }
+};
+var Search = class extends BaseResource {
+  all(scope, search, options) {
+    const { projectId, groupId, ...opts } = options || {};
+    let url12;
+    if (projectId) url12 = endpoint`projects/${projectId}/`;
+    else if (groupId) url12 = endpoint`groups/${groupId}/`;
+    else url12 = "";
+    return RequestHelper.get()(this, `${url12}search`, {
+      scope,
+      search,
+      ...opts
+    });
+  }
+};
+var SearchAdmin = class extends BaseResource {
+  all(options) {
+    return RequestHelper.get()(this, "admin/search/migrations", options);
+  }
+  show(versionOrName, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`admin/search/migrations/${versionOrName}`,
+      options
+    );
+  }
+};
+var ServiceAccounts = class extends BaseResource {
+  create(options) {
+    return RequestHelper.post()(this, endpoint`service_accounts`, options);
+  }
+};
+var ServiceData = class extends BaseResource {
+  showMetricDefinitions(options) {
+    return RequestHelper.get()(this, "usage_data/metric_definitions", options);
+  }
+  showServicePingSQLQueries(options) {
+    return RequestHelper.get()(this, "usage_data/queries", options);
+  }
+  showUsageDataNonSQLMetrics(options) {
+    return RequestHelper.get()(
+      this,
+      "usage_data/non_sql_metrics",
+      options
+    );
+  }
+};
+var SidekiqMetrics = class extends BaseResource {
+  queueMetrics() {
+    return RequestHelper.get()(this, "sidekiq/queue_metrics");
+  }
+  processMetrics() {
+    return RequestHelper.get()(this, "sidekiq/process_metrics");
+  }
+  jobStats() {
+    return RequestHelper.get()(this, "sidekiq/job_stats");
+  }
+  compoundMetrics() {
+    return RequestHelper.get()(this, "sidekiq/compound_metrics");
+  }
+};
+var SidekiqQueues = class extends BaseResource {
+  remove(queueName, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`admin/sidekiq/queues/${queueName}`,
+      options
+    );
+  }
+};
+
+// src/resources/SnippetRepositoryStorageMoves.ts
+var SnippetRepositoryStorageMoves = class extends ResourceRepositoryStorageMoves {
+  constructor(options) {
+    super("snippets", options);
+  }
+};
+var Snippets = class extends BaseResource {
+  all({
+    public: ppublic,
+    ...options
+  } = {}) {
+    const url12 = ppublic ? "snippets/public" : "snippets";
+    return RequestHelper.get()(this, url12, options);
+  }
+  create(title, options) {
+    return RequestHelper.post()(this, "snippets", {
+      title,
+      ...options
+    });
+  }
+  edit(snippetId, options) {
+    return RequestHelper.put()(this, `snippets/${snippetId}`, options);
+  }
+  remove(snippetId, options) {
+    return RequestHelper.del()(this, `snippets/${snippetId}`, options);
+  }
+  show(snippetId, options) {
+    return RequestHelper.get()(this, `snippets/${snippetId}`, options);
+  }
+  showContent(snippetId, options) {
+    return RequestHelper.get()(this, `snippets/${snippetId}/raw`, options);
+  }
+  showRepositoryFileContent(snippetId, ref, filePath, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`snippets/${snippetId}/files/${ref}/${filePath}/raw`,
+      options
+    );
+  }
+  showUserAgentDetails(snippetId, options) {
+    return RequestHelper.get()(
+      this,
+      `snippets/${snippetId}/user_agent_detail`,
+      options
+    );
+  }
+};
+var Suggestions = class extends BaseResource {
+  edit(suggestionId, options) {
+    return RequestHelper.put()(
+      this,
+      `suggestions/${suggestionId}/apply`,
+      options
+    );
+  }
+  editBatch(suggestionIds, options) {
+    return RequestHelper.put()(this, `suggestions/batch_apply`, {
+      ...options,
+      ids: suggestionIds
+    });
+  }
+};
+var SystemHooks = class extends BaseResource {
+  all(options) {
+    return RequestHelper.get()(this, "hooks", options);
+  }
+  // Convenience method
+  add(url12, options) {
+    return this.create(url12, options);
+  }
+  create(url12, options) {
+    return RequestHelper.post()(this, "hooks", {
+      url: url12,
+      ...options
+    });
+  }
+  test(hookId, options) {
+    return RequestHelper.post()(this, `hooks/${hookId}`, options);
+  }
+  remove(hookId, options) {
+    return RequestHelper.del()(this, `hooks/${hookId}`, options);
+  }
+  show(hookId, options) {
+    return RequestHelper.post()(this, `hooks/${hookId}`, options);
+  }
+};
+var TodoLists = class extends BaseResource {
+  all(options) {
+    return RequestHelper.get()(this, "todos", options);
+  }
+  done({
+    todoId,
+    ...options
+  } = {}) {
+    let prefix = "todos";
+    if (todoId) prefix += `/${todoId}`;
+    return RequestHelper.post()(
+      this,
+      `${prefix}/mark_as_done`,
+      options
+    );
+  }
+};
+var Topics = class extends BaseResource {
+  all(options) {
+    return RequestHelper.get()(this, "topics", options);
+  }
+  create(name, {
+    avatar,
+    ...options
+  } = {}) {
+    const opts = {
+      name,
+      ...options
+    };
+    if (avatar) {
+      opts.isForm = true;
+      opts.file = [avatar.content, avatar.filename];
+    }
+    return RequestHelper.post()(this, "topics", opts);
+  }
+  edit(topicId, {
+    avatar,
+    ...options
+  } = {}) {
+    const opts = { ...options };
+    if (avatar) {
+      opts.isForm = true;
+      opts.file = [avatar.content, avatar.filename];
+    }
+    return RequestHelper.put()(this, `topics/${topicId}`, opts);
+  }
+  merge(sourceTopicId, targetTopicId, options) {
+    return RequestHelper.post()(this, `topics/merge`, {
+      sourceTopicId,
+      targetTopicId,
+      ...options
+    });
+  }
+  remove(topicId, options) {
+    return RequestHelper.del()(this, `topics/${topicId}`, options);
+  }
+  show(topicId, options) {
+    return RequestHelper.get()(this, `topics/${topicId}`, options);
+  }
+};
+var Branches = class extends BaseResource {
+  all(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/repository/branches`,
+      options
+    );
+  }
+  create(projectId, branchName, ref, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/repository/branches`,
+      {
+        branch: branchName,
+        ref,
+        ...options
+      }
+    );
+  }
+  remove(projectId, branchName, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/repository/branches/${branchName}`,
+      options
+    );
+  }
+  removeMerged(projectId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/repository/merged_branches`,
+      options
+    );
+  }
+  show(projectId, branchName, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/repository/branches/${branchName}`,
+      options
+    );
+  }
+};
+
+// src/resources/CommitDiscussions.ts
+var CommitDiscussions = class extends ResourceDiscussions {
+  constructor(options) {
+    super("projects", new RawPathSegment("repository/commits"), options);
+  }
+};
+var Commits = class extends BaseResource {
+  all(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/repository/commits`,
+      options
+    );
+  }
+  allComments(projectId, sha, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/repository/commits/${sha}/comments`,
+      options
+    );
+  }
+  allDiscussions(projectId, sha, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/repository/commits/${sha}/discussions`,
+      options
+    );
+  }
+  allMergeRequests(projectId, sha, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/repository/commits/${sha}/merge_requests`,
+      options
+    );
+  }
+  allReferences(projectId, sha, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/repository/commits/${sha}/refs`,
+      options
+    );
+  }
+  allStatuses(projectId, sha, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/repository/commits/${sha}/statuses`,
+      options
+    );
+  }
+  cherryPick(projectId, sha, branch, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/repository/commits/${sha}/cherry_pick`,
+      {
+        branch,
+        ...options
+      }
+    );
+  }
+  create(projectId, branch, message, actions = [], options = {}) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/repository/commits`,
+      {
+        branch,
+        commitMessage: message,
+        actions,
+        ...options
+      }
+    );
+  }
+  createComment(projectId, sha, note, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/repository/commits/${sha}/comments`,
+      {
+        note,
+        ...options
+      }
+    );
+  }
+  editStatus(projectId, sha, state, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/statuses/${sha}`,
+      {
+        state,
+        ...options
+      }
+    );
+  }
+  revert(projectId, sha, branch, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/repository/commits/${sha}/revert`,
+      {
+        ...options,
+        branch
+      }
+    );
+  }
+  show(projectId, sha, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/repository/commits/${sha}`,
+      options
+    );
+  }
+  showDiff(projectId, sha, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/repository/commits/${sha}/diff`,
+      options
+    );
+  }
+  showGPGSignature(projectId, sha, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/repository/commits/${sha}/signature`,
+      options
+    );
+  }
+  showSequence(projectId, sha, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/repository/commits/${sha}/sequence`,
+      options
+    );
+  }
+};
+var ContainerRegistry = class extends BaseResource {
+  allRepositories({
+    groupId,
+    projectId,
+    ...options
+  } = {}) {
+    let url12;
+    if (groupId) url12 = endpoint`groups/${groupId}/registry/repositories`;
+    else if (projectId) url12 = endpoint`projects/${projectId}/registry/repositories`;
+    else
+      throw new Error(
+        "Missing required argument. Please supply a groupId or a projectId in the options parameter."
+      );
+    return RequestHelper.get()(this, url12, options);
+  }
+  allTags(projectId, repositoryId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/registry/repositories/${repositoryId}/tags`,
+      options
+    );
+  }
+  editRegistryVisibility(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}`,
+      options
+    );
+  }
+  removeRepository(projectId, repositoryId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/registry/repositories/${repositoryId}`,
+      options
+    );
+  }
+  removeTag(projectId, repositoryId, tagName, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/registry/repositories/${repositoryId}/tags/${tagName}`,
+      options
+    );
+  }
+  removeTags(projectId, repositoryId, nameRegexDelete, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/registry/repositories/${repositoryId}/tags`,
+      {
+        nameRegexDelete,
+        ...options
+      }
+    );
+  }
+  showRepository(repositoryId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`registry/repositories/${repositoryId}`,
+      options
+    );
+  }
+  showTag(projectId, repositoryId, tagName, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/registry/repositories/${repositoryId}/tags/${tagName}`,
+      options
+    );
+  }
+};
+var Deployments = class extends BaseResource {
+  all(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/deployments`,
+      options
+    );
+  }
+  allMergeRequests(projectId, deploymentId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/deployments/${deploymentId}/merge_requests`,
+      options
+    );
+  }
+  create(projectId, environment, sha, ref, tag, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/deployments`,
+      {
+        environment,
+        sha,
+        ref,
+        tag,
+        ...options
+      }
+    );
+  }
+  edit(projectId, deploymentId, status, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/deployments/${deploymentId}`,
+      {
+        ...options,
+        status
+      }
+    );
+  }
+  remove(projectId, deploymentId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/deployments/${deploymentId}`,
+      options
+    );
+  }
+  setApproval(projectId, deploymentId, status, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/deployments/${deploymentId}/approval`,
+      {
+        ...options,
+        status
+      }
+    );
+  }
+  show(projectId, deploymentId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/deployments/${deploymentId}`,
+      options
+    );
+  }
+};
+var Environments = class extends BaseResource {
+  all(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/environments`,
+      options
+    );
+  }
+  create(projectId, name, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/environments`,
+      {
+        name,
+        ...options
+      }
+    );
+  }
+  edit(projectId, environmentId, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/environments/${environmentId}`,
+      options
+    );
+  }
+  remove(projectId, environmentId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/environments/${environmentId}`,
+      options
+    );
+  }
+  removeReviewApps(projectId, options) {
+    return RequestHelper.del()(this, endpoint`projects/${projectId}/environments/review_apps`, options);
+  }
+  show(projectId, environmentId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/environments/${environmentId}`,
+      options
+    );
+  }
+  stop(projectId, environmentId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/environments/${environmentId}/stop`,
+      options
+    );
+  }
+  stopStale(projectId, before, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/environments/stop_stale`,
+      {
+        searchParams: { before },
+        ...options
+      }
+    );
+  }
+};
+var ErrorTrackingClientKeys = class extends BaseResource {
+  all(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/error_tracking/client_keys`,
+      options
+    );
+  }
+  create(projectId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/error_tracking/client_keys`,
+      options
+    );
+  }
+  remove(projectId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/error_tracking/client_keys`,
+      options
+    );
+  }
+};
+var ErrorTrackingSettings = class extends BaseResource {
+  create(projectId, active, integrated, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/error_tracking/settings`,
+      {
+        searchParams: {
+          active,
+          integrated
+        },
+        ...options
+      }
+    );
+  }
+  edit(projectId, active, { integrated, ...options } = {}) {
+    return RequestHelper.patch()(
+      this,
+      endpoint`projects/${projectId}/error_tracking/settings`,
+      {
+        searchParams: {
+          active,
+          integrated
+        },
+        ...options
+      }
+    );
+  }
+  show(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/error_tracking/settings`,
+      options
+    );
+  }
+};
+var ExternalStatusChecks = class extends BaseResource {
+  all(projectId, options) {
+    const { mergerequestIId, ...opts } = options || {};
+    let url12 = endpoint`projects/${projectId}`;
+    if (mergerequestIId) {
+      url12 += endpoint`/merge_requests/${mergerequestIId}/status_checks`;
+    } else {
+      url12 += "/external_status_checks";
+    }
+    return RequestHelper.get()(this, url12, opts);
+  }
+  create(projectId, name, externalUrl, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/external_status_checks`,
+      {
+        name,
+        externalUrl,
+        ...options
+      }
+    );
+  }
+  edit(projectId, externalStatusCheckId, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/external_status_checks/${externalStatusCheckId}`,
+      options
+    );
+  }
+  remove(projectId, externalStatusCheckId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/external_status_checks/${externalStatusCheckId}`,
+      options
+    );
+  }
+  set(projectId, mergerequestIId, sha, externalStatusCheckId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/status_check_responses`,
+      {
+        sha,
+        externalStatusCheckId,
+        ...options
+      }
+    );
+  }
+};
+var FeatureFlagUserLists = class extends BaseResource {
+  all(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/feature_flags_user_lists`,
+      options
+    );
+  }
+  create(projectId, name, userXids, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/feature_flags_user_lists`,
+      {
+        name,
+        userXids,
+        ...options
+      }
+    );
+  }
+  edit(projectId, featureFlagUserListIId, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/feature_flags_user_lists/${featureFlagUserListIId}`,
+      options
+    );
+  }
+  remove(projectId, featureFlagUserListIId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/feature_flags_user_lists/${featureFlagUserListIId}`,
+      options
+    );
+  }
+  show(projectId, featureFlagUserListIId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/feature_flags_user_lists/${featureFlagUserListIId}`,
+      options
+    );
+  }
+};
+var FeatureFlags = class extends BaseResource {
+  all(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/feature_flags`,
+      options
+    );
+  }
+  create(projectId, flagName, version, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/feature_flags`,
+      {
+        name: flagName,
+        version,
+        ...options
+      }
+    );
+  }
+  edit(projectId, featureFlagName, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/feature_flags/${featureFlagName}`,
+      options
+    );
+  }
+  remove(projectId, flagName, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/feature_flags/${flagName}`,
+      options
+    );
+  }
+  show(projectId, flagName, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/feature_flags/${flagName}`,
+      options
+    );
+  }
+};
+var FreezePeriods = class extends BaseResource {
+  all(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/freeze_periods`,
+      options
+    );
+  }
+  create(projectId, freezeStart, freezeEnd, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/freeze_periods`,
+      {
+        freezeStart,
+        freezeEnd,
+        ...options
+      }
+    );
+  }
+  edit(projectId, freezePeriodId, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/freeze_periods/${freezePeriodId}`,
+      options
+    );
+  }
+  remove(projectId, freezePeriodId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/freeze_periods/${freezePeriodId}`,
+      options
+    );
+  }
+  show(projectId, freezePeriodId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/freeze_periods/${freezePeriodId}`,
+      options
+    );
+  }
+};
+var GitlabPages = class extends BaseResource {
+  remove(projectId, options) {
+    return RequestHelper.del()(this, endpoint`projects/${projectId}/pages`, options);
+  }
+  showSettings(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/pages`,
+      options
+    );
+  }
+};
+var GoProxy = class extends BaseResource {
+  all(projectId, moduleName, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/packages/go/${moduleName}/@v/list`,
+      options
+    );
+  }
+  showVersionMetadata(projectId, moduleName, moduleVersion, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/packages/go/${moduleName}/@v/${moduleVersion}.info`,
+      options
+    );
+  }
+  downloadModuleFile(projectId, moduleName, moduleVersion, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/packages/go/${moduleName}/@v/${moduleVersion}.mod`,
+      options
+    );
+  }
+  downloadModuleSource(projectId, moduleName, moduleVersion, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/packages/go/${moduleName}/@v/${moduleVersion}.zip`,
+      options
+    );
+  }
+};
+var Helm = class extends BaseResource {
+  downloadChartIndex(projectId, channel, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/packages/helm/${channel}/index.yaml`,
+      options
+    );
+  }
+  downloadChart(projectId, channel, filename, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/packages/helm/${channel}/charts/${filename}.tgz`,
+      options
+    );
+  }
+  import(projectId, channel, chart, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/packages/helm/api/${channel}/charts`,
+      {
+        isForm: true,
+        ...options,
+        chart: [chart.content, chart.filename]
+      }
+    );
+  }
+};
+var Integrations = class extends BaseResource {
+  all(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/integrations`,
+      options
+    );
+  }
+  edit(projectId, integrationName, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/integrations/${integrationName}`,
+      options
+    );
+  }
+  disable(projectId, integrationName, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/integrations/${integrationName}`,
+      options
+    );
+  }
+  show(projectId, integrationName, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/integrations/${integrationName}`,
+      options
+    );
+  }
+};
+
+// src/resources/IssueAwardEmojis.ts
+var IssueAwardEmojis = class extends ResourceAwardEmojis {
+  constructor(options) {
+    super("projects", "issues", options);
+  }
+};
+
+// src/resources/IssueDiscussions.ts
+var IssueDiscussions = class extends ResourceDiscussions {
+  constructor(options) {
+    super("projects", "issues", options);
+  }
+};
+
+// src/resources/IssueIterationEvents.ts
+var IssueIterationEvents = class extends ResourceIterationEvents {
+  constructor(options) {
+    super("projects", "issues", options);
+  }
+};
+
+// src/resources/IssueLabelEvents.ts
+var IssueLabelEvents = class extends ResourceLabelEvents {
+  constructor(options) {
+    super("projects", "issues", options);
+  }
+};
+var IssueLinks = class extends BaseResource {
+  all(projectId, issueIId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/issues/${issueIId}/links`,
+      options
+    );
+  }
+  create(projectId, issueIId, targetProjectId, targetIssueIId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/issues/${issueIId}/links`,
+      {
+        targetProjectId,
+        targetIssueIid: targetIssueIId,
+        ...options
+      }
+    );
+  }
+  remove(projectId, issueIId, issueLinkId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/issues/${issueIId}/links/${issueLinkId}`,
+      options
+    );
+  }
+};
+
+// src/resources/IssueMilestoneEvents.ts
+var IssueMilestoneEvents = class extends ResourceMilestoneEvents {
+  constructor(options) {
+    super("projects", "issues", options);
+  }
+};
+
+// src/resources/IssueNoteAwardEmojis.ts
+var IssueNoteAwardEmojis = class extends ResourceNoteAwardEmojis {
+  constructor(options) {
+    super("issues", options);
+  }
+};
+
+// src/resources/IssueNotes.ts
+var IssueNotes = class extends ResourceNotes {
+  constructor(options) {
+    super("projects", "issues", options);
+  }
+};
+
+// src/resources/IssueStateEvents.ts
+var IssueStateEvents = class extends ResourceStateEvents {
+  constructor(options) {
+    super("projects", "issues", options);
+  }
+};
+
+// src/resources/IssueWeightEvents.ts
+var IssueWeightEvents = class extends ResourceStateEvents {
+  constructor(options) {
+    super("projects", "issues", options);
+  }
+};
+var Issues = class extends BaseResource {
+  addSpentTime(projectId, issueIId, duration, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/issues/${issueIId}/add_spent_time`,
+      {
+        duration,
+        ...options
+      }
+    );
+  }
+  addTimeEstimate(projectId, issueIId, duration, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/issues/${issueIId}/time_estimate`,
+      {
+        duration,
+        ...options
+      }
+    );
+  }
+  all({
+    projectId,
+    groupId,
+    ...options
+  } = {}) {
+    let url12;
+    if (projectId) url12 = endpoint`projects/${projectId}/issues`;
+    else if (groupId) url12 = endpoint`groups/${groupId}/issues`;
+    else url12 = "issues";
+    return RequestHelper.get()(this, url12, options);
+  }
+  allMetricImages(projectId, issueIId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/issues/${issueIId}/metric_images`,
+      options
+    );
+  }
+  allParticipants(projectId, issueIId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/issues/${issueIId}/participants`,
+      options
+    );
+  }
+  allRelatedMergeRequests(projectId, issueIId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/issues/${issueIId}/related_merge_requests`,
+      options
+    );
+  }
+  create(projectId, title, options) {
+    return RequestHelper.post()(this, endpoint`projects/${projectId}/issues`, {
+      ...options,
+      title
+    });
+  }
+  createTodo(projectId, issueIId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/issues/${issueIId}/todo`,
+      options
+    );
+  }
+  clone(projectId, issueIId, destinationProjectId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/issues/${issueIId}/clone`,
+      {
+        toProjectId: destinationProjectId,
+        ...options
+      }
+    );
+  }
+  edit(projectId, issueIId, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/issues/${issueIId}`,
+      options
+    );
+  }
+  editMetricImage(projectId, issueIId, imageId, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/issues/${issueIId}/metric_images/${imageId}`,
+      options
+    );
+  }
+  move(projectId, issueIId, destinationProjectId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/issues/${issueIId}/move`,
+      {
+        toProjectId: destinationProjectId,
+        ...options
+      }
+    );
+  }
+  // Includes /promote already!
+  promote(projectId, issueIId, body, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/issues/${issueIId}/notes`,
+      {
+        searchParams: {
+          body: `${body} 
+ /promote`
+        },
+        ...options
+      }
+    );
+  }
+  remove(projectId, issueIId, options) {
+    return RequestHelper.del()(this, endpoint`projects/${projectId}/issues/${issueIId}`, options);
+  }
+  removeMetricImage(projectId, issueIId, imageId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/issues/${issueIId}/metric_images/${imageId}`,
+      options
+    );
+  }
+  reorder(projectId, issueIId, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/issues/${issueIId}/reorder`,
+      options
+    );
+  }
+  resetSpentTime(projectId, issueIId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/issues/${issueIId}/reset_spent_time`,
+      options
+    );
+  }
+  resetTimeEstimate(projectId, issueIId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/issues/${issueIId}/reset_time_estimate`,
+      options
+    );
+  }
+  show(issueId, { projectId, ...options } = {}) {
+    const url12 = projectId ? endpoint`projects/${projectId}/issues/${issueId}` : `issues/${issueId}`;
+    return RequestHelper.get()(this, url12, options);
+  }
+  subscribe(projectId, issueIId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/issues/${issueIId}/subscribe`,
+      options
+    );
+  }
+  allClosedByMergeRequestst(projectId, issueIId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/issues/${issueIId}/closed_by`,
+      options
+    );
+  }
+  showTimeStats(projectId, issueIId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/issues/${issueIId}/time_stats`,
+      options
+    );
+  }
+  unsubscribe(projectId, issueIId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/issues/${issueIId}/unsubscribe`,
+      options
+    );
+  }
+  uploadMetricImage(projectId, issueIId, metricImage, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/issues/${issueIId}/metric_images`,
+      {
+        isForm: true,
+        ...options,
+        file: [metricImage.content, metricImage.filename]
+      }
+    );
+  }
+  showUserAgentDetails(projectId, issueIId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/issues/${issueIId}/user_agent_details`,
+      options
+    );
+  }
+};
+var IssuesStatistics = class extends BaseResource {
+  all({
+    projectId,
+    groupId,
+    ...options
+  } = {}) {
+    let url12;
+    if (projectId) url12 = endpoint`projects/${projectId}/issues_statistics`;
+    else if (groupId) url12 = endpoint`groups/${groupId}/issues_statistics`;
+    else url12 = "issues_statistics";
+    return RequestHelper.get()(this, url12, options);
+  }
+};
+function generateDownloadPathForJob(projectId, jobId, artifactPath) {
+  let url12 = endpoint`projects/${projectId}/jobs/${jobId}/artifacts`;
+  if (artifactPath) url12 += `/${artifactPath}`;
+  return url12;
+}
+function generateDownloadPath(projectId, ref, artifactPath) {
+  let url12 = endpoint`projects/${projectId}/jobs/artifacts/${ref}`;
+  if (artifactPath) {
+    url12 += endpoint`/raw/${artifactPath}`;
+  } else {
+    url12 += endpoint`/download`;
+  }
+  return url12;
+}
+var JobArtifacts = class extends BaseResource {
+  downloadArchive(projectId, {
+    jobId,
+    artifactPath,
+    ref,
+    ...options
+  } = {}) {
+    let url12;
+    if (jobId) url12 = generateDownloadPathForJob(projectId, jobId, artifactPath);
+    else if (options?.job && ref) url12 = generateDownloadPath(projectId, ref, artifactPath);
+    else
+      throw new Error(
+        "Missing one of the required parameters. See typing documentation for available arguments."
+      );
+    return RequestHelper.get()(this, url12, options);
+  }
+  keep(projectId, jobId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/jobs/${jobId}/artifacts/keep`,
+      options
+    );
+  }
+  remove(projectId, { jobId, ...options } = {}) {
+    let url12;
+    if (jobId) {
+      url12 = endpoint`projects/${projectId}/jobs/${jobId}/artifacts`;
+    } else {
+      url12 = endpoint`projects/${projectId}/artifacts`;
+    }
+    return RequestHelper.del()(this, url12, options);
+  }
+};
+var Jobs = class extends BaseResource {
+  all(projectId, {
+    pipelineId,
+    ...options
+  } = {}) {
+    const url12 = pipelineId ? endpoint`projects/${projectId}/pipelines/${pipelineId}/jobs` : endpoint`projects/${projectId}/jobs`;
+    return RequestHelper.get()(this, url12, options);
+  }
+  allPipelineBridges(projectId, pipelineId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/pipelines/${pipelineId}/bridges`,
+      options
+    );
+  }
+  cancel(projectId, jobId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/jobs/${jobId}/cancel`,
+      options
+    );
+  }
+  erase(projectId, jobId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/jobs/${jobId}/erase`,
+      options
+    );
+  }
+  play(projectId, jobId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/jobs/${jobId}/play`,
+      options
+    );
+  }
+  retry(projectId, jobId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/jobs/${jobId}/retry`,
+      options
+    );
+  }
+  show(projectId, jobId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/jobs/${jobId}`,
+      options
+    );
+  }
+  showConnectedJob(options) {
+    if (!this.headers["job-token"]) throw new Error('Missing required header "job-token"');
+    return RequestHelper.get()(this, "job", options);
+  }
+  showConnectedJobK8Agents(options) {
+    if (!this.headers["job-token"]) throw new Error('Missing required header "job-token"');
+    return RequestHelper.get()(this, "job/allowed_agents", options);
+  }
+  showLog(projectId, jobId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/jobs/${jobId}/trace`,
+      options
+    );
+  }
+};
+var MergeRequestApprovals = class extends BaseResource {
+  allApprovalRules(projectId, { mergerequestIId, ...options } = {}) {
+    let url12;
+    if (mergerequestIId) {
+      url12 = endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/approval_rules`;
+    } else {
+      url12 = endpoint`projects/${projectId}/approval_rules`;
+    }
+    return RequestHelper.get()(this, url12, options);
+  }
+  approve(projectId, mergerequestIId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/approve`,
+      options
+    );
+  }
+  createApprovalRule(projectId, name, approvalsRequired, {
+    mergerequestIId,
+    ...options
+  } = {}) {
+    let url12;
+    if (mergerequestIId) {
+      url12 = endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/approval_rules`;
+    } else {
+      url12 = endpoint`projects/${projectId}/approval_rules`;
+    }
+    return RequestHelper.post()(this, url12, { name, approvalsRequired, ...options });
+  }
+  editApprovalRule(projectId, approvalRuleId, name, approvalsRequired, {
+    mergerequestIId,
+    ...options
+  } = {}) {
+    let url12;
+    if (mergerequestIId) {
+      url12 = endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/approval_rules/${approvalRuleId}`;
+    } else {
+      url12 = endpoint`projects/${projectId}/approval_rules/${approvalRuleId}`;
+    }
+    return RequestHelper.put()(this, url12, { name, approvalsRequired, ...options });
+  }
+  editConfiguration(projectId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/approvals`,
+      options
+    );
+  }
+  removeApprovalRule(projectId, approvalRuleId, {
+    mergerequestIId,
+    ...options
+  } = {}) {
+    let url12;
+    if (mergerequestIId) {
+      url12 = endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/approval_rules/${approvalRuleId}`;
+    } else {
+      url12 = endpoint`projects/${projectId}/approval_rules/${approvalRuleId}`;
+    }
+    return RequestHelper.del()(this, url12, options);
+  }
+  showApprovalRule(projectId, approvalRuleId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/approval_rules/${approvalRuleId}`,
+      options
+    );
+  }
+  showApprovalState(projectId, mergerequestIId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/approval_state`,
+      options
+    );
+  }
+  showConfiguration(projectId, { mergerequestIId, ...options } = {}) {
+    let url12;
+    if (mergerequestIId) {
+      url12 = endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/approvals`;
+    } else {
+      url12 = endpoint`projects/${projectId}/approvals`;
+    }
+    return RequestHelper.get()(this, url12, options);
+  }
+  unapprove(projectId, mergerequestIId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/unapprove`,
+      options
+    );
+  }
+};
+
+// src/resources/MergeRequestAwardEmojis.ts
+var MergeRequestAwardEmojis = class extends ResourceAwardEmojis {
+  constructor(options) {
+    super("projects", "merge_requests", options);
+  }
+};
+var MergeRequestContextCommits = class extends BaseResource {
+  all(projectId, mergerequestIId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/context_commits`,
+      options
+    );
+  }
+  create(projectId, commits, { mergerequestIId, ...options } = {}) {
+    const prefix = endpoint`projects/${projectId}/merge_requests`;
+    const url12 = mergerequestIId ? `${prefix}/${mergerequestIId}/context_commits` : prefix;
+    return RequestHelper.post()(this, url12, {
+      commits,
+      ...options
+    });
+  }
+  remove(projectId, mergerequestIId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/context_commits`,
+      options
+    );
+  }
+};
+
+// src/resources/MergeRequestDiscussions.ts
+var MergeRequestDiscussions = class extends ResourceDiscussions {
+  constructor(options) {
+    super("projects", "merge_requests", options);
+  }
+  resolve(projectId, mergerequestId, discussionId, resolved, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`${projectId}/merge_requests/${mergerequestId}/discussions/${discussionId}`,
+      {
+        searchParams: { resolved },
+        ...options
+      }
+    );
+  }
+};
+var MergeRequestDraftNotes = class extends BaseResource {
+  all(projectId, mergerequestIId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/draft_notes`,
+      options
+    );
+  }
+  create(projectId, mergerequestIId, note, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/draft_notes`,
+      {
+        ...options,
+        note
+      }
+    );
+  }
+  edit(projectId, mergerequestIId, draftNoteId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/draft_notes/${draftNoteId}`,
+      options
+    );
+  }
+  publish(projectId, mergerequestIId, draftNoteId, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/draft_notes/${draftNoteId}/publish`,
+      options
+    );
+  }
+  publishBulk(projectId, mergerequestIId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/draft_notes/bulk_publish`,
+      options
+    );
+  }
+  remove(projectId, mergerequestIId, draftNoteId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/draft_notes/${draftNoteId}`,
+      options
+    );
+  }
+  show(projectId, mergerequestIId, draftNoteId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/draft_notes/${draftNoteId}`,
+      options
+    );
+  }
+};
+
+// src/resources/MergeRequestLabelEvents.ts
+var MergeRequestLabelEvents = class extends ResourceLabelEvents {
+  constructor(options) {
+    super("projects", "merge_requests", options);
+  }
+};
+
+// src/resources/MergeRequestMilestoneEvents.ts
+var MergeRequestMilestoneEvents = class extends ResourceMilestoneEvents {
+  constructor(options) {
+    super("projects", "merge_requests", options);
+  }
+};
+
+// src/resources/MergeRequestNoteAwardEmojis.ts
+var MergeRequestNoteAwardEmojis = class extends ResourceNoteAwardEmojis {
+  constructor(options) {
+    super("merge_requests", options);
+  }
+};
+
+// src/resources/MergeRequestNotes.ts
+var MergeRequestNotes = class extends ResourceNotes {
+  constructor(options) {
+    super("projects", "merge_requests", options);
+  }
+};
+var MergeRequests = class extends BaseResource {
+  // convenience method
+  accept(projectId, mergerequestIId, options) {
+    return this.merge(projectId, mergerequestIId, options);
+  }
+  addSpentTime(projectId, mergerequestIId, duration, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/add_spent_time`,
+      {
+        duration,
+        ...options
+      }
+    );
+  }
+  all({
+    projectId,
+    groupId,
+    ...options
+  } = {}) {
+    let prefix = "";
+    if (projectId) {
+      prefix = endpoint`projects/${projectId}/`;
+    } else if (groupId) {
+      prefix = endpoint`groups/${groupId}/`;
+    }
+    return RequestHelper.get()(this, `${prefix}merge_requests`, options);
+  }
+  allDiffs(projectId, mergerequestIId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/diffs`,
+      options
+    );
+  }
+  allCommits(projectId, mergerequestIId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/commits`,
+      options
+    );
+  }
+  allDiffVersions(projectId, mergerequestIId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/versions`,
+      options
+    );
+  }
+  allIssuesClosed(projectId, mergerequestIId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/closes_issues`,
+      options
+    );
+  }
+  allIssuesRelated(projectId, mergerequestIId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/related_issues`,
+      options
+    );
+  }
+  allParticipants(projectId, mergerequestIId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/participants`,
+      options
+    );
+  }
+  allPipelines(projectId, mergerequestIId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/pipelines`,
+      options
+    );
+  }
+  cancelOnPipelineSuccess(projectId, mergerequestIId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/cancel_merge_when_pipeline_succeeds`,
+      options
+    );
+  }
+  create(projectId, sourceBranch, targetBranch, title, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/merge_requests`,
+      {
+        sourceBranch,
+        targetBranch,
+        title,
+        ...options
+      }
+    );
+  }
+  createPipeline(projectId, mergerequestIId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/pipelines`,
+      options
+    );
+  }
+  createTodo(projectId, mergerequestIId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/todo`,
+      options
+    );
+  }
+  edit(projectId, mergerequestIId, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}`,
+      options
+    );
+  }
+  merge(projectId, mergerequestIId, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/merge`,
+      options
+    );
+  }
+  mergeToDefault(projectId, mergerequestIId, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/merge_ref`,
+      options
+    );
+  }
+  rebase(projectId, mergerequestIId, { skipCI, ...options } = {}) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/rebase`,
+      {
+        ...options,
+        skipCi: skipCI
+      }
+    );
+  }
+  remove(projectId, mergerequestIId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}`,
+      options
+    );
+  }
+  resetSpentTime(projectId, mergerequestIId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/reset_spent_time`,
+      options
+    );
+  }
+  resetTimeEstimate(projectId, mergerequestIId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/reset_time_estimate`,
+      options
+    );
+  }
+  setTimeEstimate(projectId, mergerequestIId, duration, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/time_estimate`,
+      {
+        duration,
+        ...options
+      }
+    );
+  }
+  show(projectId, mergerequestIId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}`,
+      options
+    );
+  }
+  showChanges(projectId, mergerequestIId, options) {
+    process.emitWarning(
+      'This endpoint was deprecated in GitLab API 15.7 and will be removed in API v5. Please use the "allDiffs" function instead.',
+      "DeprecationWarning"
+    );
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/changes`,
+      options
+    );
+  }
+  showDiffVersion(projectId, mergerequestIId, versionId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/versions/${versionId}`,
+      options
+    );
+  }
+  showTimeStats(projectId, mergerequestIId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/time_stats`,
+      options
+    );
+  }
+  subscribe(projectId, mergerequestIId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/subscribe`,
+      options
+    );
+  }
+  unsubscribe(projectId, mergerequestIId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/unsubscribe`,
+      options
+    );
+  }
+  showReviewers(projectId, mergerequestIId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/reviewers`,
+      options
+    );
+  }
+};
+var MergeTrains = class extends BaseResource {
+  all(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/merge_trains`,
+      options
+    );
+  }
+  showStatus(projectId, mergeRequestIId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/merge_trains/merge_requests/${mergeRequestIId}`,
+      options
+    );
+  }
+  addMergeRequest(projectId, mergeRequestIId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/merge_trains/merge_requests/${mergeRequestIId}`,
+      options
+    );
+  }
+};
+var PackageRegistry = class extends BaseResource {
+  publish(projectId, packageName, packageVersion, packageFile, {
+    contentType,
+    ...options
+  } = {}) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/packages/generic/${packageName}/${packageVersion}/${packageFile.filename}`,
+      {
+        isForm: true,
+        file: [packageFile.content, packageFile.filename],
+        ...options
+      }
+    );
+  }
+  download(projectId, packageName, packageVersion, filename, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/packages/generic/${packageName}/${packageVersion}/${filename}`,
+      options
+    );
+  }
+};
+var Packages = class extends BaseResource {
+  all({
+    projectId,
+    groupId,
+    ...options
+  } = {}) {
+    let url12;
+    if (projectId) url12 = endpoint`projects/${projectId}/packages`;
+    else if (groupId) url12 = endpoint`groups/${groupId}/packages`;
+    else {
+      throw new Error(
+        "Missing required argument. Please supply a projectId or a groupId in the options parameter."
+      );
+    }
+    return RequestHelper.get()(this, url12, options);
+  }
+  allFiles(projectId, packageId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/packages/${packageId}/package_files`,
+      options
+    );
+  }
+  remove(projectId, packageId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/packages/${packageId}`,
+      options
+    );
+  }
+  removeFile(projectId, packageId, projectFileId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/packages/${packageId}/package_files/${projectFileId}`,
+      options
+    );
+  }
+  show(projectId, packageId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/packages/${packageId}`,
+      options
+    );
+  }
+};
+var PagesDomains = class extends BaseResource {
+  all({
+    projectId,
+    ...options
+  } = {}) {
+    const prefix = projectId ? endpoint`projects/${projectId}/` : "";
+    return RequestHelper.get()(this, `${prefix}pages/domains`, options);
+  }
+  create(projectId, domain, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/pages/domains`,
+      {
+        domain,
+        ...options
+      }
+    );
+  }
+  edit(projectId, domain, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/pages/domains/${domain}`,
+      options
+    );
+  }
+  show(projectId, domain, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/pages/domains/${domain}`,
+      options
+    );
+  }
+  remove(projectId, domain, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/pages/domains/${domain}`,
+      options
+    );
+  }
+};
+var PipelineScheduleVariables = class extends BaseResource {
+  all(projectId, pipelineScheduleId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/pipeline_schedules/${pipelineScheduleId}/variables`,
+      options
+    );
+  }
+  create(projectId, pipelineScheduleId, key, value, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/pipeline_schedules/${pipelineScheduleId}/variables`,
+      {
+        ...options,
+        key,
+        value
+      }
+    );
+  }
+  edit(projectId, pipelineScheduleId, key, value, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/pipeline_schedules/${pipelineScheduleId}/variables/${key}`,
+      {
+        ...options,
+        value
+      }
+    );
+  }
+  remove(projectId, pipelineScheduleId, key, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/pipeline_schedules/${pipelineScheduleId}/variables/${key}`,
+      options
+    );
+  }
+};
+var PipelineSchedules = class extends BaseResource {
+  all(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/pipeline_schedules`,
+      options
+    );
+  }
+  allTriggeredPipelines(projectId, pipelineScheduleId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/pipeline_schedules/${pipelineScheduleId}/pipelines`,
+      options
+    );
+  }
+  create(projectId, description, ref, cron, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/pipeline_schedules`,
+      {
+        description,
+        ref,
+        cron,
+        ...options
+      }
+    );
+  }
+  edit(projectId, pipelineScheduleId, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/pipeline_schedules/${pipelineScheduleId}`,
+      options
+    );
+  }
+  remove(projectId, pipelineScheduleId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/pipeline_schedules/${pipelineScheduleId}`,
+      options
+    );
+  }
+  run(projectId, pipelineScheduleId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/pipeline_schedules/${pipelineScheduleId}/play`,
+      options
+    );
+  }
+  show(projectId, pipelineScheduleId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/pipeline_schedules/${pipelineScheduleId}`,
+      options
+    );
+  }
+  takeOwnership(projectId, pipelineScheduleId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/pipeline_schedules/${pipelineScheduleId}/take_ownership`,
+      options
+    );
+  }
+};
+var PipelineTriggerTokens = class extends BaseResource {
+  all(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/triggers`,
+      options
+    );
+  }
+  create(projectId, description, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/triggers`,
+      {
+        description,
+        ...options
+      }
+    );
+  }
+  edit(projectId, triggerId, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/triggers/${triggerId}`,
+      options
+    );
+  }
+  remove(projectId, triggerId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/triggers/${triggerId}`,
+      options
+    );
+  }
+  show(projectId, triggerId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/triggers/${triggerId}`,
+      options
+    );
+  }
+  trigger(projectId, ref, token, { variables, ...options } = {}) {
+    const opts = {
+      ...options,
+      searchParams: {
+        token,
+        ref
+      }
+    };
+    if (variables) {
+      opts.isForm = true;
+      Object.assign(opts, reformatObjectOptions(variables, "variables"));
+    }
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/trigger/pipeline`,
+      opts
+    );
+  }
+};
+var Pipelines = class extends BaseResource {
+  all(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/pipelines`,
+      options
+    );
+  }
+  allVariables(projectId, pipelineId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/pipelines/${pipelineId}/variables`,
+      options
+    );
+  }
+  cancel(projectId, pipelineId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/pipelines/${pipelineId}/cancel`,
+      options
+    );
+  }
+  create(projectId, ref, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/pipeline`,
+      {
+        ref,
+        ...options
+      }
+    );
+  }
+  remove(projectId, pipelineId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/pipelines/${pipelineId}`,
+      options
+    );
+  }
+  retry(projectId, pipelineId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/pipelines/${pipelineId}/retry`,
+      options
+    );
+  }
+  show(projectId, pipelineId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/pipelines/${pipelineId}`,
+      options
+    );
+  }
+  showLatest(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/pipelines/latest`,
+      options
+    );
+  }
+  showTestReport(projectId, pipelineId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/pipelines/${pipelineId}/test_report`,
+      options
+    );
+  }
+  showTestReportSummary(projectId, pipelineId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/pipelines/${pipelineId}/test_report_summary`,
+      options
+    );
+  }
+};
+var ProductAnalytics = class extends BaseResource {
+  allFunnels(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/product_analytics/funnels`,
+      options
+    );
+  }
+  load(projectId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/product_analytics/request/load`,
+      options
+    );
+  }
+  dryRun(projectId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/product_analytics/request/dry-run`,
+      options
+    );
+  }
+  showMetadata(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/product_analytics/request/meta`,
+      options
+    );
+  }
+};
+
+// src/resources/ProjectAccessRequests.ts
+var ProjectAccessRequests = class extends ResourceAccessRequests {
+  constructor(options) {
+    super("projects", options);
+  }
+};
+
+// src/resources/ProjectAccessTokens.ts
+var ProjectAccessTokens = class extends ResourceAccessTokens {
+  constructor(options) {
+    super("projects", options);
+  }
+};
+var ProjectAliases = class extends BaseResource {
+  all(options) {
+    return RequestHelper.get()(this, "project_aliases", options);
+  }
+  create(projectId, name, options) {
+    return RequestHelper.post()(this, "project_aliases", {
+      name,
+      projectId,
+      ...options
+    });
+  }
+  edit(name, options) {
+    return RequestHelper.post()(this, `project_aliases/${name}`, options);
+  }
+  remove(name, options) {
+    return RequestHelper.del()(this, `project_aliases/${name}`, options);
+  }
+};
+
+// src/resources/ProjectBadges.ts
+var ProjectBadges = class extends ResourceBadges {
+  constructor(options) {
+    super("projects", options);
+  }
+};
+
+// src/resources/ProjectCustomAttributes.ts
+var ProjectCustomAttributes = class extends ResourceCustomAttributes {
+  constructor(options) {
+    super("projects", options);
+  }
+};
+
+// src/resources/ProjectDORA4Metrics.ts
+var ProjectDORA4Metrics = class extends ResourceDORA4Metrics {
+  constructor(options) {
+    super("projects", options);
+  }
+};
+
+// src/resources/ProjectHooks.ts
+var ProjectHooks = class extends ResourceHooks {
+  constructor(options) {
+    super("projects", options);
+  }
+};
+var ProjectImportExports = class extends BaseResource {
+  download(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/export/download`,
+      options
+    );
+  }
+  import(file, path, options) {
+    return RequestHelper.post()(this, "projects/import", {
+      isForm: true,
+      ...options,
+      file: [file.content, file.filename],
+      path
+    });
+  }
+  importRemote(url12, path, options) {
+    return RequestHelper.post()(this, "projects/remote-import", {
+      ...options,
+      path,
+      url: url12
+    });
+  }
+  importRemoteS3(accessKeyId, bucketName, fileKey, path, region, secretAccessKey, options) {
+    return RequestHelper.post()(this, "projects/remote-import", {
+      ...options,
+      accessKeyId,
+      bucketName,
+      fileKey,
+      path,
+      region,
+      secretAccessKey
+    });
+  }
+  showExportStatus(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/export`,
+      options
+    );
+  }
+  showImportStatus(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/import`,
+      options
+    );
+  }
+  scheduleExport(projectId, uploadConfig, options) {
+    return RequestHelper.post()(this, endpoint`projects/${projectId}/export`, {
+      ...options,
+      upload: uploadConfig
+    });
+  }
+};
+
+// src/resources/ProjectInvitations.ts
+var ProjectInvitations = class extends ResourceInvitations {
+  constructor(options) {
+    super("projects", options);
+  }
+};
+
+// src/resources/ProjectIssueBoards.ts
+var ProjectIssueBoards = class extends ResourceIssueBoards {
+  constructor(options) {
+    super("projects", options);
+  }
+};
+
+// src/resources/ProjectIterations.ts
+var ProjectIterations = class extends ResourceIterations {
+  constructor(options) {
+    super("project", options);
+  }
+};
+var ProjectJobTokenScopes = class extends BaseResource {
+  show(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/job_token_scope`,
+      options
+    );
+  }
+  edit(projectId, enabled, options) {
+    return RequestHelper.patch()(
+      this,
+      endpoint`projects/${projectId}/job_token_scope`,
+      { ...options, enabled }
+    );
+  }
+  showInboundAllowList(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/job_token_scope/allowlist`,
+      options
+    );
+  }
+  addToInboundAllowList(projectId, targetProjectId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/job_token_scope/allowlist`,
+      { ...options, targetProjectId }
+    );
+  }
+  removeFromInboundAllowList(projectId, targetProjectId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/job_token_scope/allowlist/${targetProjectId}`,
+      options
+    );
+  }
+  showGroupsAllowList(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/job_token_scope/groups_allowlist`,
+      options
+    );
+  }
+  addToGroupsAllowList(projectId, targetGroupId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/job_token_scope/groups_allowlist`,
+      { ...options, targetGroupId }
+    );
+  }
+  removeFromGroupsAllowList(projectId, targetGroupId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/job_token_scope/groups_allowlist/${targetGroupId}`,
+      options
+    );
+  }
+};
+
+// src/resources/ProjectLabels.ts
+var ProjectLabels = class extends ResourceLabels {
+  constructor(options) {
+    super("projects", options);
+  }
+};
+
+// src/resources/ProjectMarkdownUploads.ts
+var ProjectMarkdownUploads = class extends ResourceMarkdownUploads {
+  constructor(options) {
+    super("projects", options);
+  }
+  create(projectId, file, options) {
+    return RequestHelper.post()(this, endpoint`${projectId}/uploads`, {
+      isForm: true,
+      ...options,
+      file: [file.content, file.filename]
+    });
+  }
+};
+
+// src/resources/ProjectMembers.ts
+var ProjectMembers = class extends ResourceMembers {
+  constructor(options) {
+    super("projects", options);
+  }
+};
+
+// src/resources/ProjectMilestones.ts
+var ProjectMilestones = class extends ResourceMilestones {
+  constructor(options) {
+    super("projects", options);
+  }
+  promote(projectId, milestoneId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`${projectId}/milestones/${milestoneId}/promote`,
+      options
+    );
+  }
+};
+
+// src/resources/ProjectProtectedEnvironments.ts
+var ProjectProtectedEnvironments = class extends ResourceProtectedEnvironments {
+  constructor(options) {
+    super("projects", options);
+  }
+};
+
+// src/resources/ProjectPushRules.ts
+var ProjectPushRules = class extends ResourcePushRules {
+  constructor(options) {
+    super("projects", options);
+  }
+};
+var ProjectRelationsExport = class extends BaseResource {
+  download(projectId, relation, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/export_relations/download`,
+      {
+        relation,
+        ...options
+      }
+    );
+  }
+  showExportStatus(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/export_relations/status`,
+      options
+    );
+  }
+  scheduleExport(projectId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/export_relations`,
+      options
+    );
+  }
+};
+var ProjectReleases = class extends BaseResource {
+  all(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/releases`,
+      options
+    );
+  }
+  create(projectId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/releases`,
+      options
+    );
+  }
+  createEvidence(projectId, tagName, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/releases/${tagName}/evidence`,
+      options
+    );
+  }
+  edit(projectId, tagName, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/releases/${tagName}`,
+      options
+    );
+  }
+  download(projectId, tagName, filepath, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/releases/${tagName}/downloads/${filepath}`,
+      options
+    );
+  }
+  downloadLatest(projectId, filepath, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/releases/permalink/latest/downloads/${filepath}`,
+      options
+    );
+  }
+  remove(projectId, tagName, options) {
+    return RequestHelper.del()(this, endpoint`projects/${projectId}/releases/${tagName}`, options);
+  }
+  show(projectId, tagName, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/releases/${tagName}`,
+      options
+    );
+  }
+  showLatest(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/releases/permalink/latest`,
+      options
+    );
+  }
+  showLatestEvidence(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/releases/permalink/latest/evidence`,
+      options
+    );
+  }
+};
+var ProjectRemoteMirrors = class extends BaseResource {
+  all(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/remote_mirrors`,
+      options
+    );
+  }
+  // Helper method - Duplicated from Projects
+  createPullMirror(projectId, url12, mirror, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/mirror/pull`,
+      {
+        importUrl: url12,
+        mirror,
+        ...options
+      }
+    );
+  }
+  createPushMirror(projectId, url12, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/remote_mirrors`,
+      {
+        url: url12,
+        ...options
+      }
+    );
+  }
+  edit(projectId, mirrorId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/remote_mirrors/${mirrorId}`,
+      options
+    );
+  }
+  remove(projectId, mirrorId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/remote_mirrors/${mirrorId}`,
+      options
+    );
+  }
+  show(projectId, mirrorId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/remote_mirrors/${mirrorId}`,
+      options
+    );
+  }
+  sync(projectId, mirrorId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/remote_mirrors/${mirrorId}/sync`,
+      options
+    );
+  }
+};
+
+// src/resources/ProjectRepositoryStorageMoves.ts
+var ProjectRepositoryStorageMoves = class extends ResourceRepositoryStorageMoves {
+  constructor(options) {
+    super("projects", options);
+  }
+};
+
+// src/resources/ProjectSnippetAwardEmojis.ts
+var ProjectSnippetAwardEmojis = class extends ResourceAwardEmojis {
+  constructor(options) {
+    super("projects", "snippets", options);
+  }
+};
+
+// src/resources/ProjectSnippetDiscussions.ts
+var ProjectSnippetDiscussions = class extends ResourceDiscussions {
+  constructor(options) {
+    super("projects", "snippets", options);
+  }
+};
+
+// src/resources/ProjectSnippetNotes.ts
+var ProjectSnippetNotes = class extends ResourceNotes {
+  constructor(options) {
+    super("projects", "snippets", options);
+  }
+};
+var ProjectSnippets = class extends BaseResource {
+  all(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/snippets`,
+      options
+    );
+  }
+  create(projectId, title, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/snippets`,
+      {
+        title,
+        ...options
+      }
+    );
+  }
+  edit(projectId, snippetId, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/snippets/${snippetId}`,
+      options
+    );
+  }
+  remove(projectId, snippetId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/snippets/${snippetId}`,
+      options
+    );
+  }
+  show(projectId, snippetId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/snippets/${snippetId}`,
+      options
+    );
+  }
+  showContent(projectId, snippetId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/snippets/${snippetId}/raw`,
+      options
+    );
+  }
+  showRepositoryFileContent(projectId, snippetId, ref, filePath, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/snippets/${snippetId}/files/${ref}/${filePath}/raw`,
+      options
+    );
+  }
+  showUserAgentDetails(projectId, snippetId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/snippets/${snippetId}/user_agent_detail`,
+      options
+    );
+  }
+};
+var ProjectStatistics = class extends BaseResource {
+  show(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/statistics`,
+      options
+    );
+  }
+};
+var ProjectTemplates = class extends BaseResource {
+  all(projectId, type, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/templates/${type}`,
+      options
+    );
+  }
+  show(projectId, type, name, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/templates/${type}/${name}`,
+      options
+    );
+  }
+};
+var ProjectTerraformState = class extends BaseResource {
+  show(projectId, name, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/terraform/state/${name}`,
+      options
+    );
+  }
+  showVersion(projectId, name, serial, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/terraform/state/${name}/versions/${serial}`,
+      options
+    );
+  }
+  removeVersion(projectId, name, serial, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/terraform/state/${name}/versions/${serial}`,
+      options
+    );
+  }
+  remove(projectId, name, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/terraform/state/${name}`,
+      options
+    );
+  }
+  removeTerraformStateLock(projectId, name, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/terraform/state/${name}/lock`,
+      options
+    );
+  }
+  createVersion(projectId, name, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/terraform/state/${name}`,
+      options
+    );
+  }
+};
+
+// src/resources/ProjectVariables.ts
+var ProjectVariables = class extends ResourceVariables {
+  constructor(options) {
+    super("projects", options);
+  }
+};
+var ProjectVulnerabilities = class extends BaseResource {
+  all(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/vulnerabilities`,
+      options
+    );
+  }
+  create(projectId, findingId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/vulnerabilities`,
+      {
+        ...options,
+        searchParams: {
+          findingId
+        }
+      }
+    );
+  }
+};
+
+// src/resources/ProjectWikis.ts
+var ProjectWikis = class extends ResourceWikis {
+  constructor(options) {
+    super("projects", options);
+  }
+};
+var Projects = class extends BaseResource {
+  all({
+    userId,
+    starredOnly,
+    ...options
+  } = {}) {
+    let uri;
+    if (userId && starredOnly) uri = endpoint`users/${userId}/starred_projects`;
+    else if (userId) uri = endpoint`users/${userId}/projects`;
+    else uri = "projects";
+    return RequestHelper.get()(this, uri, options);
+  }
+  allTransferLocations(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/transfer_locations`,
+      options
+    );
+  }
+  allUsers(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/users`,
+      options
+    );
+  }
+  allGroups(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/groups`,
+      options
+    );
+  }
+  allInvitedGroups(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/invited_groups`,
+      options
+    );
+  }
+  allSharableGroups(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/share_locations`,
+      options
+    );
+  }
+  allForks(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/forks`,
+      options
+    );
+  }
+  allStarrers(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/starrers`,
+      options
+    );
+  }
+  allStoragePaths(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/storage`,
+      options
+    );
+  }
+  archive(projectId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/archive`,
+      options
+    );
+  }
+  create({
+    userId,
+    avatar,
+    ...options
+  } = {}) {
+    const url12 = userId ? `projects/user/${userId}` : "projects";
+    if (avatar) {
+      return RequestHelper.post()(this, url12, {
+        ...options,
+        isForm: true,
+        avatar: [avatar.content, avatar.filename]
+      });
+    }
+    return RequestHelper.post()(this, url12, { ...options, avatar });
+  }
+  createForkRelationship(projectId, forkedFromId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/fork/${forkedFromId}`,
+      options
+    );
+  }
+  // Helper method - Duplicated from ProjectRemoteMirrors
+  createPullMirror(projectId, url12, mirror, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/mirror/pull`,
+      {
+        importUrl: url12,
+        mirror,
+        ...options
+      }
+    );
+  }
+  downloadSnapshot(projectId, options) {
+    return RequestHelper.get()(this, endpoint`projects/${projectId}/snapshot`, options);
+  }
+  edit(projectId, { avatar, ...options } = {}) {
+    const url12 = endpoint`projects/${projectId}`;
+    if (avatar) {
+      return RequestHelper.put()(this, url12, {
+        ...options,
+        isForm: true,
+        avatar: [avatar.content, avatar.filename]
+      });
+    }
+    return RequestHelper.put()(this, url12, { ...options, avatar });
+  }
+  fork(projectId, options) {
+    return RequestHelper.post()(this, endpoint`projects/${projectId}/fork`, options);
+  }
+  housekeeping(projectId, options) {
+    return RequestHelper.post()(this, endpoint`projects/${projectId}/housekeeping`, options);
+  }
+  importProjectMembers(projectId, sourceProjectId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/import_project_members/${sourceProjectId}`,
+      options
+    );
+  }
+  remove(projectId, options) {
+    return RequestHelper.del()(this, endpoint`projects/${projectId}`, options);
+  }
+  removeForkRelationship(projectId, options) {
+    return RequestHelper.del()(this, endpoint`projects/${projectId}/fork`, options);
+  }
+  removeAvatar(projectId, options) {
+    return RequestHelper.put()(this, endpoint`projects/${projectId}`, {
+      ...options,
+      avatar: ""
+    });
+  }
+  restore(projectId, options) {
+    return RequestHelper.post()(this, endpoint`projects/${projectId}/restore`, options);
+  }
+  search(projectName, options) {
+    return RequestHelper.get()(this, "projects", {
+      search: projectName,
+      ...options
+    });
+  }
+  share(projectId, groupId, groupAccess, options) {
+    return RequestHelper.post()(this, endpoint`projects/${projectId}/share`, {
+      groupId,
+      groupAccess,
+      ...options
+    });
+  }
+  show(projectId, options) {
+    return RequestHelper.get()(this, endpoint`projects/${projectId}`, options);
+  }
+  showLanguages(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/languages`,
+      options
+    );
+  }
+  showPullMirror(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/mirror/pull`,
+      options
+    );
+  }
+  star(projectId, options) {
+    return RequestHelper.post()(this, endpoint`projects/${projectId}/star`, options);
+  }
+  transfer(projectId, namespaceId, options) {
+    return RequestHelper.put()(this, endpoint`projects/${projectId}/transfer`, {
+      ...options,
+      namespace: namespaceId
+    });
+  }
+  unarchive(projectId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/unarchive`,
+      options
+    );
+  }
+  unshare(projectId, groupId, options) {
+    return RequestHelper.del()(this, endpoint`projects/${projectId}/share/${groupId}`, options);
+  }
+  unstar(projectId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/unstar`,
+      options
+    );
+  }
+  /* Upload file to be used a reference within an issue, merge request or
+     comment
+  */
+  uploadForReference(projectId, file, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/uploads`,
+      {
+        ...options,
+        isForm: true,
+        file: [file.content, file.filename]
+      }
+    );
+  }
+  uploadAvatar(projectId, avatar, options) {
+    return RequestHelper.put()(this, endpoint`projects/${projectId}`, {
+      ...options,
+      isForm: true,
+      avatar: [avatar.content, avatar.filename]
+    });
+  }
+};
+var ProtectedBranches = class extends BaseResource {
+  all(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/protected_branches`,
+      options
+    );
+  }
+  create(projectId, branchName, options) {
+    const { sudo, showExpanded, ...opts } = options || {};
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/protected_branches`,
+      {
+        searchParams: {
+          ...opts,
+          name: branchName
+        },
+        sudo,
+        showExpanded
+      }
+    );
+  }
+  // Convenience method - create
+  protect(projectId, branchName, options) {
+    return this.create(projectId, branchName, options);
+  }
+  edit(projectId, branchName, options) {
+    return RequestHelper.patch()(
+      this,
+      endpoint`projects/${projectId}/protected_branches/${branchName}`,
+      options
+    );
+  }
+  show(projectId, branchName, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/protected_branches/${branchName}`,
+      options
+    );
+  }
+  remove(projectId, branchName, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/protected_branches/${branchName}`,
+      options
+    );
+  }
+  // Convenience method - remove
+  unprotect(projectId, branchName, options) {
+    return this.remove(projectId, branchName, options);
+  }
+};
+var ProtectedTags = class extends BaseResource {
+  all(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/protected_tags`,
+      options
+    );
+  }
+  create(projectId, tagName, options) {
+    const { sudo, showExpanded, ...opts } = options || {};
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/protected_tags`,
+      {
+        searchParams: {
+          name: tagName,
+          ...opts
+        },
+        sudo,
+        showExpanded
+      }
+    );
+  }
+  // Convenience method - create
+  protect(projectId, tagName, options) {
+    return this.create(projectId, tagName, options);
+  }
+  show(projectId, tagName, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/protected_tags/${tagName}`,
+      options
+    );
+  }
+  remove(projectId, tagName, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/protected_tags/${tagName}`,
+      options
+    );
+  }
+  // Convenience method - remove
+  unprotect(projectId, tagName, options) {
+    return this.remove(projectId, tagName, options);
+  }
+};
+var ReleaseLinks = class extends BaseResource {
+  all(projectId, tagName, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/releases/${tagName}/assets/links`,
+      options
+    );
+  }
+  create(projectId, tagName, name, url12, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/releases/${tagName}/assets/links`,
+      {
+        name,
+        url: url12,
+        ...options
+      }
+    );
+  }
+  edit(projectId, tagName, linkId, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/releases/${tagName}/assets/links/${linkId}`,
+      options
+    );
+  }
+  remove(projectId, tagName, linkId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/releases/${tagName}/assets/links/${linkId}`,
+      options
+    );
+  }
+  show(projectId, tagName, linkId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/releases/${tagName}/assets/links/${linkId}`,
+      options
+    );
+  }
+};
+var Repositories = class extends BaseResource {
+  allContributors(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/repository/contributors`,
+      options
+    );
+  }
+  allRepositoryTrees(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/repository/tree`,
+      options
+    );
+  }
+  compare(projectId, from, to, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/repository/compare`,
+      {
+        from,
+        to,
+        ...options
+      }
+    );
+  }
+  editChangelog(projectId, version, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/repository/changelog`,
+      { ...options, version }
+    );
+  }
+  mergeBase(projectId, refs, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/repository/merge_base`,
+      {
+        ...options,
+        refs
+      }
+    );
+  }
+  showArchive(projectId, {
+    fileType = "tar.gz",
+    ...options
+  } = {}) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/repository/archive.${fileType}`,
+      options
+    );
+  }
+  showBlob(projectId, sha, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/repository/blobs/${sha}`,
+      options
+    );
+  }
+  showBlobRaw(projectId, sha, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/repository/blobs/${sha}/raw`,
+      options
+    );
+  }
+  showChangelog(projectId, version, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/repository/changelog`,
+      { ...options, version }
+    );
+  }
+};
+var RepositoryFiles = class extends BaseResource {
+  allFileBlames(projectId, filePath, ref, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/repository/files/${filePath}/blame`,
+      {
+        ref,
+        ...options
+      }
+    );
+  }
+  create(projectId, filePath, branch, content, commitMessage, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`projects/${projectId}/repository/files/${filePath}`,
+      {
+        branch,
+        content,
+        commitMessage,
+        ...options
+      }
+    );
+  }
+  edit(projectId, filePath, branch, content, commitMessage, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/repository/files/${filePath}`,
+      {
+        branch,
+        content,
+        commitMessage,
+        ...options
+      }
+    );
+  }
+  remove(projectId, filePath, branch, commitMessage, options) {
+    return RequestHelper.del()(this, endpoint`projects/${projectId}/repository/files/${filePath}`, {
+      branch,
+      commitMessage,
+      ...options
+    });
+  }
+  show(projectId, filePath, ref, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/repository/files/${filePath}`,
+      {
+        ref,
+        ...options
+      }
+    );
+  }
+  showRaw(projectId, filePath, ref, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/repository/files/${filePath}/raw`,
+      {
+        ref,
+        ...options
+      }
+    );
+  }
+};
+var RepositorySubmodules = class extends BaseResource {
+  edit(projectId, submodule, branch, commitSha, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/repository/submodules/${submodule}`,
+      {
+        branch,
+        commitSha,
+        ...options
+      }
+    );
+  }
+};
+var ResourceGroups = class extends BaseResource {
+  all(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/resource_groups`,
+      options
+    );
+  }
+  edit(projectId, key, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`projects/${projectId}/resource_groups/${key}`,
+      options
+    );
+  }
+  show(projectId, key, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/resource_groups/${key}`,
+      options
+    );
+  }
+  allUpcomingJobs(projectId, key, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/resource_groups/${key}/upcoming_jobs`,
+      options
+    );
+  }
+};
+var Runners = class extends BaseResource {
+  all({
+    projectId,
+    groupId,
+    owned,
+    ...options
+  } = {}) {
+    let url12;
+    if (projectId) url12 = endpoint`projects/${projectId}/runners`;
+    else if (groupId) url12 = endpoint`groups/${groupId}/runners`;
+    else if (owned) url12 = "runners";
+    else url12 = "runners/all";
+    return RequestHelper.get()(this, url12, options);
+  }
+  allJobs(runnerId, options) {
+    return RequestHelper.get()(this, `runners/${runnerId}/jobs`, options);
+  }
+  // https://docs.gitlab.com/15.9/ee/api/runners.html#register-a-new-runner
+  create(token, options) {
+    return RequestHelper.post()(this, `runners`, {
+      token,
+      ...options
+    });
+  }
+  edit(runnerId, options) {
+    return RequestHelper.put()(this, `runners/${runnerId}`, options);
+  }
+  enable(projectId, runnerId, options) {
+    return RequestHelper.post()(this, endpoint`projects/${projectId}/runners`, {
+      runnerId,
+      ...options
+    });
+  }
+  disable(projectId, runnerId, options) {
+    return RequestHelper.del()(this, endpoint`projects/${projectId}/runners/${runnerId}`, options);
+  }
+  // Create - Convenience method
+  register(token, options) {
+    return this.create(token, options);
+  }
+  remove({
+    runnerId,
+    token,
+    ...options
+  }) {
+    let url12;
+    if (runnerId) url12 = `runners/${runnerId}`;
+    else if (token) {
+      url12 = "runners";
+    } else
+      throw new Error(
+        "Missing required argument. Please supply a runnerId or a token in the options parameter"
+      );
+    return RequestHelper.del()(this, url12, {
+      token,
+      ...options
+    });
+  }
+  resetRegistrationToken({
+    runnerId,
+    token,
+    ...options
+  } = {}) {
+    let url12;
+    if (runnerId) url12 = endpoint`runners/${runnerId}/reset_registration_token`;
+    else if (token) url12 = "runners/reset_registration_token";
+    else {
+      throw new Error("Missing either runnerId or token parameters");
+    }
+    return RequestHelper.post()(this, url12, {
+      token,
+      ...options
+    });
+  }
+  show(runnerId, options) {
+    return RequestHelper.get()(this, `runners/${runnerId}`, options);
+  }
+  verify(options) {
+    return RequestHelper.post()(this, `runners/verify`, options);
+  }
+};
+var SecureFiles = class extends BaseResource {
+  all(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/secure_files`,
+      options
+    );
+  }
+  create(projectId, name, file, options) {
+    return RequestHelper.post()(this, `projects/${projectId}/secure_files`, {
+      isForm: true,
+      ...options,
+      file: [file.content, file.filename],
+      name
+    });
+  }
+  download(projectId, secureFileId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/secure_files/${secureFileId}/download`,
+      options
+    );
+  }
+  remove(projectId, secureFileId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/secure_files/${secureFileId}`,
+      options
+    );
+  }
+  show(projectId, secureFileId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/secure_files/${secureFileId}`,
+      options
+    );
+  }
+};
+var Tags = class extends BaseResource {
+  all(projectId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/repository/tags`,
+      options
+    );
+  }
+  create(projectId, tagName, ref, options) {
+    return RequestHelper.post()(this, endpoint`projects/${projectId}/repository/tags`, {
+      searchParams: {
+        tagName,
+        ref
+      },
+      ...options
+    });
+  }
+  remove(projectId, tagName, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/repository/tags/${tagName}`,
+      options
+    );
+  }
+  show(projectId, tagName, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/repository/tags/${tagName}`,
+      options
+    );
+  }
+  showSignature(projectId, tagName, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/repository/tags/${tagName}/signature`,
+      options
+    );
+  }
+};
+var UserStarredMetricsDashboard = class extends BaseResource {
+  create(projectId, dashboardPath, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`projects/${projectId}/metrics/user_starred_dashboards`,
+      {
+        dashboardPath,
+        ...options
+      }
+    );
+  }
+  remove(projectId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`projects/${projectId}/metrics/user_starred_dashboards`,
+      options
+    );
+  }
+};
+
+// src/resources/EpicAwardEmojis.ts
+var EpicAwardEmojis = class extends ResourceAwardEmojis {
+  constructor(options) {
+    super("epics", "issues", options);
+  }
+};
+
+// src/resources/EpicDiscussions.ts
+var EpicDiscussions = class extends ResourceDiscussions {
+  constructor(options) {
+    super("groups", "epics", options);
+  }
+};
+var EpicIssues = class extends BaseResource {
+  all(groupId, epicIId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`groups/${groupId}/epics/${epicIId}/issues`,
+      options
+    );
+  }
+  assign(groupId, epicIId, epicIssueId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`groups/${groupId}/epics/${epicIId}/issues/${epicIssueId}`,
+      options
+    );
+  }
+  edit(groupId, epicIId, epicIssueId, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`groups/${groupId}/epics/${epicIId}/issues/${epicIssueId}`,
+      options
+    );
+  }
+  remove(groupId, epicIId, epicIssueId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`groups/${groupId}/epics/${epicIId}/issues/${epicIssueId}`,
+      options
+    );
+  }
+};
+
+// src/resources/EpicLabelEvents.ts
+var EpicLabelEvents = class extends ResourceLabelEvents {
+  constructor(options) {
+    super("groups", "epics", options);
+  }
+};
+var EpicLinks = class extends BaseResource {
+  all(groupId, epicIId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`groups/${groupId}/epics/${epicIId}/links`,
+      options
+    );
+  }
+  assign(groupId, epicIId, childEpicId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`groups/${groupId}/epics/${epicIId}/links/${childEpicId}`,
+      options
+    );
+  }
+  create(groupId, epicIId, title, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`groups/${groupId}/epics/${epicIId}/links`,
+      {
+        searchParams: {
+          title
+        },
+        ...options
+      }
+    );
+  }
+  reorder(groupId, epicIId, childEpicId, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`groups/${groupId}/epics/${epicIId}/links/${childEpicId}`,
+      options
+    );
+  }
+  unassign(groupId, epicIId, childEpicId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`groups/${groupId}/epics/${epicIId}/links/${childEpicId}`,
+      options
+    );
+  }
+};
+
+// src/resources/EpicNotes.ts
+var EpicNotes = class extends ResourceNotes {
+  constructor(options) {
+    super("groups", "epics", options);
+  }
+};
+var Epics = class extends BaseResource {
+  all(groupId, options) {
+    return RequestHelper.get()(this, endpoint`groups/${groupId}/epics`, options);
+  }
+  create(groupId, title, options) {
+    return RequestHelper.post()(this, endpoint`groups/${groupId}/epics`, {
+      title,
+      ...options
+    });
+  }
+  createTodo(groupId, epicIId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`groups/${groupId}/epics/${epicIId}/todos`,
+      options
+    );
+  }
+  edit(groupId, epicIId, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`groups/${groupId}/epics/${epicIId}`,
+      options
+    );
+  }
+  remove(groupId, epicIId, options) {
+    return RequestHelper.del()(this, endpoint`groups/${groupId}/epics/${epicIId}`, options);
+  }
+  show(groupId, epicIId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`groups/${groupId}/epics/${epicIId}`,
+      options
+    );
+  }
+};
+
+// src/resources/GroupAccessRequests.ts
+var GroupAccessRequests = class extends ResourceAccessRequests {
+  constructor(options) {
+    super("groups", options);
+  }
+};
+
+// src/resources/GroupAccessTokens.ts
+var GroupAccessTokens = class extends ResourceAccessTokens {
+  constructor(options) {
+    super("groups", options);
+  }
+};
+var GroupActivityAnalytics = class extends BaseResource {
+  showIssuesCount(groupPath, options) {
+    return RequestHelper.get()(
+      this,
+      "analytics/group_activity/issues_count",
+      {
+        searchParams: {
+          groupPath
+        },
+        ...options
+      }
+    );
+  }
+  showMergeRequestsCount(groupPath, options) {
+    return RequestHelper.get()(
+      this,
+      "analytics/group_activity/merge_requests_count",
+      {
+        searchParams: {
+          groupPath
+        },
+        ...options
+      }
+    );
+  }
+  showNewMembersCount(groupPath, options) {
+    return RequestHelper.get()(
+      this,
+      "analytics/group_activity/new_members_count",
+      {
+        searchParams: {
+          groupPath
+        },
+        ...options
+      }
+    );
+  }
+};
+
+// src/resources/GroupBadges.ts
+var GroupBadges = class extends ResourceBadges {
+  constructor(options) {
+    super("groups", options);
+  }
+};
+
+// src/resources/GroupCustomAttributes.ts
+var GroupCustomAttributes = class extends ResourceCustomAttributes {
+  constructor(options) {
+    super("groups", options);
+  }
+};
+
+// src/resources/GroupDORA4Metrics.ts
+var GroupDORA4Metrics = class extends ResourceDORA4Metrics {
+  constructor(options) {
+    super("groups", options);
+  }
+};
+var GroupEpicBoards = class extends BaseResource {
+  all(groupId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`groups/${groupId}/epic_boards`,
+      options
+    );
+  }
+  allLists(groupId, boardId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`groups/${groupId}/epic_boards/${boardId}/lists`,
+      options
+    );
+  }
+  show(groupId, boardId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`groups/${groupId}/epic_boards/${boardId}`,
+      options
+    );
+  }
+  showList(groupId, boardId, listId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`groups/${groupId}/epic_boards/${boardId}/lists/${listId}`,
+      options
+    );
+  }
+};
+
+// src/resources/GroupHooks.ts
+var GroupHooks = class extends ResourceHooks {
+  constructor(options) {
+    super("groups", options);
+  }
+};
+var GroupImportExports = class extends BaseResource {
+  download(groupId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`groups/${groupId}/export/download`,
+      options
+    );
+  }
+  import(file, path, { parentId, name, ...options }) {
+    return RequestHelper.post()(this, "groups/import", {
+      isForm: true,
+      ...options,
+      file: [file.content, file.filename],
+      path,
+      name: name || path.split("/").at(0),
+      parentId
+    });
+  }
+  scheduleExport(groupId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`groups/${groupId}/export`,
+      options
+    );
+  }
+};
+
+// src/resources/GroupInvitations.ts
+var GroupInvitations = class extends ResourceInvitations {
+  constructor(options) {
+    super("groups", options);
+  }
+};
+
+// src/resources/GroupIssueBoards.ts
+var GroupIssueBoards = class extends ResourceIssueBoards {
+  constructor(options) {
+    super("groups", options);
+  }
+};
+
+// src/resources/GroupIterations.ts
+var GroupIterations = class extends ResourceIterations {
+  constructor(options) {
+    super("groups", options);
+  }
+};
+var GroupLDAPLinks = class extends BaseResource {
+  add(groupId, groupAccess, provider, options) {
+    return RequestHelper.post()(this, endpoint`groups/${groupId}/ldap_group_links`, {
+      groupAccess,
+      provider,
+      ...options
+    });
+  }
+  all(groupId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`groups/${groupId}/ldap_group_links`,
+      options
+    );
+  }
+  remove(groupId, provider, options) {
+    return RequestHelper.del()(this, endpoint`groups/${groupId}/ldap_group_links`, {
+      provider,
+      ...options
+    });
+  }
+  sync(groupId, options) {
+    return RequestHelper.post()(this, endpoint`groups/${groupId}/ldap_sync`, options);
+  }
+};
+
+// src/resources/GroupLabels.ts
+var GroupLabels = class extends ResourceLabels {
+  constructor(options) {
+    super("groups", options);
+  }
+};
+
+// src/resources/GroupMarkdownUploads.ts
+var GroupMarkdownUploads = class extends ResourceMarkdownUploads {
+  constructor(options) {
+    super("groups", options);
+  }
+};
+var GroupMemberRoles = class extends BaseResource {
+  add(groupId, baseAccessLevel, options) {
+    return RequestHelper.post()(this, endpoint`groups/${groupId}/members`, {
+      baseAccessLevel,
+      ...options
+    });
+  }
+  all(groupId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`groups/${groupId}/member_roles`,
+      options
+    );
+  }
+  remove(groupId, memberRoleId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`groups/${groupId}/member_roles/${memberRoleId}`,
+      options
+    );
+  }
+};
+
+// src/resources/GroupMembers.ts
+var GroupMembers = class extends ResourceMembers {
+  constructor(options) {
+    super("groups", options);
+  }
+  allBillable(groupId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${groupId}/billable_members`,
+      options
+    );
+  }
+  allPending(groupId, options) {
+    return RequestHelper.get()(this, endpoint`${groupId}/pending_members`, options);
+  }
+  allBillableMemberships(groupId, userId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`${groupId}/billable_members/${userId}/memberships`,
+      options
+    );
+  }
+  approve(groupId, userId, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`${groupId}/members/${userId}/approve`,
+      options
+    );
+  }
+  approveAll(groupId, options) {
+    return RequestHelper.put()(
+      this,
+      endpoint`${groupId}/members/approve_all`,
+      options
+    );
+  }
+  removeBillable(groupId, userId, options) {
+    return RequestHelper.del()(this, endpoint`${groupId}/billable_members/${userId}`, options);
+  }
+  removeOverrideFlag(groupId, userId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`${groupId}/members/${userId}/override`,
+      options
+    );
+  }
+  setOverrideFlag(groupId, userId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`${groupId}/members/${userId}/override`,
+      options
+    );
+  }
+};
+
+// src/resources/GroupMilestones.ts
+var GroupMilestones = class extends ResourceMilestones {
+  constructor(options) {
+    super("groups", options);
+  }
+};
+
+// src/resources/GroupProtectedEnvironments.ts
+var GroupProtectedEnvironments = class extends ResourceProtectedEnvironments {
+  constructor(options) {
+    super("groups", options);
+  }
+};
+
+// src/resources/GroupPushRules.ts
+var GroupPushRules = class extends ResourcePushRules {
+  constructor(options) {
+    super("groups", options);
+  }
+};
+var GroupRelationExports = class extends BaseResource {
+  download(groupId, relation, options) {
+    return RequestHelper.get()(this, endpoint`groups/${groupId}/export_relations/download`, {
+      searchParams: { relation },
+      ...options
+    });
+  }
+  exportStatus(groupId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`groups/${groupId}/export_relations`,
+      options
+    );
+  }
+  scheduleExport(groupId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`groups/${groupId}/export_relations`,
+      options
+    );
+  }
+};
+var GroupReleases = class extends BaseResource {
+  all(groupId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`groups/${groupId}/releases`,
+      options
+    );
+  }
+};
+
+// src/resources/GroupRepositoryStorageMoves.ts
+var GroupRepositoryStorageMoves = class extends ResourceRepositoryStorageMoves {
+  constructor(options) {
+    super("groups", options);
+  }
+};
+var GroupSAMLIdentities = class extends BaseResource {
+  all(groupId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`groups/${groupId}/saml/identities`,
+      options
+    );
+  }
+  edit(groupId, identityId, options) {
+    return RequestHelper.patch()(
+      this,
+      endpoint`groups/${groupId}/saml/${identityId}`,
+      options
+    );
+  }
+};
+var GroupSAMLLinks = class extends BaseResource {
+  all(groupId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`groups/${groupId}/saml_group_links`,
+      options
+    );
+  }
+  create(groupId, samlGroupName, accessLevel, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`groups/${groupId}/saml_group_links`,
+      {
+        accessLevel,
+        samlGroupName,
+        ...options
+      }
+    );
+  }
+  remove(groupId, samlGroupName, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`groups/${groupId}/saml_group_links/${samlGroupName}`,
+      options
+    );
+  }
+  show(groupId, samlGroupName, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`groups/${groupId}/saml_group_links/${samlGroupName}`,
+      options
+    );
+  }
+};
+var GroupSCIMIdentities = class extends BaseResource {
+  all(groupId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`groups/${groupId}/scim/identities`,
+      options
+    );
+  }
+  edit(groupId, identityId, options) {
+    return RequestHelper.patch()(
+      this,
+      endpoint`groups/${groupId}/scim/${identityId}`,
+      options
+    );
+  }
+};
+var GroupServiceAccounts = class extends BaseResource {
+  create(groupId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`groups/${groupId}/service_accounts`,
+      options
+    );
+  }
+  // @deprecated In favor of `createPersonalAccessToken`
+  addPersonalAccessToken(groupId, serviceAccountId, options) {
+    return this.createPersonalAccessToken(groupId, serviceAccountId, options);
+  }
+  createPersonalAccessToken(groupId, serviceAccountId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`groups/${groupId}/service_accounts/${serviceAccountId}`,
+      options
+    );
+  }
+  rotatePersonalAccessToken(groupId, serviceAccountId, tokenId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`groups/${groupId}/service_accounts/${serviceAccountId}/personal_access_tokens/${tokenId}/rotate`,
+      options
+    );
+  }
+};
+
+// src/resources/GroupVariables.ts
+var GroupVariables = class extends ResourceVariables {
+  constructor(options) {
+    super("groups", options);
+  }
+};
+
+// src/resources/GroupWikis.ts
+var GroupWikis = class extends ResourceWikis {
+  constructor(options) {
+    super("groups", options);
+  }
+};
+var Groups = class extends BaseResource {
+  all(options) {
+    return RequestHelper.get()(this, "groups", options);
+  }
+  allDescendantGroups(groupId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`groups/${groupId}/descendant_groups`,
+      options
+    );
+  }
+  allProjects(groupId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`groups/${groupId}/projects`,
+      options
+    );
+  }
+  allSharedProjects(groupId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`groups/${groupId}/projects/shared`,
+      options
+    );
+  }
+  allSubgroups(groupId, options) {
+    return RequestHelper.get()(this, endpoint`groups/${groupId}/subgroups`, options);
+  }
+  allProvisionedUsers(groupId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`groups/${groupId}/provisioned_users`,
+      options
+    );
+  }
+  allTransferLocations(groupId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`groups/${groupId}/transfer_locations`,
+      options
+    );
+  }
+  create(name, path, { avatar, ...options } = {}) {
+    if (avatar) {
+      return RequestHelper.post()(this, "groups", {
+        ...options,
+        isForm: true,
+        avatar: [avatar.content, avatar.filename],
+        name,
+        path
+      });
+    }
+    return RequestHelper.post()(this, "groups", { name, path, ...options });
+  }
+  downloadAvatar(groupId, options) {
+    return RequestHelper.get()(this, endpoint`groups/${groupId}/avatar`, options);
+  }
+  edit(groupId, { avatar, ...options } = {}) {
+    if (avatar) {
+      return RequestHelper.post()(this, endpoint`groups/${groupId}`, {
+        ...options,
+        isForm: true,
+        avatar: [avatar.content, avatar.filename]
+      });
+    }
+    return RequestHelper.put()(this, endpoint`groups/${groupId}`, options);
+  }
+  remove(groupId, options) {
+    return RequestHelper.del()(this, endpoint`groups/${groupId}`, options);
+  }
+  removeAvatar(groupId, options) {
+    return RequestHelper.put()(this, endpoint`groups/${groupId}`, {
+      ...options,
+      avatar: ""
+    });
+  }
+  restore(groupId, options) {
+    return RequestHelper.post()(this, endpoint`groups/${groupId}/restore`, options);
+  }
+  search(nameOrPath, options) {
+    return RequestHelper.get()(this, "groups", {
+      search: nameOrPath,
+      ...options
+    });
+  }
+  share(groupId, sharedGroupId, groupAccess, options) {
+    return RequestHelper.post()(this, endpoint`groups/${groupId}/share`, {
+      groupId: sharedGroupId,
+      groupAccess,
+      ...options
+    });
+  }
+  show(groupId, options) {
+    return RequestHelper.get()(this, endpoint`groups/${groupId}`, options);
+  }
+  transfer(groupId, options) {
+    return RequestHelper.post()(this, endpoint`groups/${groupId}/transfer`, options);
+  }
+  transferProject(groupId, projectId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`groups/${groupId}/projects/${projectId}`,
+      options
+    );
+  }
+  unshare(groupId, sharedGroupId, options) {
+    return RequestHelper.del()(this, endpoint`groups/${groupId}/share/${sharedGroupId}`, options);
+  }
+  uploadAvatar(groupId, content, { filename, ...options } = {}) {
+    return RequestHelper.put()(this, endpoint`groups/${groupId}/avatar`, {
+      isForm: true,
+      ...options,
+      file: [content, filename]
+    });
+  }
+};
+var LinkedEpics = class extends BaseResource {
+  all(groupId, epicIId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`groups/${groupId}/epics/${epicIId}/related_epics`,
+      options
+    );
+  }
+  create(groupId, epicIId, targetEpicIId, targetGroupId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`groups/${groupId}/epics/${epicIId}/related_epics`,
+      {
+        searchParams: {
+          targetGroupId,
+          targetEpicIid: targetEpicIId
+        },
+        ...options
+      }
+    );
+  }
+  remove(groupId, epicIId, relatedEpicLinkId, options) {
+    return RequestHelper.del()(
+      this,
+      endpoint`groups/${groupId}/epics/${epicIId}/related_epics/${relatedEpicLinkId}`,
+      options
+    );
+  }
+};
+
+// src/resources/UserCustomAttributes.ts
+var UserCustomAttributes = class extends ResourceCustomAttributes {
+  constructor(options) {
+    super("users", options);
+  }
+};
+var url9 = (userId) => userId ? `users/${userId}/emails` : "user/emails";
+var UserEmails = class extends BaseResource {
+  // Convenience method for create
+  add(email, options) {
+    return this.create(email, options);
+  }
+  all({
+    userId,
+    ...options
+  } = {}) {
+    return RequestHelper.get()(
+      this,
+      url9(userId),
+      options
+    );
+  }
+  create(email, {
+    userId,
+    ...options
+  } = {}) {
+    return RequestHelper.post()(this, url9(userId), {
+      email,
+      ...options
+    });
+  }
+  show(emailId, options) {
+    return RequestHelper.get()(this, `user/emails/${emailId}`, options);
+  }
+  remove(emailId, { userId, ...options } = {}) {
+    return RequestHelper.del()(
+      this,
+      `${url9(userId)}/${emailId}`,
+      options
+    );
+  }
+};
+var url10 = (userId) => userId ? `users/${userId}/gpg_keys` : "user/gpg_keys";
+var UserGPGKeys = class extends BaseResource {
+  // Convienence method
+  add(key, options) {
+    return this.create(key, options);
+  }
+  all({
+    userId,
+    ...options
+  } = {}) {
+    return RequestHelper.get()(this, url10(userId), options);
+  }
+  create(key, { userId, ...options } = {}) {
+    return RequestHelper.post()(this, url10(userId), {
+      key,
+      ...options
+    });
+  }
+  show(keyId, { userId, ...options } = {}) {
+    return RequestHelper.get()(this, `${url10(userId)}/${keyId}`, options);
+  }
+  remove(keyId, { userId, ...options } = {}) {
+    return RequestHelper.del()(this, `${url10(userId)}/${keyId}`, options);
+  }
+};
+var UserImpersonationTokens = class extends BaseResource {
+  all(userId, options) {
+    return RequestHelper.get()(
+      this,
+      `users/${userId}/impersonation_tokens`,
+      options
+    );
+  }
+  create(userId, name, scopes, options) {
+    return RequestHelper.post()(
+      this,
+      `users/${userId}/impersonation_tokens`,
+      {
+        name,
+        scopes,
+        ...options
+      }
+    );
+  }
+  show(userId, tokenId, options) {
+    return RequestHelper.get()(
+      this,
+      `users/${userId}/impersonation_tokens/${tokenId}`,
+      options
+    );
+  }
+  remove(userId, tokenId, options) {
+    return RequestHelper.del()(this, `users/${userId}/impersonation_tokens/${tokenId}`, options);
+  }
+  // Convienence method
+  revoke(userId, tokenId, options) {
+    return this.remove(userId, tokenId, options);
+  }
+};
+var url11 = (userId) => userId ? `users/${userId}/keys` : "user/keys";
+var UserSSHKeys = class extends BaseResource {
+  // Convienence method for create
+  add(title, key, options) {
+    return this.create(title, key, options);
+  }
+  all({
+    userId,
+    ...options
+  } = {}) {
+    return RequestHelper.get()(
+      this,
+      url11(userId),
+      options
+    );
+  }
+  create(title, key, {
+    userId,
+    ...options
+  } = {}) {
+    return RequestHelper.post()(this, url11(userId), {
+      title,
+      key,
+      ...options
+    });
+  }
+  show(keyId, { userId, ...options } = {}) {
+    return RequestHelper.get()(
+      this,
+      `${url11(userId)}/${keyId}`,
+      options
+    );
+  }
+  remove(keyId, { userId, ...options } = {}) {
+    return RequestHelper.del()(this, `${url11(userId)}/${keyId}`, options);
+  }
+};
+var Users = class extends BaseResource {
+  activate(userId, options) {
+    return RequestHelper.post()(this, endpoint`users/${userId}/activate`, options);
+  }
+  all(options) {
+    return RequestHelper.get()(
+      this,
+      "users",
+      options
+    );
+  }
+  allActivities(options) {
+    return RequestHelper.get()(this, "user/activities", options);
+  }
+  allEvents(userId, options) {
+    return RequestHelper.get()(this, endpoint`users/${userId}/events`, options);
+  }
+  allFollowers(userId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`users/${userId}/followers`,
+      options
+    );
+  }
+  allFollowing(userId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`users/${userId}/following`,
+      options
+    );
+  }
+  allMemberships(userId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`users/${userId}/memberships`,
+      options
+    );
+  }
+  allProjects(userId, options) {
+    return RequestHelper.get()(this, endpoint`users/${userId}/projects`, options);
+  }
+  allContributedProjects(userId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`users/${userId}/contributed_projects`,
+      options
+    );
+  }
+  allStarredProjects(userId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`users/${userId}/starred_projects`,
+      options
+    );
+  }
+  approve(userId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`users/${userId}/approve`,
+      options
+    );
+  }
+  ban(userId, options) {
+    return RequestHelper.post()(this, endpoint`users/${userId}/ban`, options);
+  }
+  block(userId, options) {
+    return RequestHelper.post()(this, endpoint`users/${userId}/block`, options);
+  }
+  create(options) {
+    return RequestHelper.post()(this, "users", options);
+  }
+  createPersonalAccessToken(userId, name, scopes, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`users/${userId}/personal_access_tokens`,
+      {
+        name,
+        scopes,
+        ...options
+      }
+    );
+  }
+  createCIRunner(runnerType, options) {
+    return RequestHelper.post()(this, "user/runners", {
+      ...options,
+      runnerType
+    });
+  }
+  deactivate(userId, options) {
+    return RequestHelper.post()(this, endpoint`users/${userId}/deactivate`, options);
+  }
+  disableTwoFactor(userId, options) {
+    return RequestHelper.patch()(this, endpoint`users/${userId}/disable_two_factor`, options);
+  }
+  edit(userId, { avatar, ...options } = {}) {
+    const opts = {
+      ...options,
+      isForm: true
+    };
+    if (avatar) opts.avatar = [avatar.content, avatar.filename];
+    return RequestHelper.put()(this, endpoint`users/${userId}`, opts);
+  }
+  editStatus(options) {
+    return RequestHelper.put()(this, "user/status", options);
+  }
+  editCurrentUserPreferences(viewDiffsFileByFile, showWhitespaceInDiffs, options) {
+    return RequestHelper.put()(this, "user/preferences", {
+      viewDiffsFileByFile,
+      showWhitespaceInDiffs,
+      ...options
+    });
+  }
+  follow(userId, options) {
+    return RequestHelper.post()(this, endpoint`users/${userId}/follow`, options);
+  }
+  reject(userId, options) {
+    return RequestHelper.post()(
+      this,
+      endpoint`users/${userId}/reject`,
+      options
+    );
+  }
+  show(userId, options) {
+    return RequestHelper.get()(
+      this,
+      endpoint`users/${userId}`,
+      options
+    );
+  }
+  showCount(options) {
+    return RequestHelper.get()(this, "user_counts", options);
+  }
+  showAssociationsCount(userId, options) {
+    return RequestHelper.get()(
+      this,
+      `users/${userId}/associations_count`,
+      options
+    );
+  }
+  showCurrentUser(options) {
+    return RequestHelper.get()(
+      this,
+      "user",
+      options
+    );
+  }
+  showCurrentUserPreferences(options) {
+    return RequestHelper.get()(this, "user/preferences", options);
+  }
+  showStatus({
+    iDOrUsername,
+    ...options
+  } = {}) {
+    let url12;
+    if (iDOrUsername) url12 = `users/${iDOrUsername}/status`;
+    else url12 = "user/status";
+    return RequestHelper.get()(this, url12, options);
+  }
+  remove(userId, options) {
+    return RequestHelper.del()(this, endpoint`users/${userId}`, options);
+  }
+  removeAuthenticationIdentity(userId, provider, options) {
+    return RequestHelper.del()(this, endpoint`users/${userId}/identities/${provider}`, options);
+  }
+  unban(userId, options) {
+    return RequestHelper.post()(this, endpoint`users/${userId}/unban`, options);
+  }
+  unblock(userId, options) {
+    return RequestHelper.post()(this, endpoint`users/${userId}/unblock`, options);
+  }
+  unfollow(userId, options) {
+    return RequestHelper.post()(this, endpoint`users/${userId}/unfollow`, options);
+  }
+};
+
+// src/resources/MergeRequestStateEvents.ts
+var MergeRequestStateEvents = class extends ResourceStateEvents {
+  constructor(options) {
+    super("projects", "merge_requests", options);
+  }
+};
+
+// src/resources/EpicStateEvents.ts
+var EpicStateEvents = class extends ResourceStateEvents {
+  constructor(options) {
+    super("groups", "epics", options);
+  }
+};
+
+// src/resources/Gitlab.ts
+var resources = {
+  Agents,
+  AlertManagement,
+  ApplicationAppearance,
+  ApplicationPlanLimits,
+  Applications,
+  ApplicationSettings,
+  ApplicationStatistics,
+  AuditEvents,
+  Avatar,
+  BroadcastMessages,
+  CodeSuggestions,
+  Composer,
+  Conan,
+  DashboardAnnotations,
+  Debian,
+  DependencyProxy,
+  DeployKeys,
+  DeployTokens,
+  DockerfileTemplates,
+  Events,
+  Experiments,
+  GeoNodes,
+  GeoSites,
+  GitignoreTemplates,
+  GitLabCIYMLTemplates,
+  Import,
+  InstanceLevelCICDVariables,
+  Keys,
+  License,
+  LicenseTemplates,
+  Lint,
+  Markdown,
+  Maven,
+  Metadata,
+  Migrations,
+  Namespaces,
+  NotificationSettings,
+  NPM,
+  NuGet,
+  PersonalAccessTokens,
+  PyPI,
+  RubyGems,
+  Search,
+  SearchAdmin,
+  ServiceAccounts,
+  ServiceData,
+  SidekiqMetrics,
+  SidekiqQueues,
+  SnippetRepositoryStorageMoves,
+  Snippets,
+  Suggestions,
+  SystemHooks,
+  TodoLists,
+  Topics,
+  Branches,
+  CommitDiscussions,
+  Commits,
+  ContainerRegistry,
+  Deployments,
+  Environments,
+  ErrorTrackingClientKeys,
+  ErrorTrackingSettings,
+  ExternalStatusChecks,
+  FeatureFlags,
+  FeatureFlagUserLists,
+  FreezePeriods,
+  GitlabPages,
+  GoProxy,
+  Helm,
+  Integrations,
+  IssueAwardEmojis,
+  IssueDiscussions,
+  IssueIterationEvents,
+  IssueLabelEvents,
+  IssueLinks,
+  IssueMilestoneEvents,
+  IssueNoteAwardEmojis,
+  IssueNotes,
+  Issues,
+  IssuesStatistics,
+  IssueStateEvents,
+  IssueWeightEvents,
+  JobArtifacts,
+  Jobs,
+  MergeRequestApprovals,
+  MergeRequestAwardEmojis,
+  MergeRequestContextCommits,
+  MergeRequestDiscussions,
+  MergeRequestLabelEvents,
+  MergeRequestMilestoneEvents,
+  MergeRequestStateEvents,
+  MergeRequestDraftNotes,
+  MergeRequestNotes,
+  MergeRequestNoteAwardEmojis,
+  MergeRequests,
+  MergeTrains,
+  PackageRegistry,
+  Packages,
+  PagesDomains,
+  Pipelines,
+  PipelineSchedules,
+  PipelineScheduleVariables,
+  PipelineTriggerTokens,
+  ProductAnalytics,
+  ProjectAccessRequests,
+  ProjectAccessTokens,
+  ProjectAliases,
+  ProjectBadges,
+  ProjectCustomAttributes,
+  ProjectDORA4Metrics,
+  ProjectHooks,
+  ProjectImportExports,
+  ProjectInvitations,
+  ProjectIssueBoards,
+  ProjectIterations,
+  ProjectJobTokenScopes,
+  ProjectLabels,
+  ProjectMarkdownUploads,
+  ProjectMembers,
+  ProjectMilestones,
+  ProjectProtectedEnvironments,
+  ProjectPushRules,
+  ProjectRelationsExport,
+  ProjectReleases,
+  ProjectRemoteMirrors,
+  ProjectRepositoryStorageMoves,
+  Projects,
+  ProjectSnippetAwardEmojis,
+  ProjectSnippetDiscussions,
+  ProjectSnippetNotes,
+  ProjectSnippets,
+  ProjectStatistics,
+  ProjectTemplates,
+  ProjectTerraformState,
+  ProjectVariables,
+  ProjectVulnerabilities,
+  ProjectWikis,
+  ProtectedBranches,
+  ProtectedTags,
+  ReleaseLinks,
+  Repositories,
+  RepositoryFiles,
+  RepositorySubmodules,
+  ResourceGroups,
+  Runners,
+  SecureFiles,
+  Tags,
+  UserStarredMetricsDashboard,
+  EpicAwardEmojis,
+  EpicDiscussions,
+  EpicIssues,
+  EpicLabelEvents,
+  EpicLinks,
+  EpicNotes,
+  Epics,
+  EpicStateEvents,
+  GroupAccessRequests,
+  GroupAccessTokens,
+  GroupActivityAnalytics,
+  GroupBadges,
+  GroupCustomAttributes,
+  GroupDORA4Metrics,
+  GroupEpicBoards,
+  GroupHooks,
+  GroupImportExports,
+  GroupInvitations,
+  GroupIssueBoards,
+  GroupIterations,
+  GroupLabels,
+  GroupLDAPLinks,
+  GroupMarkdownUploads,
+  GroupMembers,
+  GroupMemberRoles,
+  GroupMilestones,
+  GroupProtectedEnvironments,
+  GroupPushRules,
+  GroupRelationExports,
+  GroupReleases,
+  GroupRepositoryStorageMoves,
+  Groups,
+  GroupSAMLIdentities,
+  GroupSAMLLinks,
+  GroupSCIMIdentities,
+  GroupServiceAccounts,
+  GroupVariables,
+  GroupWikis,
+  LinkedEpics,
+  UserCustomAttributes,
+  UserEmails,
+  UserGPGKeys,
+  UserImpersonationTokens,
+  Users,
+  UserSSHKeys
+};
+var Gitlab = class extends BaseResource {
+  constructor(options) {
+    super(options);
+    Object.keys(resources).forEach((s) => {
+      this[s] = new resources[s](options);
+    });
+  }
+};
+
+// src/constants.ts
+var AccessLevel = /* @__PURE__ */ ((AccessLevel2) => {
+  AccessLevel2[AccessLevel2["NO_ACCESS"] = 0] = "NO_ACCESS";
+  AccessLevel2[AccessLevel2["MINIMAL_ACCESS"] = 5] = "MINIMAL_ACCESS";
+  AccessLevel2[AccessLevel2["GUEST"] = 10] = "GUEST";
+  AccessLevel2[AccessLevel2["REPORTER"] = 20] = "REPORTER";
+  AccessLevel2[AccessLevel2["DEVELOPER"] = 30] = "DEVELOPER";
+  AccessLevel2[AccessLevel2["MAINTAINER"] = 40] = "MAINTAINER";
+  AccessLevel2[AccessLevel2["OWNER"] = 50] = "OWNER";
+  AccessLevel2[AccessLevel2["ADMIN"] = 60] = "ADMIN";
+  return AccessLevel2;
+})(AccessLevel || {});
+
+
+
+;// CONCATENATED MODULE: ./node_modules/@gitbeaker/rest/dist/index.mjs
+
+
+
+
+// src/index.ts
+async function processBody(response) {
+  const contentType = (response.headers.get("content-type") || "").split(";")[0].trim();
+  if (contentType === "application/json") {
+    return response.json().then((v) => v || {});
+  }
+  if (contentType.startsWith("text/")) {
+    return response.text().then((t) => t || "");
+  }
+  return response.blob();
+}
+function delay(ms) {
+  return new Promise((resolve) => {
+    setTimeout(resolve, ms);
+  });
+}
+async function parseResponse(response, asStream = false) {
+  const { status, headers: rawHeaders } = response;
+  const headers = Object.fromEntries(rawHeaders.entries());
+  let body;
+  if (asStream) {
+    body = response.body;
+  } else {
+    body = status === 204 ? null : await processBody(response);
+  }
+  return { body, headers, status };
+}
+async function throwFailedRequestError(request, response) {
+  const content = await response.text();
+  const contentType = response.headers.get("Content-Type");
+  let description;
+  if (contentType?.includes("application/json")) {
+    const output = JSON.parse(content);
+    const contentProperty = output?.error || output?.message || "";
+    description = typeof contentProperty === "string" ? contentProperty : JSON.stringify(contentProperty);
+  } else {
+    description = content;
+  }
+  throw new GitbeakerRequestError(description, {
+    cause: {
+      description,
+      request,
+      response
+    }
+  });
+}
+function getConditionalMode(endpoint) {
+  if (endpoint.includes("repository/archive")) return "same-origin";
+  return void 0;
+}
+async function defaultRequestHandler(endpoint, options) {
+  const retryCodes = [429, 502];
+  const maxRetries = 10;
+  const { rateLimiters, agent, asStream, prefixUrl, searchParams, method, ...opts } = options || {};
+  const rateLimit = getMatchingRateLimiter(endpoint, rateLimiters, method);
+  let lastStatus;
+  let baseUrl;
+  if (prefixUrl) baseUrl = prefixUrl.endsWith("/") ? prefixUrl : `${prefixUrl}/`;
+  const url = new URL(endpoint, baseUrl);
+  url.search = searchParams || "";
+  const mode = getConditionalMode(endpoint);
+  for (let i = 0; i < maxRetries; i += 1) {
+    const request = new Request(url, { ...opts, method, mode });
+    const fetchArgs = [request];
+    if (agent) fetchArgs.push({ dispatcher: agent });
+    await rateLimit();
+    const response = await fetch(...fetchArgs).catch((e) => {
+      if (e.name === "TimeoutError" || e.name === "AbortError") {
+        throw new GitbeakerTimeoutError("Query timeout was reached");
+      }
+      throw e;
+    });
+    if (response.ok) return parseResponse(response, asStream);
+    if (!retryCodes.includes(response.status)) await throwFailedRequestError(request, response);
+    lastStatus = response.status;
+    await delay(2 ** i * 0.25);
+    continue;
+  }
+  throw new GitbeakerRetryError(
+    `Could not successfully complete this request after ${maxRetries} retries, last status code: ${lastStatus}. ${lastStatus === 429 ? "Check the applicable rate limits for this endpoint" : "Verify the status of the endpoint"}.`
+  );
+}
+var requesterFn = createRequesterFn(
+  (_, reqo) => Promise.resolve(reqo),
+  defaultRequestHandler
+);
+var { AccessLevel: dist_AccessLevel, ...Resources } = core_dist_namespaceObject;
+var API = presetResourceArguments(Resources, { requesterFn });
+var { Agents: dist_Agents } = API;
+var { AlertManagement: dist_AlertManagement } = API;
+var { ApplicationAppearance: dist_ApplicationAppearance } = API;
+var { ApplicationPlanLimits: dist_ApplicationPlanLimits } = API;
+var { Applications: dist_Applications } = API;
+var { ApplicationSettings: dist_ApplicationSettings } = API;
+var { ApplicationStatistics: dist_ApplicationStatistics } = API;
+var { AuditEvents: dist_AuditEvents } = API;
+var { Avatar: dist_Avatar } = API;
+var { Branches: dist_Branches } = API;
+var { BroadcastMessages: dist_BroadcastMessages } = API;
+var { CodeSuggestions: dist_CodeSuggestions } = API;
+var { CommitDiscussions: dist_CommitDiscussions } = API;
+var { Commits: dist_Commits } = API;
+var { Composer: dist_Composer } = API;
+var { Conan: dist_Conan } = API;
+var { ContainerRegistry: dist_ContainerRegistry } = API;
+var { DashboardAnnotations: dist_DashboardAnnotations } = API;
+var { Debian: dist_Debian } = API;
+var { DependencyProxy: dist_DependencyProxy } = API;
+var { DeployKeys: dist_DeployKeys } = API;
+var { DeployTokens: dist_DeployTokens } = API;
+var { Deployments: dist_Deployments } = API;
+var { DockerfileTemplates: dist_DockerfileTemplates } = API;
+var { Environments: dist_Environments } = API;
+var { EpicAwardEmojis: dist_EpicAwardEmojis } = API;
+var { EpicDiscussions: dist_EpicDiscussions } = API;
+var { EpicIssues: dist_EpicIssues } = API;
+var { EpicLabelEvents: dist_EpicLabelEvents } = API;
+var { EpicLinks: dist_EpicLinks } = API;
+var { EpicNotes: dist_EpicNotes } = API;
+var { Epics: dist_Epics } = API;
+var { ErrorTrackingClientKeys: dist_ErrorTrackingClientKeys } = API;
+var { ErrorTrackingSettings: dist_ErrorTrackingSettings } = API;
+var { Events: dist_Events } = API;
+var { Experiments: dist_Experiments } = API;
+var { ExternalStatusChecks: dist_ExternalStatusChecks } = API;
+var { FeatureFlags: dist_FeatureFlags } = API;
+var { FeatureFlagUserLists: dist_FeatureFlagUserLists } = API;
+var { FreezePeriods: dist_FreezePeriods } = API;
+var { GeoNodes: dist_GeoNodes } = API;
+var { GeoSites: dist_GeoSites } = API;
+var { GitignoreTemplates: dist_GitignoreTemplates } = API;
+var { GitLabCIYMLTemplates: dist_GitLabCIYMLTemplates } = API;
+var { GitlabPages: dist_GitlabPages } = API;
+var { GoProxy: dist_GoProxy } = API;
+var { GroupAccessRequests: dist_GroupAccessRequests } = API;
+var { GroupAccessTokens: dist_GroupAccessTokens } = API;
+var { GroupActivityAnalytics: dist_GroupActivityAnalytics } = API;
+var { GroupBadges: dist_GroupBadges } = API;
+var { GroupCustomAttributes: dist_GroupCustomAttributes } = API;
+var { GroupDORA4Metrics: dist_GroupDORA4Metrics } = API;
+var { GroupEpicBoards: dist_GroupEpicBoards } = API;
+var { GroupHooks: dist_GroupHooks } = API;
+var { GroupImportExports: dist_GroupImportExports } = API;
+var { GroupInvitations: dist_GroupInvitations } = API;
+var { GroupIssueBoards: dist_GroupIssueBoards } = API;
+var { GroupIterations: dist_GroupIterations } = API;
+var { GroupLabels: dist_GroupLabels } = API;
+var { GroupLDAPLinks: dist_GroupLDAPLinks } = API;
+var { GroupMarkdownUploads: dist_GroupMarkdownUploads } = API;
+var { GroupMemberRoles: dist_GroupMemberRoles } = API;
+var { GroupMembers: dist_GroupMembers } = API;
+var { GroupMilestones: dist_GroupMilestones } = API;
+var { GroupProtectedEnvironments: dist_GroupProtectedEnvironments } = API;
+var { GroupPushRules: dist_GroupPushRules } = API;
+var { GroupRelationExports: dist_GroupRelationExports } = API;
+var { GroupReleases: dist_GroupReleases } = API;
+var { GroupRepositoryStorageMoves: dist_GroupRepositoryStorageMoves } = API;
+var { Groups: dist_Groups } = API;
+var { GroupSAMLIdentities: dist_GroupSAMLIdentities } = API;
+var { GroupSAMLLinks: dist_GroupSAMLLinks } = API;
+var { GroupSCIMIdentities: dist_GroupSCIMIdentities } = API;
+var { GroupServiceAccounts: dist_GroupServiceAccounts } = API;
+var { GroupVariables: dist_GroupVariables } = API;
+var { GroupWikis: dist_GroupWikis } = API;
+var { Helm: dist_Helm } = API;
+var { Import: dist_Import } = API;
+var { InstanceLevelCICDVariables: dist_InstanceLevelCICDVariables } = API;
+var { Integrations: dist_Integrations } = API;
+var { IssueAwardEmojis: dist_IssueAwardEmojis } = API;
+var { IssueDiscussions: dist_IssueDiscussions } = API;
+var { IssueIterationEvents: dist_IssueIterationEvents } = API;
+var { IssueLabelEvents: dist_IssueLabelEvents } = API;
+var { IssueLinks: dist_IssueLinks } = API;
+var { IssueMilestoneEvents: dist_IssueMilestoneEvents } = API;
+var { IssueNoteAwardEmojis: dist_IssueNoteAwardEmojis } = API;
+var { IssueNotes: dist_IssueNotes } = API;
+var { Issues: dist_Issues } = API;
+var { IssuesStatistics: dist_IssuesStatistics } = API;
+var { IssueStateEvents: dist_IssueStateEvents } = API;
+var { IssueWeightEvents: dist_IssueWeightEvents } = API;
+var { JobArtifacts: dist_JobArtifacts } = API;
+var { Jobs: dist_Jobs } = API;
+var { Keys: dist_Keys } = API;
+var { License: dist_License } = API;
+var { LicenseTemplates: dist_LicenseTemplates } = API;
+var { LinkedEpics: dist_LinkedEpics } = API;
+var { Lint: dist_Lint } = API;
+var { Markdown: dist_Markdown } = API;
+var { Maven: dist_Maven } = API;
+var { MergeRequestApprovals: dist_MergeRequestApprovals } = API;
+var { MergeRequestAwardEmojis: dist_MergeRequestAwardEmojis } = API;
+var { MergeRequestContextCommits: dist_MergeRequestContextCommits } = API;
+var { MergeRequestDiscussions: dist_MergeRequestDiscussions } = API;
+var { MergeRequestDraftNotes: dist_MergeRequestDraftNotes } = API;
+var { MergeRequestLabelEvents: dist_MergeRequestLabelEvents } = API;
+var { MergeRequestMilestoneEvents: dist_MergeRequestMilestoneEvents } = API;
+var { MergeRequestNoteAwardEmojis: dist_MergeRequestNoteAwardEmojis } = API;
+var { MergeRequestNotes: dist_MergeRequestNotes } = API;
+var { MergeRequests: dist_MergeRequests } = API;
+var { MergeTrains: dist_MergeTrains } = API;
+var { Metadata: dist_Metadata } = API;
+var { Migrations: dist_Migrations } = API;
+var { Namespaces: dist_Namespaces } = API;
+var { NotificationSettings: dist_NotificationSettings } = API;
+var { NPM: dist_NPM } = API;
+var { NuGet: dist_NuGet } = API;
+var { PackageRegistry: dist_PackageRegistry } = API;
+var { Packages: dist_Packages } = API;
+var { PagesDomains: dist_PagesDomains } = API;
+var { PersonalAccessTokens: dist_PersonalAccessTokens } = API;
+var { PipelineSchedules: dist_PipelineSchedules } = API;
+var { PipelineScheduleVariables: dist_PipelineScheduleVariables } = API;
+var { Pipelines: dist_Pipelines } = API;
+var { PipelineTriggerTokens: dist_PipelineTriggerTokens } = API;
+var { ProductAnalytics: dist_ProductAnalytics } = API;
+var { ProjectAccessRequests: dist_ProjectAccessRequests } = API;
+var { ProjectAccessTokens: dist_ProjectAccessTokens } = API;
+var { ProjectAliases: dist_ProjectAliases } = API;
+var { ProjectBadges: dist_ProjectBadges } = API;
+var { ProjectCustomAttributes: dist_ProjectCustomAttributes } = API;
+var { ProjectDORA4Metrics: dist_ProjectDORA4Metrics } = API;
+var { ProjectHooks: dist_ProjectHooks } = API;
+var { ProjectImportExports: dist_ProjectImportExports } = API;
+var { ProjectInvitations: dist_ProjectInvitations } = API;
+var { ProjectIssueBoards: dist_ProjectIssueBoards } = API;
+var { ProjectIterations: dist_ProjectIterations } = API;
+var { ProjectJobTokenScopes: dist_ProjectJobTokenScopes } = API;
+var { ProjectLabels: dist_ProjectLabels } = API;
+var { ProjectMarkdownUploads: dist_ProjectMarkdownUploads } = API;
+var { ProjectMembers: dist_ProjectMembers } = API;
+var { ProjectMilestones: dist_ProjectMilestones } = API;
+var { ProjectProtectedEnvironments: dist_ProjectProtectedEnvironments } = API;
+var { ProjectPushRules: dist_ProjectPushRules } = API;
+var { ProjectRelationsExport: dist_ProjectRelationsExport } = API;
+var { ProjectReleases: dist_ProjectReleases } = API;
+var { ProjectRemoteMirrors: dist_ProjectRemoteMirrors } = API;
+var { ProjectRepositoryStorageMoves: dist_ProjectRepositoryStorageMoves } = API;
+var { Projects: dist_Projects } = API;
+var { ProjectSnippetAwardEmojis: dist_ProjectSnippetAwardEmojis } = API;
+var { ProjectSnippetDiscussions: dist_ProjectSnippetDiscussions } = API;
+var { ProjectSnippetNotes: dist_ProjectSnippetNotes } = API;
+var { ProjectSnippets: dist_ProjectSnippets } = API;
+var { ProjectStatistics: dist_ProjectStatistics } = API;
+var { ProjectTemplates: dist_ProjectTemplates } = API;
+var { ProjectTerraformState: dist_ProjectTerraformState } = API;
+var { ProjectVariables: dist_ProjectVariables } = API;
+var { ProjectVulnerabilities: dist_ProjectVulnerabilities } = API;
+var { ProjectWikis: dist_ProjectWikis } = API;
+var { ProtectedBranches: dist_ProtectedBranches } = API;
+var { ProtectedTags: dist_ProtectedTags } = API;
+var { PyPI: dist_PyPI } = API;
+var { ReleaseLinks: dist_ReleaseLinks } = API;
+var { Repositories: dist_Repositories } = API;
+var { RepositoryFiles: dist_RepositoryFiles } = API;
+var { RepositorySubmodules: dist_RepositorySubmodules } = API;
+var { ResourceGroups: dist_ResourceGroups } = API;
+var { RubyGems: dist_RubyGems } = API;
+var { Runners: dist_Runners } = API;
+var { Search: dist_Search } = API;
+var { SearchAdmin: dist_SearchAdmin } = API;
+var { SecureFiles: dist_SecureFiles } = API;
+var { ServiceAccounts: dist_ServiceAccounts } = API;
+var { ServiceData: dist_ServiceData } = API;
+var { SidekiqMetrics: dist_SidekiqMetrics } = API;
+var { SidekiqQueues: dist_SidekiqQueues } = API;
+var { SnippetRepositoryStorageMoves: dist_SnippetRepositoryStorageMoves } = API;
+var { Snippets: dist_Snippets } = API;
+var { Suggestions: dist_Suggestions } = API;
+var { SystemHooks: dist_SystemHooks } = API;
+var { Tags: dist_Tags } = API;
+var { TodoLists: dist_TodoLists } = API;
+var { Topics: dist_Topics } = API;
+var { UserCustomAttributes: dist_UserCustomAttributes } = API;
+var { UserEmails: dist_UserEmails } = API;
+var { UserGPGKeys: dist_UserGPGKeys } = API;
+var { UserImpersonationTokens: dist_UserImpersonationTokens } = API;
+var { Users: dist_Users } = API;
+var { UserSSHKeys: dist_UserSSHKeys } = API;
+var { UserStarredMetricsDashboard: dist_UserStarredMetricsDashboard } = API;
+var { Gitlab: dist_Gitlab } = API;
+
+
+
+;// CONCATENATED MODULE: ./build/gitlab/note-body.js
+
+/** Hidden marker by which the job finds its own note again (HTML comments are not rendered). */
+const NOTE_MARKER = '<!-- keyless:secret-detection -->';
+/** Rows listed in the note; the full list is in the pipeline's report. */
+const MAX_ROWS = 100;
+const BADGE = { critical: '🔴', high: '🟠', medium: '🟡', low: '🔵' };
+/** Markdown punctuation escaped so file names cannot format, link, mention or close the table. */
+function plain(text) {
+    return text
+        .replace(/[\u0000-\u001f\u007f]/g, ' ')
+        .replace(/[\\`*_{}[\]<>()#+!|~@&$:]/g, '\\$&')
+        .slice(0, 300);
+}
+function code(text) {
+    const body = text.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\|/g, '\\|');
+    const fence = '`'.repeat(Math.max(0, ...(body.match(/`+/g) ?? []).map((r) => r.length)) + 1);
+    const pad = body.startsWith('`') || body.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${body}${pad}${fence}`;
+}
+/** The merge request note: findings with redacted previews, remediation, how to baseline. */
+function renderNote(report, context) {
+    const lines = [NOTE_MARKER, '## Keyless secret detection', ''];
+    const commit = context.commitSha ? ` at ${code(context.commitSha.slice(0, 12))}` : '';
+    const pipeline = context.pipelineUrl && /^https?:\/\/[^\s<>()]+$/.test(context.pipelineUrl)
+        ? ` ([pipeline](${context.pipelineUrl}))`
+        : '';
+    if (report.entries.length === 0) {
+        lines.push(`No secrets found in what this merge request adds${commit}.${pipeline}`);
+    }
+    else {
+        const failing = atOrAbove(report.entries, context.failOn);
+        lines.push(`**${countText(report.entries)}** in what this merge request adds${commit}.${pipeline}`, failing.length > 0
+            ? `${countText(failing)} at or above \`${context.failOn}\` block this merge request.`
+            : 'None is at or above the blocking level; they are reported for review.', '', '| Severity | Secret | Location | Preview |', '| --- | --- | --- | --- |');
+        const rows = bySeverity(report.entries);
+        for (const entry of rows.slice(0, MAX_ROWS)) {
+            const where = entry.commit
+                ? `${code(`${entry.path}:${entry.line}`)} in ${code(entry.commit.slice(0, 12))}${entry.removed ? ' (removed since, still in history)' : ''}`
+                : code(`${entry.path}:${entry.line}`);
+            lines.push(`| ${BADGE[entry.severity]} ${entry.severity} | ${plain(entry.title)}<br>${code(entry.ruleId)} | ${where} | ${code(entry.preview)} |`);
+        }
+        if (rows.length > MAX_ROWS)
+            lines.push('', `_${rows.length - MAX_ROWS} more not listed; see the pipeline's security report._`);
+        lines.push('', '### What to do', '', ...REMEDIATION_STEPS.map((step, i) => `${i + 1}. ${step}`));
+        const fingerprints = [...new Set(rows.map((e) => e.fingerprint).filter((f) => f !== undefined))];
+        if (fingerprints.length > 0) {
+            const entries = fingerprints.map((fingerprint) => ({ fingerprint, reason: 'why this is acceptable' }));
+            lines.push('', '<details><summary>Baseline entries for false positives</summary>', '', '```json', JSON.stringify({ version: 1, entries }, null, 2), '```', '', '</details>');
+        }
+    }
+    if (!report.complete) {
+        lines.push('', '> **Warning:** the scan was incomplete; unscanned content may hold secrets.');
+        for (const message of report.messages.slice(0, 10))
+            lines.push(`> - ${plain(message)}`);
+    }
+    return `${lines.join('\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./build/gitlab/mr-note.js
+
+
+/** gitbeaker wants the instance URL and appends `/api/v4` itself; the instance may live under a path. */
+function instanceUrl(apiUrl) {
+    return apiUrl.replace(/\/+$/, '').replace(/\/api\/v4$/, '');
+}
+function statusOf(error) {
+    if (!(error instanceof GitbeakerRequestError))
+        return undefined;
+    const response = error.cause?.response;
+    return typeof response?.status === 'number' ? response.status : undefined;
+}
+/**
+ * Creates or updates the one Keyless note on a merge request, found again by NOTE_MARKER, so reruns
+ * never stack notes. A clean result creates nothing, but replaces an earlier note listing findings.
+ * 401/403 come back as `forbidden` with advice: the note is informational, the check job blocks.
+ */
+async function publishMrNote(target, body, clean) {
+    const api = new dist_Gitlab({ host: instanceUrl(target.apiUrl), token: target.token });
+    try {
+        const notes = await api.MergeRequestNotes.all(target.projectId, target.mrIid, {
+            perPage: 100,
+            orderBy: 'created_at',
+            sort: 'asc',
+        });
+        const previous = notes.find((note) => !note.system && String(note.body).startsWith(NOTE_MARKER));
+        if (previous) {
+            if (previous.body === body)
+                return { action: 'unchanged', noteId: previous.id };
+            const updated = await api.MergeRequestNotes.edit(target.projectId, target.mrIid, previous.id, { body });
+            return { action: 'updated', noteId: updated.id };
+        }
+        if (clean)
+            return { action: 'skipped' };
+        const created = await api.MergeRequestNotes.create(target.projectId, target.mrIid, body);
+        return { action: 'created', noteId: created.id };
+    }
+    catch (error) {
+        const status = statusOf(error);
+        if (status === 401 || status === 403) {
+            return {
+                action: 'forbidden',
+                message: `GitLab answered ${status} to the merge request notes API: the token cannot read or write notes ` +
+                    'on this merge request. Use a project or group access token with the `api` scope and at least ' +
+                    'the Reporter role, stored as the masked CI/CD variable KEYLESS_GITLAB_TOKEN ' +
+                    '(CI_JOB_TOKEN cannot write notes).',
+            };
+        }
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./build/cli/commands/gitlab.js
+
+
+
+
+
+
+
+const DEFAULT_REPORT = 'gl-secret-detection-report.json';
+const optionSpec = {
+    report: { type: 'string' },
+    'fail-on': { type: 'string' },
+};
+function readOptions(args) {
+    const parsed = parse(args, optionSpec);
+    const values = parsed.values;
+    const positionals = parsed.positionals;
+    if (positionals.length > 0)
+        throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    const failOn = typeof values['fail-on'] === 'string' ? values['fail-on'] : 'low';
+    if (![...types/* SEVERITIES */.o, 'none'].includes(failOn))
+        throw new UsageError(`--fail-on: expected one of ${[...types/* SEVERITIES */.o, 'none'].join(', ')}, got "${failOn}"`);
+    return {
+        report: typeof values['report'] === 'string' ? values['report'] : DEFAULT_REPORT,
+        failOn: failOn,
+    };
+}
+/** The merge request to comment on and the token, from GitLab's predefined variables. */
+function mrTarget(env) {
+    const token = env['KEYLESS_GITLAB_TOKEN'] || env['GITLAB_TOKEN'];
+    if (!token) {
+        return ('no token: set the masked CI/CD variable KEYLESS_GITLAB_TOKEN (or GITLAB_TOKEN) to a project or ' +
+            'group access token with the `api` scope and at least the Reporter role; CI_JOB_TOKEN cannot write ' +
+            'merge request notes');
+    }
+    const missing = ['CI_API_V4_URL', 'CI_PROJECT_ID', 'CI_MERGE_REQUEST_IID'].filter((name) => !env[name]);
+    if (missing.length > 0)
+        return `not in a merge request pipeline (${missing.join(', ')} not set): no note to write`;
+    const mrIid = Number(env['CI_MERGE_REQUEST_IID']);
+    if (!Number.isInteger(mrIid) || mrIid <= 0)
+        return 'CI_MERGE_REQUEST_IID is not a merge request IID';
+    return {
+        apiUrl: env['CI_API_V4_URL'] ?? '',
+        token,
+        projectId: env['CI_PROJECT_ID'] ?? '',
+        mrIid,
+    };
+}
+async function check(args, io) {
+    const options = readOptions(args);
+    const outcome = checkReport(await readSecretReport(options.report), options.failOn);
+    io.stdout.write(`${outcome.lines.join('\n')}\n`);
+    return outcome.code;
+}
+async function mrNote(args, io) {
+    const options = readOptions(args);
+    const target = mrTarget(io.env);
+    if (typeof target === 'string') {
+        io.stderr.write(`keyless: warning: ${target}\n`);
+        return EXIT.ok;
+    }
+    const report = await readSecretReport(options.report);
+    const body = renderNote(report, {
+        failOn: options.failOn,
+        ...(io.env['CI_PIPELINE_URL'] ? { pipelineUrl: io.env['CI_PIPELINE_URL'] } : {}),
+        ...(io.env['CI_COMMIT_SHA'] ? { commitSha: io.env['CI_COMMIT_SHA'] } : {}),
+    });
+    const outcome = await publishMrNote(target, body, report.entries.length === 0 && report.complete);
+    const where = `merge request !${target.mrIid}`;
+    switch (outcome.action) {
+        case 'forbidden':
+            io.stderr.write(`keyless: warning: ${outcome.message ?? 'forbidden'}\n`);
+            break;
+        case 'skipped':
+            io.stderr.write(`keyless: no findings and no earlier note on ${where}: nothing to write\n`);
+            break;
+        default:
+            io.stderr.write(`keyless: note ${outcome.noteId ?? '?'} on ${where} ${outcome.action}\n`);
+    }
+    return EXIT.ok;
+}
+/** `keyless gitlab check|mr-note`: the GitLab jobs that follow the scan (gitlab/templates). */
+async function gitlabCommand(args, io) {
+    const [action, ...rest] = args;
+    try {
+        switch (action) {
+            case 'check':
+                return await check(rest, io);
+            case 'mr-note':
+                return await mrNote(rest, io);
+            default:
+                throw new UsageError(`gitlab: expected "check" or "mr-note", got ${action === undefined ? 'nothing' : `"${action}"`}`);
+        }
+    }
+    catch (error) {
+        if (!(error instanceof ReportError))
+            throw error;
+        io.stderr.write(`keyless: ${error.message}\n`);
+        return EXIT.error;
+    }
+}
+
+// EXTERNAL MODULE: ./build/scanners/sources/git/exec.js
+var exec = __nccwpck_require__(1647);
+;// CONCATENATED MODULE: ./build/cli/commands/install-hook.js
+
+
+
+
+
+const MARKER = '# keyless-hook:';
+const BACKUP_LINE = /^# keyless-backup: (.+)$/m;
+const SCAN_ARGS = 'scan git --staged --no-progress';
+/** Single-quoted for sh: the only character to escape is the quote itself. */
+const shQuote = (value) => `'${value.replace(/'/g, `'\\''`)}'`;
+function hookScript(runner, backup) {
+    const lines = [
+        '#!/bin/sh',
+        `${MARKER} installed by \`keyless install-hook\`; remove it with \`keyless install-hook --uninstall\`.`,
+        '# Blocks a commit whose staged changes add a secret. Skip the check once with `git commit --no-verify`.',
+        ...(backup ? [`# keyless-backup: ${backup}`] : []),
+        `node=${shQuote(runner.node)}`,
+        `keyless=${shQuote(runner.script ?? '')}`,
+        'if [ -x "$node" ] && [ -f "$keyless" ]; then',
+        `  exec "$node" "$keyless" ${SCAN_ARGS}`,
+        'fi',
+        'if command -v keyless >/dev/null 2>&1; then',
+        `  exec keyless ${SCAN_ARGS}`,
+        'fi',
+        // Failing closed: a hook that cannot scan must not let the commit through unnoticed.
+        'echo "keyless pre-commit hook: keyless is neither at $keyless nor on PATH; reinstall it, or remove the hook with: keyless install-hook --uninstall" >&2',
+        'exit 1',
+        '',
+    ];
+    return lines.join('\n');
+}
+async function readIfExists(path) {
+    try {
+        return await (0,promises_namespaceObject.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw error;
+    }
+}
+async function exists(path) {
+    return (0,promises_namespaceObject.stat)(path).then(() => true, () => false);
+}
+/** `pre-commit.bak`, or `.bak.1`, `.bak.2`... when earlier backups are there: none is overwritten. */
+async function freeBackupName(hook) {
+    for (let n = 0;; n++) {
+        const candidate = `${hook}.bak${n === 0 ? '' : `.${n}`}`;
+        if (!(await exists(candidate)))
+            return candidate;
+    }
+}
+/** Where git runs this repository's pre-commit hook (`core.hooksPath`, linked worktrees included). */
+async function preCommitHookPath(path) {
+    const repo = await (0,exec/* openRepo */.B8)(path);
+    if (repo.bare)
+        throw new Error(`${repo.root} is a bare repository: commits are not made there, no hook to install`);
+    // From the work tree's root: a relative core.hooksPath is relative to it.
+    const hooks = await (0,exec/* gitText */.q_)(repo.root, ['rev-parse', '--path-format=absolute', '--git-path', 'hooks']);
+    return (0,external_node_path_namespaceObject.join)(hooks, 'pre-commit');
+}
+/**
+ * `keyless install-hook [PATH] [--force] [--uninstall]`: writes (or removes) a pre-commit hook running
+ * `keyless scan git --staged`. Never replaces a hook keyless did not write unless forced, and then keeps
+ * it as a backup that `--uninstall` puts back.
+ */
+async function installHookCommand(args, io, runner) {
+    const parsed = parse(args, { force: { type: 'boolean' }, uninstall: { type: 'boolean' } });
+    const { positionals } = parsed;
+    const values = parsed.values;
+    if (positionals.length > 1)
+        throw new UsageError(`install-hook: expected at most one PATH, got ${positionals.length}`);
+    const hook = await preCommitHookPath((0,external_node_path_namespaceObject.resolve)(positionals[0] ?? '.'));
+    const existing = await readIfExists(hook);
+    const ours = existing?.includes(MARKER) === true;
+    const say = (message) => void io.stdout.write(`keyless: ${message}\n`);
+    if (values.uninstall === true) {
+        if (existing === undefined) {
+            say(`no pre-commit hook at ${hook}; nothing to remove`);
+            return EXIT.ok;
+        }
+        if (!ours)
+            throw new Error(`${hook} was not written by keyless; left it in place`);
+        await (0,promises_namespaceObject.rm)(hook);
+        const backup = BACKUP_LINE.exec(existing)?.[1];
+        const backupPath = backup ? (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(hook), backup) : undefined;
+        if (backupPath && (await exists(backupPath))) {
+            await (0,promises_namespaceObject.rename)(backupPath, hook);
+            say(`removed the keyless pre-commit hook and restored the previous one from ${backup}`);
+        }
+        else {
+            say(`removed the keyless pre-commit hook ${hook}`);
+        }
+        return EXIT.ok;
+    }
+    let backup = ours ? BACKUP_LINE.exec(existing ?? '')?.[1] : undefined;
+    if (existing !== undefined && !ours) {
+        if (values.force !== true) {
+            const framework = /pre-commit\.com|pre_commit/.test(existing)
+                ? ' It looks like the pre-commit framework: add the `keyless` hook to .pre-commit-config.yaml instead.'
+                : '';
+            throw new Error(`${hook} already exists and was not written by keyless; rerun with --force to replace it (it is kept as a .bak), or add \`keyless ${SCAN_ARGS}\` to it yourself.${framework}`);
+        }
+        const backupPath = await freeBackupName(hook);
+        await (0,promises_namespaceObject.rename)(hook, backupPath);
+        backup = (0,external_node_path_namespaceObject.basename)(backupPath);
+        say(`kept the previous pre-commit hook as ${backupPath}`);
+    }
+    const script = hookScript(runner, backup);
+    if (existing === script) {
+        say(`the keyless pre-commit hook is already installed at ${hook}`);
+        return EXIT.ok;
+    }
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(hook), { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(hook, script, { mode: 0o755 });
+    // `mode` applies only to new files; an existing hook keeps its old bits otherwise.
+    await (0,promises_namespaceObject.chmod)(hook, 0o755);
+    say(`${ours ? 'updated' : 'installed'} the pre-commit hook ${hook}: it runs keyless ${SCAN_ARGS}`);
+    return EXIT.ok;
 }
 
 ;// CONCATENATED MODULE: ./build/cli/commands/rules.js
@@ -14471,6 +35233,19 @@ function describeSkipped(skipped) {
         return '0 skipped';
     return `${skipped.length} skipped (${groups.map((g) => `${g.paths.length} ${g.reason}`).join(', ')})`;
 }
+/** `12 files scanned`, or for history scans `40 blobs from 12 commits scanned (30 cached)`. */
+function describeScope(meta) {
+    const { files, cached } = meta.stats;
+    if (meta.git?.staged)
+        return `${files} staged ${files === 1 ? 'blob' : 'blobs'} scanned`;
+    if (meta.git) {
+        const commits = `${meta.git.commits} ${meta.git.commits === 1 ? 'commit' : 'commits'}`;
+        const reused = cached ? ` (${cached} known clean, not read)` : '';
+        return `${files} ${files === 1 ? 'blob' : 'blobs'} from ${commits} scanned${reused}`;
+    }
+    const reused = cached ? ` (${cached} cached)` : '';
+    return `${files} ${files === 1 ? 'file' : 'files'} scanned${reused}`;
+}
 function formatMegabytes(bytes) {
     return `${(bytes / 1_000_000).toFixed(bytes < 10_000_000 ? 2 : 1)} MB`;
 }
@@ -14484,8 +35259,73 @@ function shortFingerprint(fingerprint) {
 function shortSha(sha) {
     return sha.slice(0, 12);
 }
+/** Layer index of findings in the image config (Env, Labels, history), which is not a layer. */
+const CONFIG_LAYER_INDEX = -1;
+/** `sha256:1a2b3c4d5e6f` (12 hex digits): enough to tell layers apart in a report line. */
+function shortDigest(digest) {
+    const cut = digest.indexOf(':');
+    return `${digest.slice(0, cut + 1)}${digest.slice(cut + 1, cut + 13)}`;
+}
+/** `layer #1 sha256:1a2b3c4d5e6f, removed in layer #3 sha256:…` or `image config sha256:…`. */
+function describeLayer(layer, full = false) {
+    const name = (digest) => (full ? digest : shortDigest(digest));
+    if (layer.index === CONFIG_LAYER_INDEX)
+        return `image config ${name(layer.digest)}`;
+    const removed = layer.removedBy !== undefined ? `, removed in layer ${name(layer.removedBy)}` : '';
+    return `layer #${layer.index} ${name(layer.digest)}${removed}`;
+}
 function isHttpUrl(value) {
     return value !== undefined && /^https?:\/\/\S+$/.test(value);
+}
+
+;// CONCATENATED MODULE: ./build/scanners/reports/codequality.js
+
+
+const SEVERITIES = {
+    critical: 'blocker',
+    high: 'critical',
+    medium: 'major',
+    low: 'minor',
+};
+function issuePath(finding) {
+    const { path, layer } = finding.location;
+    return layer ? `image:/${path.replace(/^\/+/, '')}` : path;
+}
+function codequality_describe(finding, meta) {
+    const rule = ruleInfoFor(finding, meta);
+    const loc = finding.location;
+    const issuer = rule.provider.toLowerCase() === 'generic' ? 'the service that issued it' : rule.provider;
+    const where = loc.layer
+        ? ` in ${describeLayer(loc.layer)}`
+        : loc.presentAtHead === false && loc.commit
+            ? ` in commit ${loc.commit.sha.slice(0, 12)} (removed since, still in history)`
+            : '';
+    return (`${finding.title} (${safePreview(finding)})${where}. ` +
+        `Revoke or rotate it at ${issuer} first: removing it from the code does not un-leak it.`);
+}
+/** GitLab Code Quality report: one issue per finding, redacted previews only. */
+function renderCodeQuality(rawFindings, rawMeta) {
+    const { findings, meta, scrub } = sanitize(rawFindings, rawMeta);
+    const occurrences = new Map();
+    const issues = sortByLocation(findings).map((finding) => {
+        const path = issuePath(finding);
+        const key = `${finding.fingerprint}\u0000${path}`;
+        const occurrence = occurrences.get(key) ?? 0;
+        occurrences.set(key, occurrence + 1);
+        return {
+            type: 'issue',
+            check_name: `keyless/${finding.ruleId}`,
+            description: codequality_describe(finding, meta),
+            categories: ['Security'],
+            fingerprint: (0,external_node_crypto_.createHash)('sha256')
+                .update(`keyless\u0000${key}\u0000${occurrence}`)
+                .digest('hex')
+                .slice(0, 32),
+            severity: SEVERITIES[finding.severity],
+            location: { path, lines: { begin: finding.location.startLine, end: finding.location.endLine } },
+        };
+    });
+    return scrub(`${JSON.stringify(issues, null, 2)}\n`);
 }
 
 ;// CONCATENATED MODULE: ./build/scanners/reports/gitlab.js
@@ -14509,7 +35349,7 @@ const NO_COMMIT = '0000000';
 const ID_NAMESPACE = '19e43034-44d3-442c-829a-b18bc71c02b9';
 const NAME_MAX = 255;
 const SOLUTION_MAX = 7000;
-const SEVERITIES = {
+const gitlab_SEVERITIES = {
     critical: 'Critical',
     high: 'High',
     medium: 'Medium',
@@ -14556,6 +35396,10 @@ function details(finding) {
     };
     if (commit)
         result['commit'] = { name: 'Commit', type: 'commit', value: commit.sha };
+    if (finding.location.presentAtHead !== undefined) {
+        const value = finding.location.presentAtHead ? 'yes' : 'no: removed since, still in history — rotate it';
+        result['present_at_head'] = { name: 'Still in the head version', type: 'text', value };
+    }
     if (layer) {
         result['layer_digest'] = { name: 'Image layer', type: 'text', value: layer.digest };
         result['layer_index'] = { name: 'Layer index', type: 'value', value: layer.index };
@@ -14575,12 +35419,12 @@ function toVulnerability(finding, meta, options) {
     const file = reportedFile(finding);
     const docs = isHttpUrl(rule.docs) ? rule.docs : undefined;
     const solution = remediationFor(rule);
-    const inLayer = loc.layer ? ` of image layer ${loc.layer.index}` : '';
+    const inLayer = loc.layer ? ` (${describeLayer(loc.layer)})` : '';
     return {
         id: vulnerabilityId(finding),
         name: clip(finding.title, NAME_MAX),
         description: `${finding.title} issued by ${finding.provider} found in ${file}${inLayer} at line ${loc.startLine} (${safePreview(finding)}).`,
-        severity: SEVERITIES[finding.severity],
+        severity: gitlab_SEVERITIES[finding.severity],
         solution: clip(solution, SOLUTION_MAX),
         identifiers: [
             {
@@ -14646,9 +35490,10 @@ function renderGitlab(rawFindings, rawMeta, options = {}) {
 
 /** Bumped whenever a field is removed or changes meaning; additions keep the version. */
 const JSON_REPORT_VERSION = 1;
+const OBJECT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 /** Copies known fields only, so whatever else a source attaches never leaks into the report. */
 function json_location(loc) {
-    const { commit, layer } = loc;
+    const { commit, layer, presentAtHead, blob } = loc;
     return {
         path: loc.path,
         startLine: loc.startLine,
@@ -14666,6 +35511,9 @@ function json_location(loc) {
                 },
             }
             : {}),
+        ...(presentAtHead !== undefined ? { presentAtHead } : {}),
+        // Only an object id: a source's mistake must not put content here.
+        ...(blob !== undefined && OBJECT_ID.test(blob) ? { blob } : {}),
         ...(layer
             ? {
                 layer: {
@@ -14698,6 +35546,7 @@ function renderJson(rawFindings, rawMeta, _options = {}) {
         finishedAt: meta.finishedAt.toISOString(),
         complete: meta.complete,
         stats: meta.stats,
+        ...(meta.git ? { git: meta.git } : {}),
         findings: sortByLocation(findings).map((f) => ({
             ruleId: f.ruleId,
             title: f.title,
@@ -14729,13 +35578,13 @@ const MARKDOWN_MAX_LENGTH = 65535;
 /** Room kept for the remediation section before table rows take the rest. */
 const REMEDIATION_BUDGET = 8000;
 const MAX_LISTED_WARNINGS = 10;
-const BADGE = { critical: '🔴', high: '🟠', medium: '🟡', low: '🔵' };
+const markdown_BADGE = { critical: '🔴', high: '🟠', medium: '🟡', low: '🔵' };
 /** Backslash-escapes Markdown punctuation so file-derived text cannot format, link or mention. */
-function plain(text) {
+function markdown_plain(text) {
     return escapeControl(text.replace(/\r?\n/g, ' ')).replace(/[\\`*_{}[\]<>()#+!|~@&]/g, '\\$&');
 }
 /** An inline code span that survives backticks in the text and, inside tables, pipes. */
-function code(text, inTable) {
+function markdown_code(text, inTable) {
     let body = escapeControl(text.replace(/\r?\n/g, ' '));
     if (inTable)
         body = body.replace(/\|/g, '\\|');
@@ -14749,33 +35598,35 @@ function markdown_link(label, url) {
 }
 function where(finding) {
     const loc = finding.location;
-    const place = code(`${loc.path}:${loc.startLine}:${loc.startColumn}`, true);
-    if (loc.commit)
-        return `${place} in ${code(shortSha(loc.commit.sha), true)}`;
+    const place = markdown_code(`${loc.path}:${loc.startLine}:${loc.startColumn}`, true);
+    if (loc.commit) {
+        const removed = loc.presentAtHead === false ? ' (removed since, still in history)' : '';
+        return `${place} in ${markdown_code(shortSha(loc.commit.sha), true)}${removed}`;
+    }
     if (loc.layer)
-        return `${place} in layer #${loc.layer.index}`;
+        return `${place} in ${markdown_plain(describeLayer(loc.layer))}`;
     return place;
 }
 function row(finding) {
-    const severity = `${BADGE[finding.severity]} ${finding.severity}`;
-    const rule = `${plain(finding.title)}<br>${code(finding.ruleId, true)}`;
-    return `| ${severity} | ${rule} | ${where(finding)} | ${code(safePreview(finding), true)} |`;
+    const severity = `${markdown_BADGE[finding.severity]} ${finding.severity}`;
+    const rule = `${markdown_plain(finding.title)}<br>${markdown_code(finding.ruleId, true)}`;
+    return `| ${severity} | ${rule} | ${where(finding)} | ${markdown_code(safePreview(finding), true)} |`;
 }
 function remediationItem(rule, count) {
     const remediation = remediationFor(rule);
     const times = count === 1 ? '1 finding' : `${count} findings`;
-    return `- **${plain(rule.title)}** (${code(rule.id, false)}, ${times}): ${plain(remediation)}${markdown_link('Documentation', rule.docs)}`;
+    return `- **${markdown_plain(rule.title)}** (${markdown_code(rule.id, false)}, ${times}): ${markdown_plain(remediation)}${markdown_link('Documentation', rule.docs)}`;
 }
 function header(findings, meta, title) {
     const stats = [
         `**${describeCounts(findings)}**`,
-        `${meta.stats.files} ${meta.stats.files === 1 ? 'file' : 'files'} scanned`,
+        describeScope(meta),
         formatMegabytes(meta.stats.bytes),
         describeSkipped(meta.skipped),
     ];
     if (meta.stats.suppressed > 0)
         stats.push(`${meta.stats.suppressed} suppressed`);
-    const lines = [`## ${plain(title)}`, '', stats.join(' · ')];
+    const lines = [`## ${markdown_plain(title)}`, '', stats.join(' · ')];
     if (!meta.complete) {
         lines.push('', '> [!WARNING]', '> The scan was incomplete: some content was not scanned.');
     }
@@ -14784,7 +35635,7 @@ function header(findings, meta, title) {
         lines.push('', `Baseline: ${baseline.stale.length} stale and ${baseline.expired.length} expired entries to clean up.`);
     }
     if (meta.warnings.length > 0) {
-        const listed = meta.warnings.slice(0, MAX_LISTED_WARNINGS).map((w) => `- ${plain(w)}`);
+        const listed = meta.warnings.slice(0, MAX_LISTED_WARNINGS).map((w) => `- ${markdown_plain(w)}`);
         const more = meta.warnings.length - listed.length;
         lines.push('', '<details><summary>Warnings</summary>', '', ...listed);
         if (more > 0)
@@ -14955,6 +35806,10 @@ function resultProperties(finding) {
             ...(commit.date !== undefined ? { date: commit.date } : {}),
         };
     }
+    if (finding.location.presentAtHead !== undefined)
+        properties['presentAtHead'] = finding.location.presentAtHead;
+    if (finding.location.blob !== undefined && /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(finding.location.blob))
+        properties['blob'] = finding.location.blob;
     if (layer) {
         properties['layer'] = {
             digest: layer.digest,
@@ -14975,10 +35830,11 @@ function alertFingerprint(finding) {
 }
 function resultMessage(finding) {
     const { commit, layer } = finding.location;
+    const removed = finding.location.presentAtHead === false ? ' (removed since, still in history: rotate it)' : '';
     const where = commit
-        ? ` in commit ${shortSha(commit.sha)}`
+        ? ` in commit ${shortSha(commit.sha)}${removed}`
         : layer
-            ? ` in image layer ${layer.index} (${layer.digest})`
+            ? ` in ${describeLayer(layer, true)}`
             : '';
     return `${finding.title} found${where}: ${safePreview(finding)}`;
 }
@@ -15089,10 +35945,14 @@ function findingBlock(finding, paint) {
         const by = loc.commit.author !== undefined ? ` by ${escapeControl(loc.commit.author)}` : '';
         const on = loc.commit.date !== undefined ? ` on ${escapeControl(loc.commit.date)}` : '';
         lines.push(`  commit ${shortSha(loc.commit.sha)}${by}${on}`);
+        if (loc.presentAtHead === false)
+            lines.push('  removed since, but still in history: rotate it');
     }
     if (loc.layer) {
-        const removed = loc.layer.removedBy !== undefined ? `, removed by ${loc.layer.removedBy}` : '';
-        lines.push(`  layer #${loc.layer.index} ${loc.layer.digest}${removed}`);
+        lines.push(`  ${describeLayer(loc.layer, true)}`);
+        if (loc.layer.removedBy !== undefined) {
+            lines.push('  hidden by a later layer, but still in the image: anyone who pulls it has the secret');
+        }
     }
     return lines.join('\n');
 }
@@ -15101,7 +35961,7 @@ function baselineLine(kind, entry) {
     return `  ${kind.padEnd(7)} ${entry.fingerprint}  ${escapeControl(entry.reason)}${expires}`;
 }
 function summary(findings, meta, paint) {
-    const files = `${meta.stats.files} ${meta.stats.files === 1 ? 'file' : 'files'} scanned`;
+    const files = describeScope(meta);
     const line = [
         describeCounts(findings),
         files,
@@ -15124,7 +35984,7 @@ function summary(findings, meta, paint) {
     return lines;
 }
 /** Human-readable report for terminals and logs: one block per finding, then a summary. */
-function renderText(rawFindings, rawMeta, options = {}) {
+function text_renderText(rawFindings, rawMeta, options = {}) {
     const { findings, meta, scrub } = sanitize(rawFindings, rawMeta);
     const paint = painter(options.color === true);
     const blocks = findings.length > 0 ? sortBySeverity(findings).map((f) => findingBlock(f, paint)) : ['No secrets found.'];
@@ -15138,7 +35998,8 @@ function renderText(rawFindings, rawMeta, options = {}) {
 
 
 
-const REPORT_FORMATS = (/* unused pure expression or super */ null && (['text', 'json', 'sarif', 'gitlab', 'markdown']));
+
+const REPORT_FORMATS = (/* unused pure expression or super */ null && (['text', 'json', 'sarif', 'gitlab', 'markdown', 'codequality']));
 function isReportFormat(value) {
     return REPORT_FORMATS.includes(value);
 }
@@ -15146,7 +36007,7 @@ function isReportFormat(value) {
 function renderReport(format, findings, meta, options = {}) {
     switch (format) {
         case 'text':
-            return renderText(findings, meta, options);
+            return text_renderText(findings, meta, options);
         case 'json':
             return renderJson(findings, meta);
         case 'sarif':
@@ -15155,12 +36016,4725 @@ function renderReport(format, findings, meta, options = {}) {
             return renderGitlab(findings, meta, options);
         case 'markdown':
             return renderMarkdown(findings, meta, options);
+        case 'codequality':
+            return renderCodeQuality(findings, meta);
     }
 }
 
 
 
+;// CONCATENATED MODULE: ./build/scanners/sources/git/blob-scan.js
+
+
+
+
+
+
+// A batch is one `git cat-file` run on a worker: large enough that the process start is noise, small
+// enough that several batches per worker keep every core busy and memory bounded.
+const BATCH_BYTES = 8 * 1024 * 1024;
+const BATCH_BLOBS = 512;
+/**
+ * Scans each distinct blob once. Blobs go to the scan workers in batches that each worker reads from
+ * git itself, so content never crosses threads. A blob git cannot produce is an `unreadable` outcome,
+ * never a silent gap.
+ */
+async function scanBlobs(requests, options) {
+    const outcomes = new Map();
+    const warnings = [];
+    let blobs = 0;
+    let bytes = 0;
+    let cached = 0;
+    const toRead = new Map();
+    for (const request of requests) {
+        if (toRead.has(request.oid) || outcomes.has(request.oid))
+            continue;
+        if (options.cache?.has(request.oid)) {
+            cached++;
+            continue;
+        }
+        toRead.set(request.oid, request);
+    }
+    const unsized = [...toRead.values()].filter((request) => request.size === undefined);
+    if (unsized.length > 0)
+        await addSizes(options.cwd, unsized, toRead, outcomes);
+    for (const request of toRead.values()) {
+        if ((request.size ?? 0) <= options.maxFileSize)
+            continue;
+        const detail = `${request.size} bytes > ${options.maxFileSize} (blob ${request.oid})`;
+        outcomes.set(request.oid, { skipped: { path: request.path, reason: 'too-large', detail } });
+        toRead.delete(request.oid);
+    }
+    if (toRead.size === 0)
+        return { outcomes, blobs, bytes, cached, warnings };
+    const record = (task, outcome) => {
+        if (!('batch' in task))
+            return;
+        if ('skipped' in outcome) {
+            for (const blob of task.batch.blobs) {
+                outcomes.set(blob.oid, { skipped: { ...outcome.skipped, path: blob.path } });
+            }
+            return;
+        }
+        const byBlob = new Map();
+        for (const finding of outcome.findings) {
+            const oid = finding.location.blob ?? '';
+            byBlob.set(oid, [...(byBlob.get(oid) ?? []), finding]);
+        }
+        for (const part of outcome.parts ?? []) {
+            if ('skipped' in part) {
+                outcomes.set(part.oid, { skipped: part.skipped });
+                continue;
+            }
+            const findings = byBlob.get(part.oid) ?? [];
+            outcomes.set(part.oid, { findings, bytes: part.bytes });
+            blobs++;
+            bytes += part.bytes;
+            if (findings.length === 0)
+                options.cache?.add(part.oid);
+        }
+        options.onProgress?.({ files: blobs, bytes });
+    };
+    let compiled;
+    const scanHere = (task) => {
+        compiled ??= (0,scan_file/* compileForScan */._)(options.config, options.rules ?? scanners_rules/* builtinRules */.D);
+        return (0,scan_file/* scanFile */.W)(task, compiled, options.maxFileSize);
+    };
+    const batches = [...makeBatches(options.cwd, toRead.values())];
+    const workers = Math.min(options.workers ?? (0,external_node_os_namespaceObject.availableParallelism)(), batches.length);
+    if (options.workerUrl === undefined || workers <= 0 || options.rules !== undefined) {
+        for (const task of batches)
+            record(task, scanHere(task));
+        return { outcomes, blobs, bytes, cached, warnings };
+    }
+    // A bad configuration fails here, once, rather than in every worker.
+    (0,ruleset/* buildRules */.aL)(scanners_rules/* builtinRules */.D, options.config);
+    const pool = new ScanPool({
+        workerUrl: options.workerUrl,
+        workers,
+        init: { config: options.config, maxFileSize: options.maxFileSize },
+        onResult: record,
+        fallback: async (task) => scanHere(task),
+    });
+    try {
+        for (const task of batches)
+            await pool.submit(task);
+        await pool.drain();
+    }
+    finally {
+        await pool.close();
+    }
+    warnings.push(...pool.warnings);
+    return { outcomes, blobs, bytes, cached, warnings };
+}
+function* makeBatches(repo, requests) {
+    let blobs = [];
+    let size = 0;
+    const flush = () => {
+        const task = { batch: { repo, blobs }, rel: blobs[0]?.path ?? '', key: blobs[0]?.oid ?? '' };
+        blobs = [];
+        size = 0;
+        return task;
+    };
+    for (const request of requests) {
+        const blobSize = request.size ?? 0;
+        if (blobs.length > 0 && (size + blobSize > BATCH_BYTES || blobs.length >= BATCH_BLOBS))
+            yield flush();
+        blobs.push({ oid: request.oid, path: request.path, size: blobSize });
+        size += blobSize;
+    }
+    if (blobs.length > 0)
+        yield flush();
+}
+/** Sizes (and existence) of blobs a caller named without them, from `cat-file --batch-check`. */
+async function addSizes(cwd, unsized, toRead, outcomes) {
+    const input = unsized.map((request) => `${request.oid}\n`).join('');
+    const result = await (0,exec/* runGit */.EO)(cwd, ['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], {
+        input,
+    });
+    const lines = result.stdout.toString('latin1').split('\n');
+    unsized.forEach((request, index) => {
+        const [, type, size] = (lines[index] ?? '').split(' ');
+        if (type === 'blob') {
+            toRead.set(request.oid, { ...request, size: Number(size) });
+            return;
+        }
+        const detail = `blob ${request.oid} could not be read: missing or damaged in the object database (run \`git fsck\`)`;
+        outcomes.set(request.oid, { skipped: { path: request.path, reason: 'unreadable', detail } });
+        toRead.delete(request.oid);
+    });
+}
+
+;// CONCATENATED MODULE: ./build/scanners/sources/git/head-tree.js
+
+/** The files of the HEAD commit, or of any other commit-ish given. */
+async function headTree(root, rev = 'HEAD') {
+    const blobs = new Map();
+    const submodules = [];
+    const resolved = await (0,exec/* runGit */.EO)(root, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], {
+        allowFailure: true,
+    });
+    // An unborn branch (no commit yet) has no files.
+    if (resolved.code !== 0)
+        return { blobs, submodules };
+    const listing = await (0,exec/* runGit */.EO)(root, [
+        'ls-tree',
+        '-r',
+        '-z',
+        '--full-tree',
+        resolved.stdout.toString().trim(),
+    ]);
+    for (const entry of listing.stdout.toString('utf8').split('\0')) {
+        const tab = entry.indexOf('\t');
+        if (tab === -1)
+            continue;
+        const [, type = '', oid = ''] = entry.slice(0, tab).split(' ');
+        const path = entry.slice(tab + 1);
+        if (type === 'blob')
+            blobs.set(path, oid);
+        else if (type === 'commit')
+            submodules.push(path);
+    }
+    return { blobs, submodules };
+}
+
+;// CONCATENATED MODULE: ./build/scanners/sources/git/log-raw.js
+
+const HEADER = 0x01;
+const FIELD = '\x1f';
+const LOG_FORMAT = `--format=%x01%H${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%s`;
+/**
+ * Streams `git log <args> --raw -z` as changes. NUL-separated output keeps any path intact (spaces,
+ * newlines, bytes that are not UTF-8); paths are decoded as UTF-8 with replacement characters.
+ */
+async function* logRaw(cwd, args) {
+    const child = (0,exec/* spawnGit */.Iz)(cwd, ['log', ...args, '--raw', '-z', '--no-abbrev', LOG_FORMAT]);
+    const stderr = [];
+    child.stderr.on('data', (chunk) => stderr.push(chunk));
+    const exited = new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+    child.on('error', () => undefined);
+    child.stdin.end();
+    let commit;
+    let order = -1;
+    let meta;
+    let rest = Buffer.alloc(0);
+    try {
+        for await (const chunk of child.stdout) {
+            const data = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
+            let start = 0;
+            for (let nul = data.indexOf(0, start); nul !== -1; nul = data.indexOf(0, start)) {
+                let token = data.subarray(start, nul);
+                start = nul + 1;
+                if (token[0] === 0x0a)
+                    token = token.subarray(1);
+                if (meta !== undefined) {
+                    const parts = meta.split(' ');
+                    const status = parts[4] ?? '';
+                    meta = undefined;
+                    yield { commit: commit, order, status, newOid: parts[3] ?? '', path: token.toString('utf8') };
+                    continue;
+                }
+                if (token[0] === HEADER) {
+                    const [sha = '', author = '', email = '', date = '', ...subject] = token
+                        .subarray(1)
+                        .toString('utf8')
+                        .split(FIELD);
+                    // A merge shown against each parent repeats its header; it is still one commit.
+                    if (commit?.sha !== sha)
+                        order++;
+                    commit = { sha, author, email, date, message: subject.join(FIELD) };
+                }
+                else if (token[0] === 0x3a /* ':' */ && commit) {
+                    meta = token.toString('latin1');
+                    // Renames and copies name two paths; with --no-renames there is always one.
+                    if (/^:\S+ \S+ \S+ \S+ [RC]/.test(meta))
+                        throw new exec/* GitError */.XS('git log printed a rename; expected --no-renames');
+                }
+            }
+            rest = Buffer.from(data.subarray(start));
+        }
+        const code = await exited;
+        if (code !== 0) {
+            const message = Buffer.concat(stderr).toString('utf8').trim().split('\n')[0] ?? '';
+            throw new exec/* GitError */.XS(`git log failed: ${message}`, /corrupt|bad object|unable to read/i.test(message) ? 'corrupt' : 'failed');
+        }
+    }
+    finally {
+        if (child.exitCode === null)
+            child.kill();
+    }
+}
+
+;// CONCATENATED MODULE: ./build/scanners/sources/git/objects.js
+
+/**
+ * Every blob reachable from any ref (branches, tags, remotes, stash) with its size and one path it
+ * lives at, from `rev-list --objects` piped into `cat-file --batch-check` — no content is read here.
+ */
+async function listReachableBlobs(cwd) {
+    const commits = Number((await (0,exec/* runGit */.EO)(cwd, ['rev-list', '--all', '--count'])).stdout.toString('utf8').trim() || '0');
+    // Missing objects are listed (`?<oid>`) instead of stopping the walk, so the rest is still scanned.
+    const revList = (0,exec/* spawnGit */.Iz)(cwd, ['rev-list', '--objects', '--all', '--missing=print']);
+    const check = (0,exec/* spawnGit */.Iz)(cwd, [
+        'cat-file',
+        '--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)',
+    ]);
+    const stderr = [];
+    revList.stderr.on('data', (chunk) => stderr.push(chunk));
+    check.stderr.on('data', (chunk) => stderr.push(chunk));
+    revList.on('error', () => undefined);
+    check.on('error', () => undefined);
+    check.stdin.on('error', () => undefined);
+    revList.stdin.end();
+    const missing = [];
+    const forwarding = forward(revList.stdout, check.stdin, missing);
+    const exits = Promise.all([
+        new Promise((resolve) => revList.on('close', (code) => resolve(code ?? 1))),
+        new Promise((resolve) => check.on('close', (code) => resolve(code ?? 1))),
+    ]);
+    const blobs = [];
+    let rest = '';
+    for await (const chunk of check.stdout) {
+        const lines = (rest + chunk.toString('utf8')).split('\n');
+        rest = lines.pop() ?? '';
+        for (const line of lines)
+            parseLine(line, blobs, missing);
+    }
+    if (rest)
+        parseLine(rest, blobs, missing);
+    await forwarding;
+    const [revCode, checkCode] = await exits;
+    if (revCode !== 0 || checkCode !== 0) {
+        const message = Buffer.concat(stderr).toString('utf8').trim().split('\n')[0] ?? '';
+        throw new exec/* GitError */.XS(`listing the repository's objects failed: ${message || 'git exited with an error'} (try \`git fsck\`)`, 'corrupt');
+    }
+    if (missing.length > 0)
+        await nameMissing(cwd, missing);
+    return { blobs, missing, commits };
+}
+/** Damaged objects are rare: one more walk finds the paths they were listed at. */
+async function nameMissing(cwd, missing) {
+    const wanted = new Map(missing.map((entry) => [entry.oid, entry]));
+    const listing = await (0,exec/* runGit */.EO)(cwd, ['rev-list', '--objects', '--all', '--missing=print'], {
+        allowFailure: true,
+    });
+    for (const line of listing.stdout.toString('utf8').split('\n')) {
+        const space = line.indexOf(' ');
+        const entry = space > 0 ? wanted.get(line.slice(0, space)) : undefined;
+        if (entry && entry.path === undefined && space + 1 < line.length)
+            entry.path = line.slice(space + 1);
+    }
+}
+/** Passes rev-list's lines to cat-file, keeping back the ones that name missing objects. */
+async function forward(from, to, missing) {
+    let rest = '';
+    for await (const chunk of from) {
+        const lines = (rest + chunk.toString('latin1')).split('\n');
+        rest = lines.pop() ?? '';
+        let out = '';
+        for (const line of lines) {
+            if (line.startsWith('?'))
+                missing.push({ oid: line.slice(1) });
+            else
+                out += `${line}\n`;
+        }
+        if (out && !to.write(Buffer.from(out, 'latin1'))) {
+            await new Promise((resolve) => {
+                to.once('drain', resolve);
+                to.once('close', resolve);
+            });
+        }
+    }
+    if (rest.startsWith('?'))
+        missing.push({ oid: rest.slice(1) });
+    to.end(rest && !rest.startsWith('?') ? Buffer.from(`${rest}\n`, 'latin1') : undefined);
+}
+const OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+function parseLine(line, blobs, missing) {
+    // "<oid> blob <size> <path>"; commits, trees and tags are not content. A path with a newline in it
+    // splits into a line git answers "missing" for, which carries nothing to scan; a real object id
+    // answered "missing" exists but cannot be read (damaged).
+    const first = line.indexOf(' ');
+    const second = line.indexOf(' ', first + 1);
+    if (OID.test(line.slice(0, first)) &&
+        line.slice(first + 1, second === -1 ? undefined : second) === 'missing') {
+        // `%(rest)` is not printed for missing objects; the path is the rest of what rev-list said.
+        missing.push({ oid: line.slice(0, first) });
+        return;
+    }
+    if (first === -1 || line.slice(first + 1, second === -1 ? undefined : second) !== 'blob')
+        return;
+    const third = line.indexOf(' ', second + 1);
+    const size = Number(line.slice(second + 1, third === -1 ? undefined : third));
+    const path = third === -1 ? '' : line.slice(third + 1);
+    blobs.push({ oid: line.slice(0, first), path, size });
+}
+
+;// CONCATENATED MODULE: ./build/scanners/sources/git/history.js
+
+
+
+
+
+
+/**
+ * Scans every commit reachable from any ref by scanning each distinct blob once, then attributes each
+ * finding to the commit that first put that blob at each path it lives at. One finding per secret and
+ * path: the same secret in later versions of a file is the same leak, introduced once.
+ */
+async function scanHistory(options) {
+    const repo = await (0,exec/* openRepo */.B8)(options.path);
+    const warnings = [];
+    if (repo.shallow) {
+        warnings.push('shallow clone: commits before the shallow boundary are not in this clone and were not scanned ' +
+            '(fetch the full history: `git fetch --unshallow`, or `fetch-depth: 0` with actions/checkout)');
+    }
+    const listing = await listReachableBlobs(repo.root);
+    const scanSkipped = [];
+    const scan = await scanBlobs(listing.blobs, {
+        cwd: repo.root,
+        config: options.config,
+        maxFileSize: options.maxFileSize,
+        rules: options.rules,
+        workers: options.workers,
+        workerUrl: options.workerUrl,
+        cache: options.cache,
+        onProgress: options.onProgress,
+    });
+    warnings.push(...scan.warnings);
+    for (const { oid, path } of listing.missing) {
+        // A missing tree hides every file below it; either way, something in history went unscanned.
+        const detail = `object ${oid} is missing from the object database (partial or damaged clone; run \`git fsck\`)`;
+        scanSkipped.push({ path: path ?? `(object ${oid.slice(0, 12)})`, reason: 'unreadable', detail });
+    }
+    const skipped = scanSkipped;
+    const found = new Map();
+    for (const [oid, outcome] of scan.outcomes) {
+        if ('skipped' in outcome) {
+            skipped.push({ ...outcome.skipped, detail: outcome.skipped.detail ?? `blob ${oid}` });
+        }
+        else if (outcome.findings.length > 0) {
+            found.set(oid, outcome.findings);
+        }
+    }
+    const head = await headTree(repo.root);
+    for (const submodule of head.submodules) {
+        warnings.push(`submodule ${submodule} was not scanned (its history is another repository: scan it there)`);
+    }
+    const findings = found.size > 0 ? await attribute(repo.root, found, head.blobs, options, listing.blobs) : [];
+    findings.sort(compareFindings);
+    skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return {
+        findings,
+        files: scan.blobs,
+        bytes: scan.bytes,
+        cached: scan.cached,
+        commits: listing.commits,
+        skipped,
+        warnings,
+        root: repo.root,
+    };
+}
+async function attribute(root, found, headBlobs, options, listed) {
+    // The first commit (parents before children) that put a blob with findings at a path.
+    const introduced = new Map();
+    const args = ['--all', '--topo-order', '--reverse', '--root', '-m', '--no-renames'];
+    for await (const change of logRaw(root, args)) {
+        if (!found.has(change.newOid))
+            continue;
+        let paths = introduced.get(change.newOid);
+        if (!paths)
+            introduced.set(change.newOid, (paths = new Map()));
+        if (!paths.has(change.path))
+            paths.set(change.path, { commit: change.commit, order: change.order });
+    }
+    // Blobs no commit introduces (a tag pointing straight at a blob) keep the path rev-list named.
+    for (const { oid, path } of listed) {
+        if (found.has(oid) && !introduced.has(oid))
+            introduced.set(oid, new Map([[path, undefined]]));
+    }
+    // Per secret and path: every blob that holds it there, and the earliest of their introductions.
+    const groups = new Map();
+    for (const [oid, findings] of found) {
+        for (const [path, intro] of introduced.get(oid) ?? []) {
+            if (options.skipPath?.(path))
+                continue;
+            for (const finding of findings) {
+                const key = `${finding.fingerprint}\0${path}`;
+                let group = groups.get(key);
+                if (!group)
+                    groups.set(key, (group = { path, oids: new Set() }));
+                group.oids.add(oid);
+                if (intro && (!group.first || intro.order < group.first.order))
+                    group.first = { oid, ...intro };
+            }
+        }
+    }
+    const result = [];
+    for (const [key, group] of groups) {
+        const fingerprint = key.slice(0, key.indexOf('\0'));
+        const oid = group.first?.oid ?? [...group.oids][0] ?? '';
+        const headOid = headBlobs.get(group.path);
+        const presentAtHead = headOid !== undefined && group.oids.has(headOid);
+        for (const finding of found.get(oid) ?? []) {
+            if (finding.fingerprint !== fingerprint)
+                continue;
+            result.push({
+                ...finding,
+                location: {
+                    ...finding.location,
+                    path: group.path,
+                    ...(group.first ? { commit: group.first.commit } : {}),
+                    presentAtHead,
+                    blob: oid,
+                },
+            });
+        }
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./build/scanners/sources/git/raw-diff.js
+
+const ZERO_OID = /^0+$/;
+const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+/** Regular files only: a submodule's id is a commit in another repository, a symlink's blob a path. */
+function isScannable(change) {
+    return change.oid !== undefined && change.mode.startsWith('100');
+}
+/**
+ * Parses `--raw -z --no-abbrev` output: single-parent entries (`:old new oldOid newOid S` + one path,
+ * or two for renames/copies) and combined ones for merges (`::…` with one colon per parent, as printed
+ * with `-c --combined-all-paths`: one path per parent, then the result's). With `withCommits`, each
+ * group is preceded by its commit id (as `diff-tree --stdin` prints them).
+ */
+function parseRawDiff(output, withCommits) {
+    const tokens = output.toString('utf8').split('\0');
+    if (tokens[tokens.length - 1] === '')
+        tokens.pop();
+    const diffs = [];
+    let current = withCommits ? undefined : { commit: '', changes: [] };
+    if (current)
+        diffs.push(current);
+    let i = 0;
+    const next = () => {
+        const token = tokens[i++];
+        if (token === undefined)
+            throw new exec/* GitError */.XS('git printed a truncated raw diff', 'failed');
+        return token;
+    };
+    while (i < tokens.length) {
+        const token = next();
+        if (!token.startsWith(':')) {
+            if (!withCommits || !COMMIT_ID.test(token)) {
+                throw new exec/* GitError */.XS(`git printed an unexpected raw diff line: ${token.slice(0, 60)}`, 'failed');
+            }
+            current = { commit: token, changes: [] };
+            diffs.push(current);
+            continue;
+        }
+        if (!current)
+            throw new exec/* GitError */.XS('git printed a raw diff entry before its commit', 'failed');
+        current.changes.push(parseEntry(token, next));
+    }
+    return diffs;
+}
+function parseEntry(header, next) {
+    const parentCount = /^:+/.exec(header)?.[0].length ?? 1;
+    const fields = header.slice(parentCount).split(' ');
+    // parentCount + 1 modes, parentCount + 1 oids, then the status letters.
+    const modes = fields.slice(0, parentCount + 1);
+    const oids = fields.slice(parentCount + 1, 2 * parentCount + 2);
+    const status = fields[2 * parentCount + 2] ?? '';
+    if (oids.length !== parentCount + 1 || status === '') {
+        throw new exec/* GitError */.XS(`git printed an unexpected raw diff entry: ${header.slice(0, 80)}`, 'failed');
+    }
+    let parentPaths;
+    let path;
+    if (parentCount === 1) {
+        const first = next();
+        const renamed = status.startsWith('R') || status.startsWith('C');
+        path = renamed ? next() : first;
+        parentPaths = [first];
+    }
+    else {
+        parentPaths = Array.from({ length: parentCount }, () => next());
+        path = next();
+    }
+    const newOid = oids[parentCount] ?? '';
+    const newMode = modes[parentCount] ?? '';
+    return {
+        path,
+        oid: ZERO_OID.test(newOid) && newMode === '000000' ? undefined : newOid,
+        mode: newMode,
+        parents: parentPaths.map((parentPath, index) => {
+            const oid = oids[index] ?? '';
+            return ZERO_OID.test(oid) ? undefined : { path: parentPath, oid };
+        }),
+    };
+}
+
+;// CONCATENATED MODULE: ./build/scanners/sources/git/added-secrets.js
+
+
+/**
+ * Scans blobs on demand, each distinct blob once however many times it is asked for, and keeps the
+ * totals of every round (so progress keeps counting up across rounds).
+ */
+class BlobScanner {
+    cwd;
+    options;
+    outcomes = new Map();
+    requested = new Set();
+    skippedOids = new Set();
+    files = 0;
+    bytes = 0;
+    cached = 0;
+    skipped = [];
+    warnings = [];
+    constructor(cwd, options) {
+        this.cwd = cwd;
+        this.options = options;
+    }
+    /**
+     * Scans the blobs of `requests` not scanned yet. `reportSkips`: blobs that could not be scanned are
+     * listed in `skipped` (content the scan was about); old versions only serve as a comparison.
+     */
+    async scan(requests, reportSkips) {
+        const fresh = requests.filter((request) => {
+            if (this.requested.has(request.oid))
+                return false;
+            this.requested.add(request.oid);
+            return true;
+        });
+        if (fresh.length > 0) {
+            const { files, bytes } = this;
+            const { onProgress } = this.options;
+            const result = await scanBlobs(fresh, {
+                cwd: this.cwd,
+                config: this.options.config,
+                maxFileSize: this.options.maxFileSize,
+                rules: this.options.rules,
+                // A pool costs a worker start-up per round: not worth it for a handful of blobs.
+                workers: fresh.length < 4 ? 0 : this.options.workers,
+                workerUrl: this.options.workerUrl,
+                cache: this.options.cache,
+                onProgress: onProgress && ((p) => onProgress({ files: files + p.files, bytes: bytes + p.bytes })),
+            });
+            for (const [oid, outcome] of result.outcomes)
+                this.outcomes.set(oid, outcome);
+            this.files += result.blobs;
+            this.bytes += result.bytes;
+            this.cached += result.cached;
+            this.warnings.push(...result.warnings);
+        }
+        if (!reportSkips)
+            return;
+        for (const request of requests) {
+            const outcome = this.outcomes.get(request.oid);
+            if (!outcome || !('skipped' in outcome) || this.skippedOids.has(request.oid))
+                continue;
+            this.skippedOids.add(request.oid);
+            this.skipped.push({ ...outcome.skipped, path: request.path });
+        }
+    }
+    /** Findings of a scanned blob; none for a blob that was skipped or known clean from the cache. */
+    findings(oid) {
+        const outcome = this.outcomes.get(oid);
+        return outcome && 'findings' in outcome ? outcome.findings : [];
+    }
+}
+/** What identifies a secret across versions of a file: where it sits does not matter. */
+function secretKey(finding) {
+    return `${finding.ruleId}\0${finding.secret}`;
+}
+/**
+ * The secrets each change set adds: findings of its new blobs whose (rule, secret) occurs in none of
+ * the versions it replaced. All old versions of the set count, not only the same path's, so a secret
+ * moved to another file in the same commit (a rename git did not pair up) is not new either. Old
+ * versions are read only for sets whose new blobs have findings.
+ */
+async function findAddedSecrets(sets, scanner, skipPath) {
+    const wanted = (change) => isScannable(change) && !skipPath?.(change.path);
+    const newBlobs = [];
+    for (const changes of sets) {
+        for (const change of changes) {
+            if (wanted(change) && change.oid)
+                newBlobs.push({ oid: change.oid, path: change.path });
+        }
+    }
+    await scanner.scan(newBlobs, true);
+    const withFindings = sets.map((changes) => changes.some((change) => wanted(change) && change.oid && scanner.findings(change.oid).length > 0));
+    const oldBlobs = [];
+    sets.forEach((changes, index) => {
+        if (!withFindings[index])
+            return;
+        for (const change of changes) {
+            for (const parent of change.parents)
+                if (parent)
+                    oldBlobs.push({ oid: parent.oid, path: parent.path });
+        }
+    });
+    await scanner.scan(oldBlobs, false);
+    const added = [];
+    sets.forEach((changes, set) => {
+        if (!withFindings[set])
+            return;
+        const before = new Set();
+        for (const change of changes) {
+            for (const parent of change.parents) {
+                if (parent)
+                    for (const finding of scanner.findings(parent.oid))
+                        before.add(secretKey(finding));
+            }
+        }
+        for (const change of changes) {
+            if (!wanted(change) || !change.oid)
+                continue;
+            for (const finding of scanner.findings(change.oid)) {
+                if (before.has(secretKey(finding)))
+                    continue;
+                const location = { ...finding.location, path: change.path, blob: change.oid };
+                added.push({ set, change, finding: { ...finding, location } });
+            }
+        }
+    });
+    return added;
+}
+/** Findings in report order: path, line, column, rule. */
+function added_secrets_compareFindings(a, b) {
+    const x = a.location;
+    const y = b.location;
+    if (x.path !== y.path)
+        return x.path < y.path ? -1 : 1;
+    if (x.startLine !== y.startLine)
+        return x.startLine - y.startLine;
+    if (x.startColumn !== y.startColumn)
+        return x.startColumn - y.startColumn;
+    return a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0;
+}
+
+;// CONCATENATED MODULE: ./build/scanners/sources/git/range-resolve.js
+
+
+/** `BASE..HEAD`, `BASE...HEAD` (same commits: those HEAD adds since the merge base), `BASE..` = HEAD. */
+function parseRangeSpec(range) {
+    const match = /^(.*?)\.\.\.?(.*)$/.exec(range.trim());
+    const base = match?.[1] ?? '';
+    const head = match?.[2] || 'HEAD';
+    if (!match || base === '' || base.startsWith('-') || head.startsWith('-') || head.includes('..')) {
+        throw new exec/* GitError */.XS(`--range: expected BASE..HEAD or BASE...HEAD (BASE.. means up to HEAD), got "${range}"`);
+    }
+    return { base, head };
+}
+const range_resolve_short = (sha) => sha.slice(0, 12);
+const FULL_SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
+/** Rounds of `git fetch --deepen=N`, then `--unshallow`. */
+const DEEPEN_STEPS = [50, 100, 200, 400];
+async function resolveCommit(cwd, spec) {
+    const result = await (0,exec/* runGit */.EO)(cwd, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${spec}^{commit}`], {
+        allowFailure: true,
+    });
+    return result.code === 0 ? result.stdout.toString('utf8').trim() : undefined;
+}
+/** Commits whose parents this clone does not have (`$GIT_DIR/shallow`); empty for a full clone. */
+async function shallowCommits(cwd) {
+    const file = await (0,exec/* gitText */.q_)(cwd, ['rev-parse', '--path-format=absolute', '--git-path', 'shallow']);
+    try {
+        return new Set((await (0,promises_namespaceObject.readFile)(file, 'utf8')).split('\n').filter((line) => FULL_SHA.test(line)));
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return new Set();
+        throw error;
+    }
+}
+async function listCommits(cwd, base, head) {
+    const format = '%H%x00%P%x00%an%x00%ae%x00%aI%x00%s%x00';
+    const output = await (0,exec/* runGit */.EO)(cwd, [
+        'log',
+        '--topo-order',
+        '--reverse',
+        `--format=tformat:${format}`,
+        `${base}..${head}`,
+        '--',
+    ]);
+    const commits = [];
+    for (const record of output.stdout.toString('utf8').split('\0\n')) {
+        if (record === '')
+            continue;
+        const [sha = '', parents = '', author = '', email = '', date = '', message = ''] = record.split('\0');
+        commits.push({
+            sha,
+            parents: parents === '' ? [] : parents.split(' '),
+            info: { sha, author, email, date, message },
+        });
+    }
+    return commits;
+}
+async function mergeBaseOf(cwd, base, head) {
+    const result = await (0,exec/* runGit */.EO)(cwd, ['merge-base', base, head], { allowFailure: true });
+    if (result.code === 0)
+        return result.stdout.toString('utf8').trim();
+    if (result.code === 1 && result.stderr === '')
+        return undefined;
+    throw new exec/* GitError */.XS(`git merge-base failed: ${result.stderr.split('\n')[0] ?? `exit code ${result.code}`}`);
+}
+function shallowProblem(shallow, commits, mergeBase) {
+    if (shallow.size === 0)
+        return undefined;
+    const cut = commits.find((commit) => shallow.has(commit.sha));
+    if (cut)
+        return `commit ${range_resolve_short(cut.sha)} of the range is at the clone's shallow boundary (its parents were not fetched)`;
+    if (!mergeBase)
+        return 'BASE and HEAD have no common ancestor in this shallow clone';
+    if (shallow.has(mergeBase))
+        return `their merge base ${range_resolve_short(mergeBase)} is at the clone's shallow boundary`;
+    return undefined;
+}
+async function pickRemote(cwd) {
+    const remotes = (await (0,exec/* gitText */.q_)(cwd, ['remote'])).split('\n').filter((name) => name !== '');
+    return remotes.includes('origin') ? 'origin' : remotes[0];
+}
+const FETCH_HISTORY = 'fetch the history (`git fetch --unshallow`, or with actions/checkout `fetch-depth: 0`)';
+const OR_DEEPEN = ', or rerun with --deepen to fetch what is missing from the remote';
+/**
+ * Resolves BASE and HEAD and lists the range's commits, failing closed when this clone cannot show the
+ * whole range: an unknown BASE or HEAD, or a shallow clone whose boundary the range reaches. With
+ * `deepen`, fetches what is missing from the remote first (the commit itself, then ever deeper history,
+ * finally all of it) and notes each fetch in `notes`.
+ */
+async function resolveRange(repo, range, deepen, notes) {
+    const cwd = repo.root;
+    const spec = parseRangeSpec(range);
+    const remote = deepen ? await pickRemote(cwd) : undefined;
+    if (deepen && !remote)
+        notes.push('--deepen: this repository has no remote to fetch from');
+    const fetched = new Set();
+    let round = 0;
+    const fetch = async (args, what) => {
+        try {
+            await (0,exec/* runGit */.EO)(cwd, ['fetch', '-q', '--no-tags', ...args]);
+        }
+        catch (error) {
+            throw new exec/* GitError */.XS(`--deepen: could not fetch ${what} from ${remote}: ${error.message}; ${FETCH_HISTORY}`, 'missing-commit');
+        }
+        notes.push(`fetched ${what} from ${remote}`);
+    };
+    for (;;) {
+        const base = await resolveCommit(cwd, spec.base);
+        const head = await resolveCommit(cwd, spec.head);
+        const missing = [
+            ...(base ? [] : [['BASE', spec.base]]),
+            ...(head ? [] : [['HEAD', spec.head]]),
+        ];
+        if (missing.length > 0 || !base || !head) {
+            const fetchable = missing.filter(([, name]) => !fetched.has(name) && fetchRef(name, remote));
+            if (remote && fetchable.length > 0) {
+                for (const [, name] of fetchable) {
+                    fetched.add(name);
+                    await fetch(fetchRef(name, remote) ?? [], name);
+                }
+                continue;
+            }
+            throw missingCommitError(missing, repo, remote, deepen);
+        }
+        const commits = await listCommits(cwd, base, head);
+        // Nothing to add (base == head, or head already merged into base): an empty, complete scan.
+        if (commits.length === 0)
+            return { base, head, commits };
+        const mergeBase = await mergeBaseOf(cwd, base, head);
+        const problem = shallowProblem(await shallowCommits(cwd), commits, mergeBase);
+        if (!problem)
+            return { base, head, ...(mergeBase ? { mergeBase } : {}), commits };
+        if (remote && round <= DEEPEN_STEPS.length) {
+            const depth = DEEPEN_STEPS[round++];
+            if (depth !== undefined)
+                await fetch([`--deepen=${depth}`, remote], `${depth} more commits of history`);
+            else
+                await fetch(['--unshallow', remote], 'the rest of the history (--unshallow)');
+            continue;
+        }
+        throw new exec/* GitError */.XS(`cannot compute the range ${range}: ${problem}, so commits of the range may be missing. ` +
+            (remote ? `Fetching from ${remote} (--deepen) did not help; ` : '') +
+            (deepen && !remote ? 'This clone has no remote for --deepen to fetch from. ' : '') +
+            `To fix: ${FETCH_HISTORY}${deepen ? '' : OR_DEEPEN}.`, 'shallow');
+    }
+}
+/** The fetch arguments that can bring `name` into the clone: a full commit id or `<remote>/<branch>`. */
+function fetchRef(name, remote) {
+    if (!remote)
+        return undefined;
+    if (FULL_SHA.test(name))
+        return [remote, name];
+    if (name.startsWith(`${remote}/`)) {
+        const branch = name.slice(remote.length + 1);
+        return [remote, `+refs/heads/${branch}:refs/remotes/${remote}/${branch}`];
+    }
+    return undefined;
+}
+function missingCommitError(missing, repo, remote, deepen) {
+    const names = missing.map(([role, name]) => `${role} ${name}`).join(' and ');
+    const first = missing[0]?.[1] ?? '';
+    const origin = remote ?? 'origin';
+    const fetchIt = FULL_SHA.test(first) ? `\`git fetch ${origin} ${first}\`` : `\`git fetch ${origin}\``;
+    return new exec/* GitError */.XS(`${names}: not a commit in this clone${repo.shallow ? ' (a shallow clone)' : ''}. ` +
+        `To fix: fetch it (${fetchIt}), or the whole history (with actions/checkout: \`fetch-depth: 0\`)` +
+        (deepen ? '' : OR_DEEPEN) +
+        '.', 'missing-commit');
+}
+
+;// CONCATENATED MODULE: ./build/scanners/sources/git/range.js
+
+
+
+
+
+/**
+ * Secrets the range adds: per commit of BASE..HEAD (every parent's history, not only the first), the
+ * secrets of its changed files that none of the replaced versions had. Merge commits count only files
+ * that differ from every parent, so merging the base branch in adds nothing, while a secret written
+ * into a conflict resolution does. Each new secret is reported once per path: at its line in HEAD when
+ * HEAD still has it there (renames followed), else in the commit that added it, marked as no longer
+ * present — it was pushed all the same.
+ */
+async function scanRange(options) {
+    const repo = await (0,exec/* openRepo */.B8)(options.path);
+    const warnings = [];
+    const resolved = await resolveRange(repo, options.range, options.deepen === true, warnings);
+    const { base, head, mergeBase, commits } = resolved;
+    const range = { base, head, ...(mergeBase ? { mergeBase } : {}) };
+    const scanner = new BlobScanner(repo.root, options);
+    let findings = [];
+    if (commits.length > 0) {
+        const diffs = await commitChanges(repo.root, commits);
+        const added = await findAddedSecrets(commits.map((commit) => diffs.get(commit.sha) ?? []), scanner, options.skipPath);
+        findings = await placeAtHead(repo.root, head, commits, added, scanner);
+    }
+    return {
+        findings: findings.sort(added_secrets_compareFindings),
+        files: scanner.files,
+        bytes: scanner.bytes,
+        cached: scanner.cached,
+        commits: commits.length,
+        skipped: scanner.skipped,
+        warnings: [...warnings, ...scanner.warnings],
+        root: repo.root,
+        range,
+    };
+}
+/**
+ * Changed files of each commit in one `git diff-tree --stdin`: against the parent with renames
+ * detected; for a merge, the combined diff (`-c`: files that differ from every parent), with the path
+ * each parent had them at.
+ */
+async function commitChanges(cwd, commits) {
+    const args = ['diff-tree', '--stdin', '-r', '-c', '-M', '--combined-all-paths', '--root'];
+    const output = await (0,exec/* runGit */.EO)(cwd, [...args, '--raw', '-z', '--no-abbrev'], {
+        input: commits.map((commit) => `${commit.sha}\n`).join(''),
+    });
+    const diffs = new Map();
+    for (const diff of parseRawDiff(output.stdout, true))
+        diffs.set(diff.commit, diff.changes);
+    return diffs;
+}
+/** Where each path of `commit` is in `head`: renamed (new path and blob), deleted (null), or modified. */
+async function pathsInHead(cwd, commit, head) {
+    const output = await (0,exec/* runGit */.EO)(cwd, [
+        'diff-tree',
+        '-r',
+        '-M',
+        '--raw',
+        '-z',
+        '--no-abbrev',
+        commit,
+        head,
+        '--',
+    ]);
+    const moves = new Map();
+    for (const change of parseRawDiff(output.stdout, false)[0]?.changes ?? []) {
+        const before = change.parents[0];
+        if (before)
+            moves.set(before.path, change.oid === undefined ? null : change);
+    }
+    return moves;
+}
+async function placeAtHead(cwd, head, commits, added, scanner) {
+    const placements = [];
+    const bySet = new Map();
+    for (const item of added) {
+        const items = bySet.get(item.set);
+        if (items)
+            items.push(item);
+        else
+            bySet.set(item.set, [item]);
+    }
+    // Ancestors first, so a secret introduced twice is credited to its first introduction.
+    for (const [set, items] of [...bySet].sort(([a], [b]) => a - b)) {
+        const commit = commits[set];
+        if (!commit)
+            continue;
+        const moves = commit.sha === head ? new Map() : await pathsInHead(cwd, commit.sha, head);
+        for (const item of items) {
+            const moved = moves.get(item.change.path);
+            const oid = moved === undefined ? item.change.oid : moved?.oid;
+            const path = moved ? moved.path : item.change.path;
+            placements.push({ added: item, commit, ...(moved !== null && oid ? { atHead: { path, oid } } : {}) });
+        }
+    }
+    const headBlobs = placements.flatMap((p) => (p.atHead ? [p.atHead] : []));
+    await scanner.scan(headBlobs, false);
+    const reported = new Set();
+    const findings = [];
+    for (const { added: item, commit, atHead } of placements) {
+        const key = secretKey(item.finding);
+        const inHead = atHead
+            ? scanner
+                .findings(atHead.oid)
+                .filter((finding) => secretKey(finding) === key)
+                .sort(added_secrets_compareFindings)[0]
+            : undefined;
+        const finding = inHead && atHead
+            ? {
+                ...inHead,
+                location: {
+                    ...inHead.location,
+                    path: atHead.path,
+                    blob: atHead.oid,
+                    commit: commit.info,
+                    presentAtHead: true,
+                },
+            }
+            : {
+                ...item.finding,
+                location: { ...item.finding.location, commit: commit.info, presentAtHead: false },
+            };
+        const once = `${finding.location.path}\0${key}`;
+        if (reported.has(once))
+            continue;
+        reported.add(once);
+        findings.push(finding);
+    }
+    return findings;
+}
+
+;// CONCATENATED MODULE: ./build/scanners/sources/git/staged.js
+
+
+
+/**
+ * What a commit made now would add: the index against HEAD (everything staged, on a branch with no
+ * commit yet). Only staged blobs are read, never the work tree, so what is scanned is exactly what
+ * would be committed. A secret already in HEAD (kept on an edited line, or moved) is not reported.
+ */
+async function scanStaged(options) {
+    const repo = await (0,exec/* openRepo */.B8)(options.path);
+    if (repo.bare) {
+        throw new exec/* GitError */.XS(`${repo.root} is a bare repository: it has no index to scan (--staged)`, 'failed');
+    }
+    // `diff --cached` compares with the empty tree when HEAD is unborn.
+    const output = await (0,exec/* runGit */.EO)(repo.root, ['diff', '--cached', '--raw', '-M', '-z', '--no-abbrev']);
+    const changes = parseRawDiff(output.stdout, false)[0]?.changes ?? [];
+    const scanner = new BlobScanner(repo.root, options);
+    const added = await findAddedSecrets([changes], scanner, options.skipPath);
+    const seen = new Set();
+    const findings = added
+        .map(({ finding }) => finding)
+        .sort(added_secrets_compareFindings)
+        .filter((finding) => {
+        // One report per secret and path; the first occurrence stands for the others.
+        const key = `${finding.location.path}\0${secretKey(finding)}`;
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+    return {
+        findings,
+        files: scanner.files,
+        bytes: scanner.bytes,
+        cached: scanner.cached,
+        commits: 0,
+        skipped: scanner.skipped,
+        warnings: scanner.warnings,
+        root: repo.root,
+    };
+}
+
+;// CONCATENATED MODULE: ./build/scanners/sources/scan-cache.js
+
+
+
+/**
+ * Identifies everything that decides what a scan finds: the enabled rules (including their validator
+ * code, so a fixed checksum routine invalidates old results), allowed values, the size limit and the
+ * tool version. Anything cached under one key is meaningless under another.
+ */
+function rulesetKey(rules, config, maxFileSize, toolVersion) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    const add = (value) => {
+        hash.update(value);
+        hash.update('\0');
+    };
+    add(toolVersion);
+    add(String(maxFileSize));
+    for (const value of [...config.allowedValueHashes].sort())
+        add(value);
+    for (const rule of [...rules].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+        add(rule.id);
+        add(rule.pattern.source);
+        add(rule.pattern.flags);
+        add(rule.keywords.join(','));
+        add(rule.paths ? `${rule.paths.source}/${rule.paths.flags}` : '');
+        add(JSON.stringify(rule.window ?? null));
+        add(String(rule.minEntropy ?? ''));
+        add(rule.suppress ?? '');
+        add(rule.validate ? rule.validate.toString() : '');
+    }
+    return hash.digest('hex').slice(0, 32);
+}
+/**
+ * Ids of content (git blobs, image layers) already scanned clean under one ruleset. Only clean ids are
+ * kept: content with findings is scanned again each time, so no secret — not even its position — is
+ * ever written to the cache.
+ */
+class CleanCache {
+    file;
+    known;
+    added = new Set();
+    constructor(file, known) {
+        this.file = file;
+        this.known = known;
+    }
+    /** Opens (creating the directory) the cache of `kind` for `key`; an unreadable file is an empty cache. */
+    static async open(dir, kind, key) {
+        await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
+        const file = (0,external_node_path_namespaceObject.join)(dir, `${kind}-${key}.txt`);
+        let known = new Set();
+        try {
+            const text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
+            known = new Set(text.split('\n').filter((line) => /^[0-9a-z:]+$/.test(line)));
+        }
+        catch (error) {
+            if (error.code !== 'ENOENT')
+                known = new Set();
+        }
+        return new CleanCache(file, known);
+    }
+    has(id) {
+        return this.known.has(id) || this.added.has(id);
+    }
+    get size() {
+        return this.known.size + this.added.size;
+    }
+    add(id) {
+        if (!this.known.has(id))
+            this.added.add(id);
+    }
+    /** Writes atomically, so a scan killed mid-write leaves the previous cache intact. */
+    async save() {
+        if (this.added.size === 0)
+            return;
+        const all = [...this.known, ...this.added].sort();
+        const temp = `${this.file}.${process.pid}.tmp`;
+        await (0,promises_namespaceObject.writeFile)(temp, `${all.join('\n')}\n`);
+        await (0,promises_namespaceObject.rename)(temp, this.file);
+    }
+}
+
+;// CONCATENATED MODULE: ./build/cli/scan-git.js
+
+
+
+
+
+
+
+
+
+
+const gitOptionSpec = {
+    range: { type: 'string' },
+    staged: { type: 'boolean' },
+    deepen: { type: 'boolean' },
+    cache: { type: 'string' },
+};
+function readGitOptions(values) {
+    const range = typeof values['range'] === 'string' ? values['range'] : undefined;
+    const cache = typeof values['cache'] === 'string' ? values['cache'] : undefined;
+    const staged = values['staged'] === true;
+    if (range !== undefined && staged)
+        throw new UsageError('--range and --staged cannot be combined');
+    if (values['deepen'] === true && range === undefined)
+        throw new UsageError('--deepen needs --range');
+    return {
+        staged,
+        deepen: values['deepen'] === true,
+        ...(range !== undefined ? { range } : {}),
+        ...(cache !== undefined ? { cache } : {}),
+    };
+}
+/** `keyless scan git`: the whole history by default, or what a range or the index adds. */
+async function runGitScan(options, git, context) {
+    // The configuration and baseline live in the work tree's root, wherever inside it keyless was pointed.
+    const repo = await (0,exec/* openRepo */.B8)((0,external_node_path_namespaceObject.resolve)(options.path));
+    const setup = await prepareScan(options, context, repo.root);
+    const cache = git.cache
+        ? await CleanCache.open(git.cache, 'git-blobs', rulesetKey(setup.rules, setup.config, options.maxFileSize, VERSION))
+        : undefined;
+    const scanOptions = {
+        path: repo.root,
+        config: setup.config,
+        skipPath: makePathFilter(setup.config.skipPaths),
+        maxFileSize: options.maxFileSize,
+        workers: options.workers ?? (context.workerUrl ? undefined : 0),
+        workerUrl: context.workerUrl,
+        cache,
+        onProgress: (p) => setup.progress.update(p.files, p.bytes),
+    };
+    let result;
+    try {
+        if (git.range !== undefined) {
+            result = await scanRange({ ...scanOptions, range: git.range, deepen: git.deepen });
+        }
+        else if (git.staged) {
+            result = await scanStaged(scanOptions);
+        }
+        else {
+            result = await scanHistory(scanOptions);
+        }
+    }
+    finally {
+        setup.progress.done();
+    }
+    await cache?.save();
+    return finishScan(options, setup, {
+        kind: 'git',
+        findings: result.findings,
+        files: result.files,
+        bytes: result.bytes,
+        skipped: result.skipped,
+        warnings: result.warnings,
+        cached: result.cached,
+        git: {
+            commits: result.commits,
+            ...(git.staged ? { staged: true } : {}),
+            ...(result.range ? { range: result.range } : {}),
+        },
+    });
+}
+
+;// CONCATENATED MODULE: external "node:stream"
+const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+;// CONCATENATED MODULE: external "node:zlib"
+const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+;// CONCATENATED MODULE: ./node_modules/fzstd/esm/index.mjs
+// Some numerical data is initialized as -1 even when it doesn't need initialization to help the JIT infer types
+// aliases for shorter compressed code (most minifers don't do this)
+var ab = ArrayBuffer, u8 = Uint8Array, u16 = Uint16Array, i16 = Int16Array, u32 = (/* unused pure expression or super */ null && (Uint32Array)), i32 = Int32Array;
+var slc = function (v, s, e) {
+    if (u8.prototype.slice)
+        return u8.prototype.slice.call(v, s, e);
+    if (s == null || s < 0)
+        s = 0;
+    if (e == null || e > v.length)
+        e = v.length;
+    var n = new u8(e - s);
+    n.set(v.subarray(s, e));
+    return n;
+};
+var fill = function (v, n, s, e) {
+    if (u8.prototype.fill)
+        return u8.prototype.fill.call(v, n, s, e);
+    if (s == null || s < 0)
+        s = 0;
+    if (e == null || e > v.length)
+        e = v.length;
+    for (; s < e; ++s)
+        v[s] = n;
+    return v;
+};
+var cpw = function (v, t, s, e) {
+    if (u8.prototype.copyWithin)
+        return u8.prototype.copyWithin.call(v, t, s, e);
+    if (s == null || s < 0)
+        s = 0;
+    if (e == null || e > v.length)
+        e = v.length;
+    while (s < e) {
+        v[t++] = v[s++];
+    }
+};
+/**
+ * Codes for errors generated within this library
+ */
+var ZstdErrorCode = {
+    InvalidData: 0,
+    WindowSizeTooLarge: 1,
+    InvalidBlockType: 2,
+    FSEAccuracyTooHigh: 3,
+    DistanceTooFarBack: 4,
+    UnexpectedEOF: 5
+};
+// error codes
+var ec = [
+    'invalid zstd data',
+    'window size too large (>2046MB)',
+    'invalid block type',
+    'FSE accuracy too high',
+    'match distance too far back',
+    'unexpected EOF'
+];
+var err = function (ind, msg, nt) {
+    var e = new Error(msg || ec[ind]);
+    e.code = ind;
+    if (Error.captureStackTrace)
+        Error.captureStackTrace(e, err);
+    if (!nt)
+        throw e;
+    return e;
+};
+var rb = function (d, b, n) {
+    var i = 0, o = 0;
+    for (; i < n; ++i)
+        o |= d[b++] << (i << 3);
+    return o;
+};
+var b4 = function (d, b) { return (d[b] | (d[b + 1] << 8) | (d[b + 2] << 16) | (d[b + 3] << 24)) >>> 0; };
+// read Zstandard frame header
+var rzfh = function (dat, w) {
+    var n3 = dat[0] | (dat[1] << 8) | (dat[2] << 16);
+    if (n3 == 0x2FB528 && dat[3] == 253) {
+        // Zstandard
+        var flg = dat[4];
+        //    single segment       checksum             dict flag     frame content flag
+        var ss = (flg >> 5) & 1, cc = (flg >> 2) & 1, df = flg & 3, fcf = flg >> 6;
+        if (flg & 8)
+            err(0);
+        // byte
+        var bt = 6 - ss;
+        // dict bytes
+        var db = df == 3 ? 4 : df;
+        // dictionary id
+        var di = rb(dat, bt, db);
+        bt += db;
+        // frame size bytes
+        var fsb = fcf ? (1 << fcf) : ss;
+        // frame source size
+        var fss = rb(dat, bt, fsb) + ((fcf == 1) && 256);
+        // window size
+        var ws = fss;
+        if (!ss) {
+            // window descriptor
+            var wb = 1 << (10 + (dat[5] >> 3));
+            ws = wb + (wb >> 3) * (dat[5] & 7);
+        }
+        if (ws > 2145386496)
+            err(1);
+        var buf = new u8((w == 1 ? (fss || ws) : w ? 0 : ws) + 12);
+        buf[0] = 1, buf[4] = 4, buf[8] = 8;
+        return {
+            b: bt + fsb,
+            y: 0,
+            l: 0,
+            d: di,
+            w: (w && w != 1) ? w : buf.subarray(12),
+            e: ws,
+            o: new i32(buf.buffer, 0, 3),
+            u: fss,
+            c: cc,
+            m: Math.min(131072, ws)
+        };
+    }
+    else if (((n3 >> 4) | (dat[3] << 20)) == 0x184D2A5) {
+        // skippable
+        return b4(dat, 4) + 8;
+    }
+    err(0);
+};
+// most significant bit for nonzero
+var msb = function (val) {
+    var bits = 0;
+    for (; (1 << bits) <= val; ++bits)
+        ;
+    return bits - 1;
+};
+// read finite state entropy
+var rfse = function (dat, bt, mal) {
+    // table pos
+    var tpos = (bt << 3) + 4;
+    // accuracy log
+    var al = (dat[bt] & 15) + 5;
+    if (al > mal)
+        err(3);
+    // size
+    var sz = 1 << al;
+    // probabilities symbols  repeat   index   high threshold
+    var probs = sz, sym = -1, re = -1, i = -1, ht = sz;
+    // optimization: single allocation is much faster
+    var buf = new ab(512 + (sz << 2));
+    var freq = new i16(buf, 0, 256);
+    // same view as freq
+    var dstate = new u16(buf, 0, 256);
+    var nstate = new u16(buf, 512, sz);
+    var bb1 = 512 + (sz << 1);
+    var syms = new u8(buf, bb1, sz);
+    var nbits = new u8(buf, bb1 + sz);
+    while (sym < 255 && probs > 0) {
+        var bits = msb(probs + 1);
+        var cbt = tpos >> 3;
+        // mask
+        var msk = (1 << (bits + 1)) - 1;
+        var val = ((dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16)) >> (tpos & 7)) & msk;
+        // mask (1 fewer bit)
+        var msk1fb = (1 << bits) - 1;
+        // max small value
+        var msv = msk - probs - 1;
+        // small value
+        var sval = val & msk1fb;
+        if (sval < msv)
+            tpos += bits, val = sval;
+        else {
+            tpos += bits + 1;
+            if (val > msk1fb)
+                val -= msv;
+        }
+        freq[++sym] = --val;
+        if (val == -1) {
+            probs += val;
+            syms[--ht] = sym;
+        }
+        else
+            probs -= val;
+        if (!val) {
+            do {
+                // repeat byte
+                var rbt = tpos >> 3;
+                re = ((dat[rbt] | (dat[rbt + 1] << 8)) >> (tpos & 7)) & 3;
+                tpos += 2;
+                sym += re;
+            } while (re == 3);
+        }
+    }
+    if (sym > 255 || probs)
+        err(0);
+    var sympos = 0;
+    // sym step (coprime with sz - formula from zstd source)
+    var sstep = (sz >> 1) + (sz >> 3) + 3;
+    // sym mask
+    var smask = sz - 1;
+    for (var s = 0; s <= sym; ++s) {
+        var sf = freq[s];
+        if (sf < 1) {
+            dstate[s] = -sf;
+            continue;
+        }
+        // This is split into two loops in zstd to avoid branching, but as JS is higher-level that is unnecessary
+        for (i = 0; i < sf; ++i) {
+            syms[sympos] = s;
+            do {
+                sympos = (sympos + sstep) & smask;
+            } while (sympos >= ht);
+        }
+    }
+    // After spreading symbols, should be zero again
+    if (sympos)
+        err(0);
+    for (i = 0; i < sz; ++i) {
+        // next state
+        var ns = dstate[syms[i]]++;
+        // num bits
+        var nb = nbits[i] = al - msb(ns);
+        nstate[i] = (ns << nb) - sz;
+    }
+    return [(tpos + 7) >> 3, {
+            b: al,
+            s: syms,
+            n: nbits,
+            t: nstate
+        }];
+};
+// read huffman
+var rhu = function (dat, bt) {
+    //  index  weight count
+    var i = 0, wc = -1;
+    //    buffer             header byte
+    var buf = new u8(292), hb = dat[bt];
+    // huffman weights
+    var hw = buf.subarray(0, 256);
+    // rank count
+    var rc = buf.subarray(256, 268);
+    // rank index
+    var ri = new u16(buf.buffer, 268);
+    // NOTE: at this point bt is 1 less than expected
+    if (hb < 128) {
+        // end byte, fse decode table
+        var _a = rfse(dat, bt + 1, 6), ebt = _a[0], fdt = _a[1];
+        bt += hb;
+        var epos = ebt << 3;
+        // last byte
+        var lb = dat[bt];
+        if (!lb)
+            err(0);
+        //  state1   state2   state1 bits   state2 bits
+        var st1 = 0, st2 = 0, btr1 = fdt.b, btr2 = btr1;
+        // fse pos
+        // pre-increment to account for original deficit of 1
+        var fpos = (++bt << 3) - 8 + msb(lb);
+        for (;;) {
+            fpos -= btr1;
+            if (fpos < epos)
+                break;
+            var cbt = fpos >> 3;
+            st1 += ((dat[cbt] | (dat[cbt + 1] << 8)) >> (fpos & 7)) & ((1 << btr1) - 1);
+            hw[++wc] = fdt.s[st1];
+            fpos -= btr2;
+            if (fpos < epos)
+                break;
+            cbt = fpos >> 3;
+            st2 += ((dat[cbt] | (dat[cbt + 1] << 8)) >> (fpos & 7)) & ((1 << btr2) - 1);
+            hw[++wc] = fdt.s[st2];
+            btr1 = fdt.n[st1];
+            st1 = fdt.t[st1];
+            btr2 = fdt.n[st2];
+            st2 = fdt.t[st2];
+        }
+        if (++wc > 255)
+            err(0);
+    }
+    else {
+        wc = hb - 127;
+        for (; i < wc; i += 2) {
+            var byte = dat[++bt];
+            hw[i] = byte >> 4;
+            hw[i + 1] = byte & 15;
+        }
+        ++bt;
+    }
+    // weight exponential sum
+    var wes = 0;
+    for (i = 0; i < wc; ++i) {
+        var wt = hw[i];
+        // bits must be at most 11, same as weight
+        if (wt > 11)
+            err(0);
+        wes += wt && (1 << (wt - 1));
+    }
+    // max bits
+    var mb = msb(wes) + 1;
+    // table size
+    var ts = 1 << mb;
+    // remaining sum
+    var rem = ts - wes;
+    // must be power of 2
+    if (rem & (rem - 1))
+        err(0);
+    hw[wc++] = msb(rem) + 1;
+    for (i = 0; i < wc; ++i) {
+        var wt = hw[i];
+        ++rc[hw[i] = wt && (mb + 1 - wt)];
+    }
+    // huf buf
+    var hbuf = new u8(ts << 1);
+    //    symbols                      num bits
+    var syms = hbuf.subarray(0, ts), nb = hbuf.subarray(ts);
+    ri[mb] = 0;
+    for (i = mb; i > 0; --i) {
+        var pv = ri[i];
+        fill(nb, i, pv, ri[i - 1] = pv + rc[i] * (1 << (mb - i)));
+    }
+    if (ri[0] != ts)
+        err(0);
+    for (i = 0; i < wc; ++i) {
+        var bits = hw[i];
+        if (bits) {
+            var code = ri[bits];
+            fill(syms, i, code, ri[bits] = code + (1 << (mb - bits)));
+        }
+    }
+    return [bt, {
+            n: nb,
+            b: mb,
+            s: syms
+        }];
+};
+// Tables generated using this:
+// https://gist.github.com/101arrowz/a979452d4355992cbf8f257cbffc9edd
+// default literal length table
+var dllt = /*#__PURE__*/ rfse(/*#__PURE__*/ new u8([
+    81, 16, 99, 140, 49, 198, 24, 99, 12, 33, 196, 24, 99, 102, 102, 134, 70, 146, 4
+]), 0, 6)[1];
+// default match length table
+var dmlt = /*#__PURE__*/ rfse(/*#__PURE__*/ new u8([
+    33, 20, 196, 24, 99, 140, 33, 132, 16, 66, 8, 33, 132, 16, 66, 8, 33, 68, 68, 68, 68, 68, 68, 68, 68, 36, 9
+]), 0, 6)[1];
+// default offset code table
+var doct = /*#__PURE__ */ rfse(/*#__PURE__*/ new u8([
+    32, 132, 16, 66, 102, 70, 68, 68, 68, 68, 36, 73, 2
+]), 0, 5)[1];
+// bits to baseline
+var b2bl = function (b, s) {
+    var len = b.length, bl = new i32(len);
+    for (var i = 0; i < len; ++i) {
+        bl[i] = s;
+        s += 1 << b[i];
+    }
+    return bl;
+};
+// literal length bits
+var llb = /*#__PURE__ */ new u8(( /*#__PURE__ */new i32([
+    0, 0, 0, 0, 16843009, 50528770, 134678020, 202050057, 269422093
+])).buffer, 0, 36);
+// literal length baseline
+var llbl = /*#__PURE__ */ b2bl(llb, 0);
+// match length bits
+var mlb = /*#__PURE__ */ new u8(( /*#__PURE__ */new i32([
+    0, 0, 0, 0, 0, 0, 0, 0, 16843009, 50528770, 117769220, 185207048, 252579084, 16
+])).buffer, 0, 53);
+// match length baseline
+var mlbl = /*#__PURE__ */ b2bl(mlb, 3);
+// decode huffman stream
+var dhu = function (dat, out, hu) {
+    var len = dat.length, ss = out.length, lb = dat[len - 1], msk = (1 << hu.b) - 1, eb = -hu.b;
+    if (!lb)
+        err(0);
+    var st = 0, btr = hu.b, pos = (len << 3) - 8 + msb(lb) - btr, i = -1;
+    for (; pos > eb && i < ss;) {
+        var cbt = pos >> 3;
+        var val = (dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16)) >> (pos & 7);
+        st = ((st << btr) | val) & msk;
+        out[++i] = hu.s[st];
+        pos -= (btr = hu.n[st]);
+    }
+    if (pos != eb || i + 1 != ss)
+        err(0);
+};
+// decode huffman stream 4x
+// TODO: use workers to parallelize
+var dhu4 = function (dat, out, hu) {
+    var bt = 6;
+    var ss = out.length, sz1 = (ss + 3) >> 2, sz2 = sz1 << 1, sz3 = sz1 + sz2;
+    dhu(dat.subarray(bt, bt += dat[0] | (dat[1] << 8)), out.subarray(0, sz1), hu);
+    dhu(dat.subarray(bt, bt += dat[2] | (dat[3] << 8)), out.subarray(sz1, sz2), hu);
+    dhu(dat.subarray(bt, bt += dat[4] | (dat[5] << 8)), out.subarray(sz2, sz3), hu);
+    dhu(dat.subarray(bt), out.subarray(sz3), hu);
+};
+// read Zstandard block
+var rzb = function (dat, st, out) {
+    var _a;
+    var bt = st.b;
+    //    byte 0        block type
+    var b0 = dat[bt], btype = (b0 >> 1) & 3;
+    st.l = b0 & 1;
+    var sz = (b0 >> 3) | (dat[bt + 1] << 5) | (dat[bt + 2] << 13);
+    // end byte for block
+    var ebt = (bt += 3) + sz;
+    if (btype == 1) {
+        if (bt >= dat.length)
+            return;
+        st.b = bt + 1;
+        if (out) {
+            fill(out, dat[bt], st.y, st.y += sz);
+            return out;
+        }
+        return fill(new u8(sz), dat[bt]);
+    }
+    if (ebt > dat.length)
+        return;
+    if (btype == 0) {
+        st.b = ebt;
+        if (out) {
+            out.set(dat.subarray(bt, ebt), st.y);
+            st.y += sz;
+            return out;
+        }
+        return slc(dat, bt, ebt);
+    }
+    if (btype == 2) {
+        //    byte 3        lit btype     size format
+        var b3 = dat[bt], lbt = b3 & 3, sf = (b3 >> 2) & 3;
+        // lit src size  lit cmp sz 4 streams
+        var lss = b3 >> 4, lcs = 0, s4 = 0;
+        if (lbt < 2) {
+            if (sf & 1)
+                lss |= (dat[++bt] << 4) | ((sf & 2) && (dat[++bt] << 12));
+            else
+                lss = b3 >> 3;
+        }
+        else {
+            s4 = sf;
+            if (sf < 2)
+                lss |= ((dat[++bt] & 63) << 4), lcs = (dat[bt] >> 6) | (dat[++bt] << 2);
+            else if (sf == 2)
+                lss |= (dat[++bt] << 4) | ((dat[++bt] & 3) << 12), lcs = (dat[bt] >> 2) | (dat[++bt] << 6);
+            else
+                lss |= (dat[++bt] << 4) | ((dat[++bt] & 63) << 12), lcs = (dat[bt] >> 6) | (dat[++bt] << 2) | (dat[++bt] << 10);
+        }
+        ++bt;
+        // add literals to end - can never overlap with backreferences because unused literals always appended
+        var buf = out ? out.subarray(st.y, st.y + st.m) : new u8(st.m);
+        // starting point for literals
+        var spl = buf.length - lss;
+        if (lbt == 0)
+            buf.set(dat.subarray(bt, bt += lss), spl);
+        else if (lbt == 1)
+            fill(buf, dat[bt++], spl);
+        else {
+            // huffman table
+            var hu = st.h;
+            if (lbt == 2) {
+                var hud = rhu(dat, bt);
+                // subtract description length
+                lcs += bt - (bt = hud[0]);
+                st.h = hu = hud[1];
+            }
+            else if (!hu)
+                err(0);
+            (s4 ? dhu4 : dhu)(dat.subarray(bt, bt += lcs), buf.subarray(spl), hu);
+        }
+        // num sequences
+        var ns = dat[bt++];
+        if (ns) {
+            if (ns == 255)
+                ns = (dat[bt++] | (dat[bt++] << 8)) + 0x7F00;
+            else if (ns > 127)
+                ns = ((ns - 128) << 8) | dat[bt++];
+            // symbol compression modes
+            var scm = dat[bt++];
+            if (scm & 3)
+                err(0);
+            var dts = [dmlt, doct, dllt];
+            for (var i = 2; i > -1; --i) {
+                var md = (scm >> ((i << 1) + 2)) & 3;
+                if (md == 1) {
+                    // rle buf
+                    var rbuf = new u8([0, 0, dat[bt++]]);
+                    dts[i] = {
+                        s: rbuf.subarray(2, 3),
+                        n: rbuf.subarray(0, 1),
+                        t: new u16(rbuf.buffer, 0, 1),
+                        b: 0
+                    };
+                }
+                else if (md == 2) {
+                    // accuracy log 8 for offsets, 9 for others
+                    _a = rfse(dat, bt, 9 - (i & 1)), bt = _a[0], dts[i] = _a[1];
+                }
+                else if (md == 3) {
+                    if (!st.t)
+                        err(0);
+                    dts[i] = st.t[i];
+                }
+            }
+            var _b = st.t = dts, mlt = _b[0], oct = _b[1], llt = _b[2];
+            var lb = dat[ebt - 1];
+            if (!lb)
+                err(0);
+            var spos = (ebt << 3) - 8 + msb(lb) - llt.b, cbt = spos >> 3, oubt = 0;
+            var lst = ((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << llt.b) - 1);
+            cbt = (spos -= oct.b) >> 3;
+            var ost = ((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << oct.b) - 1);
+            cbt = (spos -= mlt.b) >> 3;
+            var mst = ((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << mlt.b) - 1);
+            for (++ns; --ns;) {
+                var llc = llt.s[lst];
+                var lbtr = llt.n[lst];
+                var mlc = mlt.s[mst];
+                var mbtr = mlt.n[mst];
+                var ofc = oct.s[ost];
+                var obtr = oct.n[ost];
+                cbt = (spos -= ofc) >> 3;
+                var ofp = 1 << ofc;
+                var off = ofp + (((dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16) | (dat[cbt + 3] << 24)) >>> (spos & 7)) & (ofp - 1));
+                cbt = (spos -= mlb[mlc]) >> 3;
+                var ml = mlbl[mlc] + (((dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16)) >> (spos & 7)) & ((1 << mlb[mlc]) - 1));
+                cbt = (spos -= llb[llc]) >> 3;
+                var ll = llbl[llc] + (((dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16)) >> (spos & 7)) & ((1 << llb[llc]) - 1));
+                cbt = (spos -= lbtr) >> 3;
+                lst = llt.t[lst] + (((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << lbtr) - 1));
+                cbt = (spos -= mbtr) >> 3;
+                mst = mlt.t[mst] + (((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << mbtr) - 1));
+                cbt = (spos -= obtr) >> 3;
+                ost = oct.t[ost] + (((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << obtr) - 1));
+                if (off > 3) {
+                    st.o[2] = st.o[1];
+                    st.o[1] = st.o[0];
+                    st.o[0] = off -= 3;
+                }
+                else {
+                    var idx = off - (ll != 0);
+                    if (idx) {
+                        off = idx == 3 ? st.o[0] - 1 : st.o[idx];
+                        if (idx > 1)
+                            st.o[2] = st.o[1];
+                        st.o[1] = st.o[0];
+                        st.o[0] = off;
+                    }
+                    else
+                        off = st.o[0];
+                }
+                for (var i = 0; i < ll; ++i) {
+                    buf[oubt + i] = buf[spl + i];
+                }
+                oubt += ll, spl += ll;
+                var stin = oubt - off;
+                if (stin < 0) {
+                    var len = -stin;
+                    var bs = st.e + stin;
+                    if (len > ml)
+                        len = ml;
+                    for (var i = 0; i < len; ++i) {
+                        buf[oubt + i] = st.w[bs + i];
+                    }
+                    oubt += len, ml -= len, stin = 0;
+                }
+                for (var i = 0; i < ml; ++i) {
+                    buf[oubt + i] = buf[stin + i];
+                }
+                oubt += ml;
+            }
+            if (oubt != spl) {
+                while (spl < buf.length) {
+                    buf[oubt++] = buf[spl++];
+                }
+            }
+            else
+                oubt = buf.length;
+            if (out)
+                st.y += oubt;
+            else
+                buf = slc(buf, 0, oubt);
+        }
+        else if (out) {
+            st.y += lss;
+            if (spl) {
+                for (var i = 0; i < lss; ++i) {
+                    buf[i] = buf[spl + i];
+                }
+            }
+        }
+        else if (spl)
+            buf = slc(buf, spl);
+        st.b = ebt;
+        return buf;
+    }
+    err(2);
+};
+// concat
+var cct = function (bufs, ol) {
+    if (bufs.length == 1)
+        return bufs[0];
+    var buf = new u8(ol);
+    for (var i = 0, b = 0; i < bufs.length; ++i) {
+        var chk = bufs[i];
+        buf.set(chk, b);
+        b += chk.length;
+    }
+    return buf;
+};
+/**
+ * Decompresses Zstandard data
+ * @param dat The input data
+ * @param buf The output buffer. If unspecified, the function will allocate
+ *            exactly enough memory to fit the decompressed data. If your
+ *            data has multiple frames and you know the output size, specifying
+ *            it will yield better performance.
+ * @returns The decompressed data
+ */
+function decompress(dat, buf) {
+    var bufs = [], nb = +!buf;
+    var bt = 0, ol = 0;
+    for (; dat.length;) {
+        var st = rzfh(dat, nb || buf);
+        if (typeof st == 'object') {
+            if (nb) {
+                buf = null;
+                if (st.w.length == st.u) {
+                    bufs.push(buf = st.w);
+                    ol += st.u;
+                }
+            }
+            else {
+                bufs.push(buf);
+                st.e = 0;
+            }
+            for (; !st.l;) {
+                var blk = rzb(dat, st, buf);
+                if (!blk)
+                    err(5);
+                if (buf)
+                    st.e = st.y;
+                else {
+                    bufs.push(blk);
+                    ol += blk.length;
+                    cpw(st.w, 0, blk.length);
+                    st.w.set(blk, st.w.length - blk.length);
+                }
+            }
+            bt = st.b + (st.c * 4);
+        }
+        else
+            bt = st;
+        dat = dat.subarray(bt);
+    }
+    return cct(bufs, ol);
+}
+/**
+ * Decompressor for Zstandard streamed data
+ */
+var Decompress = /*#__PURE__*/ (function () {
+    /**
+     * Creates a Zstandard decompressor
+     * @param ondata The handler for stream data
+     */
+    function Decompress(ondata) {
+        this.ondata = ondata;
+        this.c = [];
+        this.l = 0;
+        this.z = 0;
+    }
+    /**
+     * Pushes data to be decompressed
+     * @param chunk The chunk of data to push
+     * @param final Whether or not this is the last chunk in the stream
+     */
+    Decompress.prototype.push = function (chunk, final) {
+        if (typeof this.s == 'number') {
+            var sub = Math.min(chunk.length, this.s);
+            chunk = chunk.subarray(sub);
+            this.s -= sub;
+        }
+        var sl = chunk.length;
+        var ncs = sl + this.l;
+        if (!this.s) {
+            if (final) {
+                if (!ncs) {
+                    this.ondata(new u8(0), true);
+                    return;
+                }
+                // min for frame + one block
+                if (ncs < 5)
+                    err(5);
+            }
+            else if (ncs < 18) {
+                this.c.push(chunk);
+                this.l = ncs;
+                return;
+            }
+            if (this.l) {
+                this.c.push(chunk);
+                chunk = cct(this.c, ncs);
+                this.c = [];
+                this.l = 0;
+            }
+            if (typeof (this.s = rzfh(chunk)) == 'number')
+                return this.push(chunk, final);
+        }
+        if (typeof this.s != 'number') {
+            if (ncs < (this.z || 3)) {
+                if (final)
+                    err(5);
+                this.c.push(chunk);
+                this.l = ncs;
+                return;
+            }
+            if (this.l) {
+                this.c.push(chunk);
+                chunk = cct(this.c, ncs);
+                this.c = [];
+                this.l = 0;
+            }
+            if (!this.z && ncs < (this.z = (chunk[this.s.b] & 2) ? 4 : 3 + ((chunk[this.s.b] >> 3) | (chunk[this.s.b + 1] << 5) | (chunk[this.s.b + 2] << 13)))) {
+                if (final)
+                    err(5);
+                this.c.push(chunk);
+                this.l = ncs;
+                return;
+            }
+            else
+                this.z = 0;
+            for (;;) {
+                var blk = rzb(chunk, this.s);
+                if (!blk) {
+                    if (final)
+                        err(5);
+                    var adc = chunk.subarray(this.s.b);
+                    this.s.b = 0;
+                    this.c.push(adc), this.l += adc.length;
+                    return;
+                }
+                else {
+                    this.ondata(blk, false);
+                    cpw(this.s.w, 0, blk.length);
+                    this.s.w.set(blk, this.s.w.length - blk.length);
+                }
+                if (this.s.l) {
+                    var rest = chunk.subarray(this.s.b);
+                    this.s = this.s.c * 4;
+                    this.push(rest, final);
+                    return;
+                }
+            }
+        }
+        else if (final)
+            err(5);
+    };
+    return Decompress;
+}());
+
+
+;// CONCATENATED MODULE: ./build/scanners/sources/image/decompress.js
+
+
+
+class DecompressionCapError extends Error {
+    label;
+    cap;
+    constructor(label, cap) {
+        super(`${label}: decompressed size exceeds the ${formatBytes(cap)} cap; stopped there`);
+        this.label = label;
+        this.cap = cap;
+        this.name = 'DecompressionCapError';
+    }
+}
+class DecompressionError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'DecompressionError';
+    }
+}
+function formatBytes(bytes) {
+    if (bytes >= 1024 ** 3 && bytes % 1024 ** 3 === 0)
+        return `${bytes / 1024 ** 3} GiB`;
+    if (bytes >= 1024 ** 2 && bytes % 1024 ** 2 === 0)
+        return `${bytes / 1024 ** 2} MiB`;
+    if (bytes >= 1024 && bytes % 1024 === 0)
+        return `${bytes / 1024} KiB`;
+    return `${bytes} bytes`;
+}
+function sniffCompression(head) {
+    if (head[0] === 0x1f && head[1] === 0x8b)
+        return 'gzip';
+    if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd)
+        return 'zstd';
+    return 'none';
+}
+/** Node >= 22.15 has zstd in zlib; older versions use fzstd (pure JS). */
+const nativeZstd = external_node_zlib_namespaceObject.createZstdDecompress;
+async function* viaStream(input, factory) {
+    const source = external_node_stream_namespaceObject.Readable.from(input, { objectMode: false });
+    const transform = factory();
+    // pipe() does not forward errors: a failing source (digest mismatch, truncated archive) must end
+    // the decompressor with that error instead of leaving it waiting for more input.
+    source.on('error', (error) => transform.destroy(error));
+    source.pipe(transform);
+    try {
+        for await (const chunk of transform) {
+            yield new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        }
+    }
+    finally {
+        source.destroy();
+    }
+}
+async function* fzstd(input) {
+    let out = [];
+    const decoder = new Decompress((data) => {
+        if (data.length > 0)
+            out.push(data);
+    });
+    for await (const chunk of input) {
+        decoder.push(chunk);
+        const ready = out;
+        out = [];
+        yield* ready;
+    }
+    decoder.push(new Uint8Array(0), true);
+    yield* out;
+}
+/** Re-yields `first` before the rest of the iterator. */
+async function* prepend(first, rest) {
+    yield* first;
+    for (;;) {
+        const next = await rest.next();
+        if (next.done)
+            return;
+        yield next.value;
+    }
+}
+/** The decompressed bytes of `input`, by magic number, capped at `options.maxBytes`. */
+async function* decompress_decompress(input, options) {
+    const iterator = input[Symbol.asyncIterator]();
+    const head = [];
+    let headLength = 0;
+    while (headLength < 4) {
+        const next = await iterator.next();
+        if (next.done)
+            break;
+        head.push(next.value);
+        headLength += next.value.length;
+    }
+    const joined = head.length === 1 ? head[0] : Buffer.concat(head);
+    const compression = sniffCompression(joined);
+    options.onCompression?.(compression);
+    const raw = prepend(head, iterator);
+    const stream = compression === 'gzip'
+        ? viaStream(raw, () => external_node_zlib_namespaceObject.createGunzip({ chunkSize: 256 * 1024 }))
+        : compression === 'zstd'
+            ? nativeZstd
+                ? viaStream(raw, nativeZstd)
+                : fzstd(raw)
+            : raw;
+    let total = 0;
+    try {
+        for await (const chunk of stream) {
+            total += chunk.length;
+            if (total > options.maxBytes) {
+                const allowed = chunk.length - (total - options.maxBytes);
+                if (allowed > 0)
+                    yield chunk.subarray(0, allowed);
+                throw new DecompressionCapError(options.label, options.maxBytes);
+            }
+            yield chunk;
+        }
+    }
+    catch (error) {
+        if (error instanceof DecompressionCapError)
+            throw error;
+        const code = error.code;
+        // Errors of the source itself (truncated archive, network) pass through unchanged.
+        if (compression !== 'none' && (typeof code === 'string' ? code.startsWith('Z_') : isZstdError(error))) {
+            throw new DecompressionError(`${options.label}: corrupt ${compression} data (${error.message})`);
+        }
+        throw error;
+    }
+}
+function isZstdError(error) {
+    return typeof error.code === 'number';
+}
+
+;// CONCATENATED MODULE: ./build/scanners/sources/image/tar.js
+/**
+ * A streaming tar reader for image layers and image archives: ustar, PAX (`path`, `linkpath`, `size`)
+ * and GNU long names (`L`/`K`). Entry names are data: they are returned as found and never touch the
+ * filesystem. File contents up to a cap come back as one buffer each; larger ones are skipped while
+ * streaming, so memory stays bounded by the cap whatever the archive holds.
+ */
+class TarError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'TarError';
+    }
+}
+const BLOCK = 512;
+/** PAX and GNU long-name records larger than this are not names but an attack on memory. */
+const MAX_META_SIZE = 1 << 20;
+const HEADER_ONLY = new Set(['1', '2', '3', '4', '5', '6']);
+const TYPES = {
+    '0': 'file',
+    '\0': 'file',
+    '7': 'file',
+    '1': 'hardlink',
+    '2': 'symlink',
+    '3': 'char',
+    '4': 'block',
+    '5': 'dir',
+    '6': 'fifo',
+};
+const utf8 = new TextDecoder('utf-8');
+/** A FIFO of chunks; takes views when a range sits in one chunk and copies only across chunks. */
+class ByteQueue {
+    chunks = [];
+    head = 0;
+    length = 0;
+    push(chunk) {
+        if (chunk.length === 0)
+            return;
+        // Plain views, never Buffers: Buffer#slice does not copy, and file contents handed out here may be
+        // copied with slice() and transferred to a worker, which would detach the whole chunk.
+        this.chunks.push(Object.getPrototypeOf(chunk) === Uint8Array.prototype
+            ? chunk
+            : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        this.length += chunk.length;
+    }
+    take(n) {
+        const first = this.chunks[0];
+        if (first.length - this.head >= n) {
+            const view = first.subarray(this.head, this.head + n);
+            this.advance(n);
+            return view;
+        }
+        const out = new Uint8Array(n);
+        this.copyInto(out, 0, n);
+        return out;
+    }
+    copyInto(target, offset, n) {
+        let done = 0;
+        while (done < n) {
+            const first = this.chunks[0];
+            const count = Math.min(n - done, first.length - this.head);
+            target.set(first.subarray(this.head, this.head + count), offset + done);
+            done += count;
+            this.advance(count);
+        }
+    }
+    skip(n) {
+        let left = n;
+        while (left > 0) {
+            const first = this.chunks[0];
+            const count = Math.min(left, first.length - this.head);
+            left -= count;
+            this.advance(count);
+        }
+    }
+    advance(n) {
+        this.head += n;
+        this.length -= n;
+        if (this.head === this.chunks[0].length) {
+            this.chunks.shift();
+            this.head = 0;
+        }
+    }
+}
+function field(block, offset, length) {
+    let end = offset;
+    while (end < offset + length && block[end] !== 0)
+        end++;
+    return utf8.decode(block.subarray(offset, end));
+}
+/** Octal (NUL/space padded) or GNU base-256 (high bit set) numbers. */
+function parseNumber(block, offset, length) {
+    const first = block[offset] ?? 0;
+    if (first & 0x80) {
+        let value = first & 0x7f;
+        for (let i = offset + 1; i < offset + length; i++)
+            value = value * 256 + (block[i] ?? 0);
+        return value;
+    }
+    const text = field(block, offset, length).trim();
+    if (text === '')
+        return 0;
+    if (!/^[0-7]+$/.test(text))
+        return Number.NaN;
+    return parseInt(text, 8);
+}
+function isZeroBlock(block) {
+    for (let i = 0; i < BLOCK; i++)
+        if (block[i] !== 0)
+            return false;
+    return true;
+}
+function checksumOk(block) {
+    const stored = parseNumber(block, 148, 8);
+    let unsigned = 0;
+    let signed = 0;
+    for (let i = 0; i < BLOCK; i++) {
+        const byte = i >= 148 && i < 156 ? 0x20 : block[i];
+        unsigned += byte;
+        signed += byte > 127 ? byte - 256 : byte;
+    }
+    return stored === unsigned || stored === signed;
+}
+/** `len key=value\n` records; unknown keys are ignored. */
+function parsePax(data) {
+    const records = new Map();
+    let pos = 0;
+    while (pos < data.length) {
+        let space = pos;
+        while (space < data.length && data[space] !== 0x20)
+            space++;
+        const length = Number(utf8.decode(data.subarray(pos, space)));
+        if (!Number.isInteger(length) || length <= 0 || pos + length > data.length)
+            break;
+        const record = utf8.decode(data.subarray(space + 1, pos + length - 1));
+        const eq = record.indexOf('=');
+        if (eq > 0)
+            records.set(record.slice(0, eq), record.slice(eq + 1));
+        pos += length;
+    }
+    return records;
+}
+function padding(size) {
+    return (BLOCK - (size % BLOCK)) % BLOCK;
+}
+/** Entries of a tar stream, in order. Throws `TarError` on a bad header or a truncated stream. */
+async function* readTar(source, options) {
+    const iterator = source[Symbol.asyncIterator]();
+    const queue = new ByteQueue();
+    let position = 0;
+    let ended = false;
+    const fill = async (n) => {
+        while (queue.length < n) {
+            if (ended)
+                return false;
+            const next = await iterator.next();
+            if (next.done) {
+                ended = true;
+                return false;
+            }
+            queue.push(next.value);
+        }
+        return true;
+    };
+    const truncated = (what) => new TarError(`${options.label}: truncated archive (${what} cut off at byte ${position + queue.length})`);
+    const skip = async (n, what) => {
+        let left = n;
+        while (left > 0) {
+            if (queue.length === 0 && !(await fill(1)))
+                throw truncated(what);
+            const count = Math.min(left, queue.length);
+            queue.skip(count);
+            position += count;
+            left -= count;
+        }
+    };
+    const read = async (n, what) => {
+        if (queue.length >= n) {
+            position += n;
+            return queue.take(n);
+        }
+        const out = new Uint8Array(n);
+        let done = 0;
+        while (done < n) {
+            if (queue.length === 0 && !(await fill(1)))
+                throw truncated(what);
+            const count = Math.min(n - done, queue.length);
+            queue.copyInto(out, done, count);
+            done += count;
+            position += count;
+        }
+        return out;
+    };
+    let pax = new Map();
+    let longName;
+    let longLink;
+    try {
+        for (;;) {
+            if (!(await fill(BLOCK))) {
+                // A stream ending cleanly between entries is accepted (some writers omit the end marker);
+                // one ending inside a header is not.
+                if (queue.length > 0)
+                    throw truncated('header');
+                return;
+            }
+            const headerOffset = position;
+            const block = await read(BLOCK, 'header');
+            if (isZeroBlock(block))
+                break;
+            if (!checksumOk(block)) {
+                throw new TarError(`${options.label}: bad tar header checksum at byte ${headerOffset}`);
+            }
+            const flag = String.fromCharCode(block[156]);
+            let size = parseNumber(block, 124, 12);
+            if (!Number.isSafeInteger(size) || size < 0) {
+                throw new TarError(`${options.label}: invalid entry size in the header at byte ${headerOffset}`);
+            }
+            if (flag === 'x' || flag === 'g' || flag === 'L' || flag === 'K') {
+                if (size > MAX_META_SIZE) {
+                    throw new TarError(`${options.label}: oversized ${flag} record (${size} bytes) at byte ${headerOffset}`);
+                }
+                const data = await read(size, `${flag} record`);
+                await skip(padding(size), 'padding');
+                // Global PAX headers hold defaults such as mtime; names and sizes come per entry.
+                if (flag === 'x')
+                    pax = parsePax(data);
+                else if (flag === 'L')
+                    longName = field(data, 0, data.length);
+                else if (flag === 'K')
+                    longLink = field(data, 0, data.length);
+                continue;
+            }
+            const magic = field(block, 257, 6);
+            const prefix = magic === 'ustar' ? field(block, 345, 155) : '';
+            const baseName = field(block, 0, 100);
+            const name = pax.get('path') ?? longName ?? (prefix !== '' ? `${prefix}/${baseName}` : baseName);
+            const linkname = pax.get('linkpath') ?? longLink ?? field(block, 157, 100);
+            const paxSize = pax.get('size');
+            if (paxSize !== undefined) {
+                size = Number(paxSize);
+                if (!Number.isSafeInteger(size) || size < 0) {
+                    throw new TarError(`${options.label}: invalid PAX size for the entry at byte ${headerOffset}`);
+                }
+            }
+            pax = new Map();
+            longName = undefined;
+            longLink = undefined;
+            if (HEADER_ONLY.has(flag))
+                size = 0;
+            const type = TYPES[flag] ?? 'other';
+            const item = { name, type, size, linkname, offset: position };
+            const want = type === 'file' && (options.wantData ? options.wantData(item) : size <= (options.maxFileSize ?? -1));
+            if (want)
+                item.data = await read(size, `content of ${JSON.stringify(name)}`);
+            else
+                await skip(size, `content of ${JSON.stringify(name)}`);
+            await skip(padding(size), 'padding');
+            yield item;
+        }
+        if (options.drain) {
+            while (await fill(1)) {
+                position += queue.length;
+                queue.skip(queue.length);
+            }
+        }
+    }
+    finally {
+        if (!ended)
+            await iterator.return?.();
+    }
+}
+
+;// CONCATENATED MODULE: ./build/scanners/sources/image/types.js
+/**
+ * The seam between where an image comes from (a registry, a `docker save` tarball, an OCI layout) and
+ * the layer scan. Sources hand out raw bytes; the scan verifies every digest and size itself, so no
+ * source can be trusted by mistake.
+ */
+/** Any failure to get an image: the message is for the user and never holds a credential. */
+class ImageError extends Error {
+    kind;
+    constructor(message, 
+    /** `auth` and `not-found` are the user's to fix; `transient` may succeed on retry. */
+    kind = 'invalid') {
+        super(message);
+        this.kind = kind;
+        this.name = 'ImageError';
+    }
+}
+
+;// CONCATENATED MODULE: ./build/scanners/sources/image/archive-store.js
+
+
+
+
+
+
+/** Small files read into memory while indexing a tar archive; configs and manifests fit easily. */
+const SMALL_FILE = 4 * 1024 * 1024;
+const SMALL_TOTAL = 64 * 1024 * 1024;
+/** Archive metadata files are JSON documents; anything this large is not one. */
+const MAX_METADATA = 64 * 1024 * 1024;
+/** Decompressed size bound for a compressed archive file (it holds whole images). */
+const MAX_ARCHIVE = 1024 ** 4;
+/** `./blobs//sha256/x` -> `blobs/sha256/x`; undefined for paths that leave the archive. */
+function archivePath(path) {
+    const parts = [];
+    for (const part of path.replace(/\\/g, '/').split('/')) {
+        if (part === '' || part === '.')
+            continue;
+        if (part === '..')
+            return undefined;
+        parts.push(part);
+    }
+    return path.startsWith('/') || parts.length === 0 ? undefined : parts.join('/');
+}
+function checked(store, path) {
+    const normal = archivePath(path);
+    if (normal === undefined)
+        throw new ImageError(`${store}: refusing path ${JSON.stringify(path)} outside the archive`);
+    return normal;
+}
+async function* once(bytes) {
+    yield bytes;
+}
+class DirStore {
+    root;
+    label;
+    constructor(root, label) {
+        this.root = root;
+        this.label = label;
+    }
+    file(path) {
+        const normal = archivePath(path);
+        if (normal === undefined)
+            return undefined;
+        const abs = (0,external_node_path_namespaceObject.join)(this.root, normal);
+        try {
+            return (0,external_node_fs_.lstatSync)(abs).isFile() ? abs : undefined;
+        }
+        catch {
+            return undefined;
+        }
+    }
+    has(path) {
+        return this.file(path) !== undefined;
+    }
+    size(path) {
+        const abs = this.file(path);
+        return abs === undefined ? undefined : (0,external_node_fs_.lstatSync)(abs).size;
+    }
+    async read(path) {
+        const abs = this.file(checked(this.label, path));
+        if (abs === undefined)
+            throw new ImageError(`${this.label}: missing ${path}`, 'not-found');
+        if ((0,external_node_fs_.lstatSync)(abs).size > MAX_METADATA)
+            throw new ImageError(`${this.label}: ${path} is too large to be metadata`);
+        return new Uint8Array(await (0,promises_namespaceObject.readFile)(abs));
+    }
+    open(path) {
+        const abs = this.file(checked(this.label, path));
+        if (abs === undefined)
+            throw new ImageError(`${this.label}: missing ${path}`, 'not-found');
+        return (0,external_node_fs_.createReadStream)(abs, { highWaterMark: 1 << 20 });
+    }
+}
+/** A tar file indexed once; members are then read by offset (or, if compressed, by re-reading). */
+class TarFileStore {
+    file;
+    label;
+    members;
+    compressed;
+    constructor(file, label, members, compressed) {
+        this.file = file;
+        this.label = label;
+        this.members = members;
+        this.compressed = compressed;
+    }
+    static async open(file, label) {
+        const members = new Map();
+        let kept = 0;
+        let compressed = false;
+        const stream = decompress_decompress((0,external_node_fs_.createReadStream)(file, { highWaterMark: 1 << 20 }), {
+            label,
+            maxBytes: MAX_ARCHIVE,
+            onCompression: (c) => (compressed = c !== 'none'),
+        });
+        const entries = readTar(stream, {
+            label,
+            wantData: (item) => item.size <= SMALL_FILE && kept + item.size <= SMALL_TOTAL,
+        });
+        for await (const entry of entries) {
+            if (entry.type !== 'file')
+                continue;
+            const path = archivePath(entry.name);
+            if (path === undefined)
+                continue;
+            const member = { offset: entry.offset, size: entry.size };
+            if (entry.data) {
+                member.data = entry.data.slice();
+                kept += entry.size;
+            }
+            members.set(path, member);
+        }
+        return new TarFileStore(file, label, members, compressed);
+    }
+    member(path) {
+        const member = this.members.get(checked(this.label, path));
+        if (!member)
+            throw new ImageError(`${this.label}: missing ${path}`, 'not-found');
+        return member;
+    }
+    has(path) {
+        const normal = archivePath(path);
+        return normal !== undefined && this.members.has(normal);
+    }
+    size(path) {
+        const normal = archivePath(path);
+        return normal === undefined ? undefined : this.members.get(normal)?.size;
+    }
+    async read(path) {
+        const member = this.member(path);
+        if (member.data)
+            return member.data;
+        if (member.size > MAX_METADATA)
+            throw new ImageError(`${this.label}: ${path} is too large to be metadata`);
+        const parts = [];
+        for await (const chunk of this.open(path))
+            parts.push(chunk);
+        return new Uint8Array(Buffer.concat(parts));
+    }
+    open(path) {
+        const member = this.member(path);
+        if (member.data)
+            return once(member.data);
+        if (member.size === 0)
+            return once(new Uint8Array(0));
+        if (!this.compressed) {
+            return (0,external_node_fs_.createReadStream)(this.file, {
+                start: member.offset,
+                end: member.offset + member.size - 1,
+                highWaterMark: 1 << 20,
+            });
+        }
+        return this.slice(member);
+    }
+    /** A member of a compressed archive: decompress again from the start and cut out its bytes. */
+    async *slice(member) {
+        const end = member.offset + member.size;
+        let position = 0;
+        const stream = decompress_decompress((0,external_node_fs_.createReadStream)(this.file, { highWaterMark: 1 << 20 }), {
+            label: this.label,
+            maxBytes: MAX_ARCHIVE,
+        });
+        for await (const chunk of stream) {
+            const from = Math.max(member.offset, position);
+            const to = Math.min(end, position + chunk.length);
+            if (to > from)
+                yield chunk.subarray(from - position, to - position);
+            position += chunk.length;
+            if (position >= end)
+                return;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./build/scanners/sources/image/manifest.js
+/**
+ * Image manifests and indexes (OCI and Docker v2), whatever they came from: a registry, an OCI layout
+ * or a `docker save` tarball. Parsing is strict about the fields the scan relies on (digests, sizes)
+ * and refuses formats it cannot scan correctly (schema1, artifacts) instead of guessing.
+ */
+
+
+const MEDIA_TYPE = {
+    ociIndex: 'application/vnd.oci.image.index.v1+json',
+    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+    dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+    ociConfig: 'application/vnd.oci.image.config.v1+json',
+    dockerConfig: 'application/vnd.docker.container.image.v1+json',
+};
+/** Accept list for manifest requests: every manifest format this module parses. */
+const MANIFEST_MEDIA_TYPES = [
+    MEDIA_TYPE.ociIndex,
+    MEDIA_TYPE.ociManifest,
+    MEDIA_TYPE.dockerList,
+    MEDIA_TYPE.dockerManifest,
+];
+const INDEX_TYPES = new Set([MEDIA_TYPE.ociIndex, MEDIA_TYPE.dockerList]);
+const MANIFEST_TYPES = new Set([MEDIA_TYPE.ociManifest, MEDIA_TYPE.dockerManifest]);
+const CONFIG_TYPES = new Set([MEDIA_TYPE.ociConfig, MEDIA_TYPE.dockerConfig]);
+/** Content types that say nothing about the document: fall back to its `mediaType` field. */
+const GENERIC_TYPES = new Set(['', 'application/json', 'application/octet-stream', 'text/plain']);
+const SCHEMA1_TYPES = new Set([
+    'application/vnd.docker.distribution.manifest.v1+json',
+    'application/vnd.docker.distribution.manifest.v1+prettyjws',
+]);
+const DIGEST_FORMS = {
+    sha256: /^sha256:[a-f0-9]{64}$/,
+    sha512: /^sha512:[a-f0-9]{128}$/,
+};
+/** True for `sha256:<64 lowercase hex>` / `sha512:<128 lowercase hex>`. */
+function isDigest(value) {
+    const algorithm = value.slice(0, value.indexOf(':'));
+    return DIGEST_FORMS[algorithm]?.test(value) ?? false;
+}
+/** Digest of `bytes` with the algorithm of `like` (default sha256). */
+function digestOf(bytes, like = 'sha256:') {
+    const algorithm = like.startsWith('sha512:') ? 'sha512' : 'sha256';
+    return `${algorithm}:${(0,external_node_crypto_.createHash)(algorithm).update(bytes).digest('hex')}`;
+}
+/** Throws `ImageError('invalid')` unless `bytes` hash to `expected` (and have `size` bytes when given). */
+function verifyBytes(bytes, expected, what, size) {
+    if (!isDigest(expected))
+        throw new ImageError(`${what}: unsupported or malformed digest "${expected}"`);
+    if (size !== undefined && bytes.byteLength !== size) {
+        throw new ImageError(`${what}: expected ${size} bytes, got ${bytes.byteLength}`);
+    }
+    const actual = digestOf(bytes, expected);
+    if (actual !== expected) {
+        throw new ImageError(`${what}: digest mismatch (expected ${expected}, content hashes to ${actual})`);
+    }
+}
+function baseType(contentType) {
+    return (contentType ?? '').split(';')[0].trim().toLowerCase();
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function parsePlatformField(value, where) {
+    if (value === undefined)
+        return undefined;
+    if (!isRecord(value) || typeof value.os !== 'string' || typeof value.architecture !== 'string') {
+        throw new ImageError(`${where}: platform needs string "os" and "architecture"`);
+    }
+    const platform = { os: value.os, architecture: value.architecture };
+    if (typeof value.variant === 'string' && value.variant !== '')
+        platform.variant = value.variant;
+    return platform;
+}
+function parseDescriptor(value, where) {
+    if (!isRecord(value))
+        throw new ImageError(`${where}: not a descriptor object`);
+    const { mediaType, digest, size } = value;
+    if (typeof mediaType !== 'string' || mediaType === '')
+        throw new ImageError(`${where}: missing mediaType`);
+    if (typeof digest !== 'string' || !isDigest(digest)) {
+        throw new ImageError(`${where}: missing or malformed digest (sha256:<64 hex> or sha512:<128 hex>)`);
+    }
+    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
+        throw new ImageError(`${where}: size must be a non-negative integer`);
+    }
+    const descriptor = { mediaType, digest, size };
+    const platform = parsePlatformField(value.platform, where);
+    if (platform)
+        descriptor.platform = platform;
+    if (isRecord(value.annotations)) {
+        const annotations = {};
+        for (const [k, v] of Object.entries(value.annotations))
+            if (typeof v === 'string')
+                annotations[k] = v;
+        descriptor.annotations = annotations;
+    }
+    return descriptor;
+}
+/**
+ * Parses an image index or manifest. The media type comes from `contentType` when it names one, else
+ * from the document's `mediaType` field, else from its shape (OCI makes `mediaType` optional).
+ * `what` names the document in errors (`manifest of alpine:3.20`).
+ */
+function parseManifest(bytes, contentType, what = 'manifest') {
+    let doc;
+    try {
+        doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    }
+    catch {
+        throw new ImageError(`${what}: not valid UTF-8 JSON`);
+    }
+    if (!isRecord(doc))
+        throw new ImageError(`${what}: not a JSON object`);
+    const header = baseType(contentType);
+    const field = typeof doc.mediaType === 'string' ? doc.mediaType : undefined;
+    let mediaType = GENERIC_TYPES.has(header) ? field : header;
+    if (mediaType === undefined) {
+        if (doc.schemaVersion === 1)
+            mediaType = 'application/vnd.docker.distribution.manifest.v1+json';
+        else if (Array.isArray(doc.manifests))
+            mediaType = MEDIA_TYPE.ociIndex;
+        else if (isRecord(doc.config) && Array.isArray(doc.layers))
+            mediaType = MEDIA_TYPE.ociManifest;
+        else
+            throw new ImageError(`${what}: no media type (neither Content-Type nor a "mediaType" field)`);
+    }
+    if (SCHEMA1_TYPES.has(mediaType) || doc.schemaVersion === 1) {
+        throw new ImageError(`${what}: Docker schema1 manifests (${mediaType}) are deprecated and not supported; ` +
+            're-push the image with a current Docker or skopeo (schema2 or OCI)', 'unsupported');
+    }
+    if (!INDEX_TYPES.has(mediaType) && !MANIFEST_TYPES.has(mediaType)) {
+        throw new ImageError(`${what}: unsupported media type ${JSON.stringify(mediaType)}`, 'unsupported');
+    }
+    if (field !== undefined && field !== mediaType) {
+        throw new ImageError(`${what}: served as ${mediaType} but declares mediaType ${JSON.stringify(field)}`);
+    }
+    if (doc.schemaVersion !== 2)
+        throw new ImageError(`${what}: schemaVersion must be 2`);
+    if (INDEX_TYPES.has(mediaType)) {
+        if (!Array.isArray(doc.manifests))
+            throw new ImageError(`${what}: index without a "manifests" array`);
+        const manifests = doc.manifests.map((m, i) => parseDescriptor(m, `${what}: manifests[${i}]`));
+        return { kind: 'index', mediaType, manifests };
+    }
+    if (!Array.isArray(doc.layers))
+        throw new ImageError(`${what}: manifest without a "layers" array`);
+    const config = parseDescriptor(doc.config, `${what}: config`);
+    if (!CONFIG_TYPES.has(config.mediaType)) {
+        throw new ImageError(`${what}: config of type ${JSON.stringify(config.mediaType)} is an OCI artifact, not a container image`, 'unsupported');
+    }
+    const layers = doc.layers.map((l, i) => parseDescriptor(l, `${what}: layers[${i}]`));
+    return { kind: 'manifest', mediaType, config, layers };
+}
+/** `linux/arm64/v8`; `unknown` parts kept so messages show what the index really says. */
+function formatPlatform(platform) {
+    return [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
+}
+/** Parses `--platform`: `all`, `os/arch` or `os/arch/variant` (`linux/arm64/v8`). */
+function parsePlatformSelector(text) {
+    const trimmed = text.trim().toLowerCase();
+    if (trimmed === 'all')
+        return 'all';
+    const parts = trimmed.split('/');
+    if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^[a-z0-9_.-]+$/.test(p))) {
+        throw new ImageError(`platform "${text}": expected all, OS/ARCH or OS/ARCH/VARIANT (e.g. linux/arm64/v8)`);
+    }
+    const platform = { os: parts[0], architecture: parts[1] };
+    if (parts[2])
+        platform.variant = parts[2];
+    return platform;
+}
+const DEFAULT_PLATFORM = { os: 'linux', architecture: 'amd64' };
+const ARCH_ALIASES = { x86_64: 'amd64', 'x86-64': 'amd64', aarch64: 'arm64' };
+/** Variants implied when none is written (as containerd normalises them). */
+const DEFAULT_VARIANT = { arm64: 'v8', arm: 'v7' };
+function normalise(platform) {
+    const architecture = ARCH_ALIASES[platform.architecture.toLowerCase()] ?? platform.architecture.toLowerCase();
+    const variant = (platform.variant ?? DEFAULT_VARIANT[architecture] ?? '').toLowerCase();
+    return { os: platform.os.toLowerCase(), architecture, variant };
+}
+/** Entries that are images for a real platform (not attestations or `unknown/unknown` placeholders). */
+function isImageEntry(d) {
+    if (d.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest')
+        return false;
+    if (d.platform && (d.platform.os === 'unknown' || d.platform.architecture === 'unknown'))
+        return false;
+    return MANIFEST_TYPES.has(d.mediaType) || INDEX_TYPES.has(d.mediaType);
+}
+/**
+ * The index entries to scan for `selector`. A requested variant must match (after defaults: arm64 is
+ * v8); without one, the entry with the default variant wins, then the first of that os/architecture.
+ * Throws `ImageError('not-found')` listing the platforms the index offers.
+ */
+function selectPlatforms(index, selector, what = 'image') {
+    const images = index.manifests.filter(isImageEntry);
+    if (selector === 'all') {
+        if (images.length === 0)
+            throw new ImageError(`${what}: the index lists no image manifests`, 'not-found');
+        return images;
+    }
+    const want = normalise(selector);
+    const sameArch = images.filter((d) => {
+        if (!d.platform)
+            return false;
+        const have = normalise(d.platform);
+        return have.os === want.os && have.architecture === want.architecture;
+    });
+    const exact = sameArch.filter((d) => normalise(d.platform).variant === want.variant);
+    const chosen = exact[0] ?? (selector.variant === undefined ? sameArch[0] : undefined);
+    if (chosen)
+        return [chosen];
+    const available = [
+        ...new Set(images.map((d) => (d.platform ? formatPlatform(d.platform) : '(no platform)'))),
+    ];
+    throw new ImageError(`${what}: no image for platform ${formatPlatform(selector)}; available: ${available.join(', ') || 'none'} ` +
+        '(choose one with --platform, or --platform all)', 'not-found');
+}
+/** The platform an image config declares (`os`, `architecture`, `variant`), if it parses. */
+function platformFromConfig(configBytes) {
+    try {
+        const config = JSON.parse(new TextDecoder().decode(configBytes));
+        if (!isRecord(config) || typeof config.os !== 'string' || typeof config.architecture !== 'string') {
+            return undefined;
+        }
+        const platform = { os: config.os, architecture: config.architecture };
+        if (typeof config.variant === 'string' && config.variant !== '')
+            platform.variant = config.variant;
+        return platform;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./build/scanners/sources/image/archive.js
+
+
+
+
+
+/**
+ * Images from archives, detected from their content: OCI layouts (`oci-layout` + `index.json` +
+ * `blobs/`, as a directory or a tar; Docker >= 25 `docker save` is one of these with a manifest.json
+ * added) and legacy `docker save` tarballs (manifest.json + `<id>/layer.tar` + `<id>.json`). In the
+ * legacy form layers are identified by their diff_id (sha256 of the uncompressed tar) from the config,
+ * which is what their bytes hash to, so they are verified like any blob.
+ */
+const LEGACY_LAYER = 'application/vnd.docker.image.rootfs.diff.tar';
+const archive_INDEX_TYPES = new Set([MEDIA_TYPE.ociIndex, MEDIA_TYPE.dockerList]);
+/** Nested indexes deeper than this are a loop or an attack, not an image. */
+const MAX_INDEX_DEPTH = 4;
+function blobPath(digest) {
+    if (!isDigest(digest))
+        throw new ImageError(`malformed digest "${digest}"`);
+    return `blobs/${digest.replace(':', '/')}`;
+}
+function json(bytes, what) {
+    try {
+        return JSON.parse(new TextDecoder().decode(bytes));
+    }
+    catch {
+        throw new ImageError(`${what}: not valid JSON`);
+    }
+}
+class ArchiveSource {
+    store;
+    reference;
+    /** Legacy docker save: blob digest -> member path (layers and configs are not under blobs/). */
+    paths = new Map();
+    constructor(store, reference) {
+        this.store = store;
+        this.reference = reference;
+    }
+    /** Opens a FILE (tar, tar.gz, tar.zst) or a DIR as an image archive. */
+    static async open(path) {
+        if (!(0,external_node_fs_.existsSync)(path))
+            throw new ImageError(`${path}: no such file or directory`, 'not-found');
+        const label = (0,external_node_path_namespaceObject.basename)(path) || path;
+        const store = (0,external_node_fs_.statSync)(path).isDirectory()
+            ? new DirStore(path, label)
+            : await TarFileStore.open(path, label).catch((error) => {
+                throw error instanceof ImageError
+                    ? error
+                    : new ImageError(`${label}: not a readable image archive (${error.message})`);
+            });
+        return new ArchiveSource(store, path);
+    }
+    async resolve(platform) {
+        const { store } = this;
+        if (store.has('index.json') && (store.has('oci-layout') || !store.has('manifest.json'))) {
+            return this.resolveLayout(platform);
+        }
+        if (store.has('manifest.json'))
+            return this.resolveLegacy();
+        throw new ImageError(`${store.label}: not an image archive: expected an OCI layout (oci-layout, index.json, blobs/) ` +
+            'or docker save output (manifest.json)', 'invalid');
+    }
+    async openBlob(descriptor) {
+        const path = this.paths.get(descriptor.digest) ?? blobPath(descriptor.digest);
+        if (!this.store.has(path)) {
+            throw new ImageError(`${this.store.label}: blob ${descriptor.digest} is missing from the archive`, 'not-found');
+        }
+        return this.store.open(path);
+    }
+    async close() { }
+    async readBlob(descriptor, what) {
+        const path = blobPath(descriptor.digest);
+        if (!this.store.has(path))
+            throw new ImageError(`${what}: blob ${descriptor.digest} is missing`, 'not-found');
+        const bytes = await this.store.read(path);
+        verifyBytes(bytes, descriptor.digest, what, descriptor.size);
+        return bytes;
+    }
+    async resolveLayout(selector) {
+        const label = this.store.label;
+        const top = parseManifest(await this.store.read('index.json'), null, `${label}: index.json`);
+        if (top.kind !== 'index')
+            throw new ImageError(`${label}: index.json is not an image index`);
+        const manifests = [];
+        const expand = async (entries, depth, tag) => {
+            for (const entry of entries) {
+                const name = entry.annotations?.['org.opencontainers.image.ref.name'] ?? tag;
+                if (!archive_INDEX_TYPES.has(entry.mediaType)) {
+                    const annotations = {
+                        ...entry.annotations,
+                        ...(name ? { 'org.opencontainers.image.ref.name': name } : {}),
+                    };
+                    manifests.push({ ...entry, annotations });
+                    continue;
+                }
+                if (depth >= MAX_INDEX_DEPTH)
+                    throw new ImageError(`${label}: image indexes nested too deep`);
+                const what = `${label}: index ${entry.digest}`;
+                const inner = parseManifest(await this.readBlob(entry, what), entry.mediaType, what);
+                if (inner.kind !== 'index')
+                    throw new ImageError(`${what}: expected an index, found a manifest`);
+                await expand(inner.manifests, depth + 1, name);
+            }
+        };
+        await expand(top.manifests, 0);
+        // A layout holding one image (docker save, one tag) is scanned whatever its platform; a choice
+        // between several is made by platform, and entries without one (several tags) are all scanned.
+        const chosen = manifests.length <= 1 || manifests.every((m) => m.platform === undefined)
+            ? manifests
+            : selectPlatforms({ kind: 'index', mediaType: MEDIA_TYPE.ociIndex, manifests }, selector, label);
+        if (chosen.length === 0)
+            throw new ImageError(`${label}: the layout lists no images`, 'not-found');
+        const images = [];
+        for (const descriptor of chosen) {
+            const what = `${label}: manifest ${descriptor.digest}`;
+            const manifest = parseManifest(await this.readBlob(descriptor, what), descriptor.mediaType, what);
+            if (manifest.kind !== 'manifest')
+                throw new ImageError(`${what}: expected a manifest`);
+            const configBytes = await this.readBlob(manifest.config, `${what}: config`);
+            const tag = descriptor.annotations?.['org.opencontainers.image.ref.name'];
+            const platform = descriptor.platform ?? platformFromConfig(configBytes);
+            images.push({
+                reference: tag ? `${this.reference} (${tag})` : this.reference,
+                digest: descriptor.digest,
+                ...(platform ? { platform } : {}),
+                config: manifest.config,
+                configBytes,
+                layers: manifest.layers,
+            });
+        }
+        return images;
+    }
+    async resolveLegacy() {
+        const label = this.store.label;
+        const entries = json(await this.store.read('manifest.json'), `${label}: manifest.json`);
+        if (!Array.isArray(entries) || entries.length === 0) {
+            throw new ImageError(`${label}: manifest.json lists no images`);
+        }
+        const images = [];
+        for (const [i, entry] of entries.entries()) {
+            const what = `${label}: manifest.json[${i}]`;
+            const { Config, Layers, RepoTags } = (entry ?? {});
+            if (typeof Config !== 'string' ||
+                !Array.isArray(Layers) ||
+                !Layers.every((l) => typeof l === 'string')) {
+                throw new ImageError(`${what}: needs "Config" and "Layers" paths`);
+            }
+            const configBytes = await this.store.read(Config);
+            const configDigest = digestOf(configBytes);
+            // The config's name is its digest (`<hex>.json` or blobs/sha256/<hex>): check it when it says so.
+            const named = /([a-f0-9]{64})(?:\.json)?$/.exec(Config)?.[1];
+            if (named !== undefined && `sha256:${named}` !== configDigest) {
+                throw new ImageError(`${what}: config ${Config} does not hash to its name (got ${configDigest})`);
+            }
+            const config = json(configBytes, `${what}: config`);
+            const diffIds = config.rootfs?.diff_ids;
+            if (!Array.isArray(diffIds) ||
+                diffIds.length !== Layers.length ||
+                !diffIds.every((d) => isDigest(String(d)))) {
+                throw new ImageError(`${what}: config rootfs.diff_ids must list one digest per layer (${Layers.length} layers)`);
+            }
+            const layers = Layers.map((path, index) => {
+                const digest = diffIds[index];
+                const size = this.store.size(path);
+                if (size === undefined)
+                    throw new ImageError(`${what}: layer ${path} is missing from the archive`, 'not-found');
+                this.paths.set(digest, path);
+                return { mediaType: LEGACY_LAYER, digest, size };
+            });
+            this.paths.set(configDigest, Config);
+            const tag = Array.isArray(RepoTags) && typeof RepoTags[0] === 'string' ? RepoTags[0] : undefined;
+            const platform = platformFromConfig(configBytes);
+            images.push({
+                reference: tag ? `${this.reference} (${tag})` : this.reference,
+                // No manifest exists in this form; the config digest is the image ID docker shows.
+                digest: configDigest,
+                ...(platform ? { platform } : {}),
+                config: { mediaType: MEDIA_TYPE.dockerConfig, digest: configDigest, size: configBytes.length },
+                configBytes,
+                layers,
+            });
+        }
+        return images;
+    }
+}
+
+;// CONCATENATED MODULE: ./build/scanners/sources/image/registry/reference.js
+/**
+ * Image references as `docker pull` reads them: `alpine` is `docker.io/library/alpine:latest`, the first
+ * path component is a registry only when it looks like a host (has a dot or a port, or is localhost),
+ * and a digest pins the content whatever the tag says.
+ */
+
+
+const DOCKER_HUB = 'docker.io';
+const DOCKER_HUB_API = 'registry-1.docker.io';
+const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const HOST_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
+const MAX_NAME = 255;
+function fail(input, why) {
+    throw new ImageError(`invalid image reference "${input}": ${why}`, 'invalid');
+}
+function looksLikeHost(component) {
+    return (component.includes('.') ||
+        component.includes(':') ||
+        component === 'localhost' ||
+        component.startsWith('[') ||
+        // docker reads an uppercase first component as a host too (repository paths are lowercase)
+        component !== component.toLowerCase());
+}
+function checkHost(input, host) {
+    let name = host;
+    let port;
+    if (host.startsWith('[')) {
+        const close = host.indexOf(']');
+        if (close < 0)
+            fail(input, `unterminated IPv6 address in "${host}"`);
+        name = host.slice(1, close);
+        const rest = host.slice(close + 1);
+        if (rest !== '' && !rest.startsWith(':'))
+            fail(input, `unexpected "${rest}" after IPv6 address`);
+        port = rest ? rest.slice(1) : undefined;
+        if (!/^[0-9a-fA-F:.]+$/.test(name))
+            fail(input, `"${name}" is not an IPv6 address`);
+    }
+    else {
+        const colon = host.lastIndexOf(':');
+        if (colon >= 0) {
+            name = host.slice(0, colon);
+            port = host.slice(colon + 1);
+        }
+        if (!name.split('.').every((label) => HOST_LABEL.test(label)))
+            fail(input, `"${name}" is not a valid host name`);
+    }
+    if (port !== undefined && (!/^[0-9]{1,5}$/.test(port) || Number(port) > 65535 || Number(port) === 0)) {
+        fail(input, `"${port}" is not a valid port`);
+    }
+}
+/** Parses `[registry[:port]/]repo/path[:tag][@sha256:digest]`; throws `ImageError('invalid')`. */
+function parseReference(input) {
+    const text = input.trim();
+    if (text === '')
+        fail(input, 'empty');
+    if (/\s/.test(text))
+        fail(input, 'contains whitespace');
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text))
+        fail(input, 'leave out the URL scheme (write host/repo:tag)');
+    let rest = text;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!isDigest(digest)) {
+            const lowered = digest.toLowerCase();
+            fail(input, isDigest(lowered)
+                ? 'digest hex must be lowercase'
+                : 'digest must be sha256:<64 hex> (or sha512:<128 hex>)');
+        }
+    }
+    let tag;
+    const lastColon = rest.lastIndexOf(':');
+    if (lastColon > rest.lastIndexOf('/') && !rest.slice(lastColon).includes(']')) {
+        tag = rest.slice(lastColon + 1);
+        rest = rest.slice(0, lastColon);
+        if (!TAG.test(tag))
+            fail(input, `tag "${tag}" must be 1-128 of [A-Za-z0-9_.-], not starting with . or -`);
+    }
+    const parts = rest.split('/');
+    let registry = DOCKER_HUB;
+    if (parts.length > 1 && looksLikeHost(parts[0])) {
+        registry = parts.shift();
+        checkHost(input, registry);
+    }
+    if (DOCKER_HUB_ALIASES.has(registry.toLowerCase()))
+        registry = DOCKER_HUB;
+    if (registry === DOCKER_HUB && parts.length === 1)
+        parts.unshift('library');
+    const repository = parts.join('/');
+    if (repository === '' || parts.some((p) => p === ''))
+        fail(input, 'empty repository path component');
+    for (const part of parts) {
+        if (!COMPONENT.test(part)) {
+            fail(input, COMPONENT.test(part.toLowerCase())
+                ? `repository name must be lowercase ("${part}")`
+                : `repository component "${part}" may hold only a-z, 0-9 and single separators (. _ __ -)`);
+        }
+    }
+    const fullName = `${registry}/${repository}`;
+    if (fullName.length > MAX_NAME)
+        fail(input, `name longer than ${MAX_NAME} characters`);
+    if (!tag && !digest)
+        tag = 'latest';
+    const reference = {
+        registry,
+        apiHost: registry === DOCKER_HUB ? DOCKER_HUB_API : registry,
+        repository,
+        ref: digest ?? tag,
+        display: `${fullName}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`,
+    };
+    if (tag)
+        reference.tag = tag;
+    if (digest)
+        reference.digest = digest;
+    return reference;
+}
+/** Host name of `host[:port]` without brackets or port, for loopback checks. */
+function hostName(hostPort) {
+    if (hostPort.startsWith('['))
+        return hostPort.slice(1, hostPort.indexOf(']'));
+    const colon = hostPort.lastIndexOf(':');
+    return colon >= 0 ? hostPort.slice(0, colon) : hostPort;
+}
+/** 127.0.0.0/8, ::1 and localhost: where plain http cannot be intercepted on the way. */
+function isLoopback(host) {
+    const name = host.toLowerCase().replace(/^\[|\]$/g, '');
+    if (name === 'localhost' || name === '::1')
+        return true;
+    if (/^::ffff:127\./.test(name))
+        return true;
+    const octets = name.split('.');
+    return (octets.length === 4 &&
+        octets[0] === '127' &&
+        octets.every((o) => /^[0-9]{1,3}$/.test(o) && Number(o) < 256));
+}
+
+;// CONCATENATED MODULE: ./build/scanners/sources/image/registry/credentials.js
+/**
+ * Where registry credentials come from, in order: explicit (`--username` + `--password-stdin`), the
+ * environment record the caller passes (KEYLESS_REGISTRY_USERNAME / KEYLESS_REGISTRY_PASSWORD), then the
+ * docker `config.json` `auths` entry for the registry. Every credential carries a `source` sentence so
+ * errors can say what was tried without ever showing a value.
+ */
+
+
+
+
+const ENV_USERNAME = 'KEYLESS_REGISTRY_USERNAME';
+const ENV_PASSWORD = 'KEYLESS_REGISTRY_PASSWORD';
+/** `$DOCKER_CONFIG/config.json`, else `<home>/.docker/config.json` — for callers that own the env. */
+function dockerConfigPath(env, homeDir) {
+    const dir = env.DOCKER_CONFIG;
+    return dir ? (0,external_node_path_namespaceObject.join)(dir, 'config.json') : (0,external_node_path_namespaceObject.join)(homeDir, '.docker', 'config.json');
+}
+/** Reduces an `auths` key (`https://index.docker.io/v1/`, `ghcr.io`, `http://h:5000/x`) to a registry. */
+function registryOfKey(key) {
+    let host = key.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+    const slash = host.indexOf('/');
+    if (slash >= 0)
+        host = host.slice(0, slash);
+    host = host.toLowerCase();
+    if (host === 'index.docker.io' || host === 'registry-1.docker.io')
+        return DOCKER_HUB;
+    return host;
+}
+function credentials_isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/**
+ * Finds the credential for `registry` in a docker config.json. A missing file is no credential (the
+ * default path often does not exist); a file that does not parse is an error naming the file.
+ */
+function credentialFromDockerConfig(path, registry) {
+    let text;
+    try {
+        text = (0,external_node_fs_.readFileSync)(path, 'utf8');
+    }
+    catch (err) {
+        if (err.code === 'ENOENT')
+            return { warnings: [] };
+        throw new ImageError(`cannot read docker config ${path}: ${err.code ?? 'error'}`);
+    }
+    let config;
+    try {
+        config = JSON.parse(text);
+    }
+    catch {
+        throw new ImageError(`docker config ${path} is not valid JSON`);
+    }
+    if (!credentials_isRecord(config))
+        throw new ImageError(`docker config ${path} is not a JSON object`);
+    return lookupDockerConfig(config, path, registry.toLowerCase());
+}
+function lookupDockerConfig(config, path, registry) {
+    const warnings = [];
+    const helpers = credentials_isRecord(config.credHelpers) ? config.credHelpers : {};
+    const helperKey = Object.keys(helpers).find((k) => registryOfKey(k) === registry);
+    const auths = credentials_isRecord(config.auths) ? config.auths : {};
+    const authKey = Object.keys(auths).find((k) => registryOfKey(k) === registry);
+    const entry = authKey !== undefined ? auths[authKey] : undefined;
+    const source = `docker config ${path} (auths "${authKey ?? registry}")`;
+    const credential = credentials_isRecord(entry) ? credentialOfEntry(entry, source) : undefined;
+    if (credential)
+        return { credential, warnings };
+    const helper = helperKey !== undefined
+        ? helpers[helperKey]
+        : typeof config.credsStore === 'string'
+            ? config.credsStore
+            : undefined;
+    if (typeof helper === 'string' && helper !== '') {
+        warnings.push(`docker config ${path} keeps credentials for ${registry} in the credential helper ` +
+            `"docker-credential-${helper}", which keyless does not run; pass --username and --password-stdin ` +
+            `or set ${ENV_USERNAME}/${ENV_PASSWORD} instead (trying anonymous access)`);
+    }
+    return { warnings };
+}
+function credentialOfEntry(entry, source) {
+    const credential = { source };
+    if (typeof entry.auth === 'string' && entry.auth !== '') {
+        const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+        const colon = decoded.indexOf(':');
+        if (colon <= 0)
+            throw new ImageError(`${source}: "auth" is not base64 of user:password`);
+        credential.username = decoded.slice(0, colon);
+        credential.password = decoded.slice(colon + 1);
+    }
+    else if (typeof entry.username === 'string' && typeof entry.password === 'string') {
+        credential.username = entry.username;
+        credential.password = entry.password;
+    }
+    if (typeof entry.identitytoken === 'string' && entry.identitytoken !== '') {
+        credential.identityToken = entry.identitytoken;
+    }
+    return credential.password !== undefined || credential.identityToken !== undefined ? credential : undefined;
+}
+/** The first credential that applies, plus warnings worth showing (credential helpers skipped). */
+function findCredential(options) {
+    if (options.credentials) {
+        return { credential: { ...options.credentials, source: '--username/--password-stdin' }, warnings: [] };
+    }
+    const username = options.env?.[ENV_USERNAME];
+    const password = options.env?.[ENV_PASSWORD];
+    if (username && password) {
+        return { credential: { username, password, source: `${ENV_USERNAME}/${ENV_PASSWORD}` }, warnings: [] };
+    }
+    const warnings = [];
+    if (username || password) {
+        warnings.push(`only one of ${ENV_USERNAME} and ${ENV_PASSWORD} is set; both are needed, ignoring them`);
+    }
+    if (options.dockerConfig === undefined)
+        return { warnings };
+    const found = credentialFromDockerConfig(options.dockerConfig, options.registry);
+    return { ...found, warnings: [...warnings, ...found.warnings] };
+}
+
+;// CONCATENATED MODULE: ./build/scanners/sources/image/registry/http.js
+/**
+ * HTTP for the registry client: one exchange with a deadline, redirects followed by hand (so the
+ * Authorization header never reaches another origin, and https is never downgraded), bounded bodies,
+ * and retries with backoff and jitter only for failures a retry can fix (network errors, timeouts,
+ * 5xx, 429). Nothing here ever puts a header value into a message.
+ */
+
+
+const DEFAULT_RETRY = {
+    attempts: 4,
+    baseDelayMs: 500,
+    maxDelayMs: 8000,
+    maxRetryAfterMs: 60_000,
+};
+/** A failure that may go away on its own: the retry loop tries again. */
+class RetryableError extends Error {
+    retryAfterMs;
+    constructor(message, retryAfterMs) {
+        super(message);
+        this.retryAfterMs = retryAfterMs;
+        this.name = 'RetryableError';
+    }
+}
+const MAX_REDIRECTS = 5;
+/** True when plain http to `url` is acceptable: loopback, or the user said --insecure. */
+function httpAllowed(url, insecure) {
+    return insecure || isLoopback(hostName(url.host));
+}
+/** Checks a URL the registry sent us (realm, redirect): http(s) only, plain http only where allowed. */
+function checkServerUrl(raw, base, insecure, what) {
+    let url;
+    try {
+        url = new URL(raw, base);
+    }
+    catch {
+        throw new ImageError(`${what} is not a valid URL`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new ImageError(`${what} must be an http(s) URL, got ${url.protocol}`);
+    }
+    if (url.protocol === 'http:' && !httpAllowed(url, insecure)) {
+        throw new ImageError(`${what} uses plain http on ${url.host}; refused (credentials and images could be read or changed ` +
+            'on the way). Use https, or pass --insecure if you trust the network');
+    }
+    if (url.username || url.password)
+        throw new ImageError(`${what} must not embed credentials`);
+    return url;
+}
+function describeNetworkError(err) {
+    const cause = err.cause;
+    if (cause?.code)
+        return `network error (${cause.code})`;
+    if (cause?.message)
+        return `network error (${cause.message})`;
+    return `network error (${err instanceof Error ? err.message : String(err)})`;
+}
+/**
+ * One request with a deadline (`timeoutMs`) that keeps running while the caller reads the body; the
+ * caller calls `done()` (or `streamBody`, which resets it per chunk).
+ */
+async function exchange(url, spec, opts) {
+    const controller = new AbortController();
+    let timedOut = false;
+    let timer;
+    const onClose = () => {
+        clearTimeout(timer);
+        controller.abort(new ImageError('image source closed'));
+    };
+    opts.signal.addEventListener('abort', onClose, { once: true });
+    const arm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+            timedOut = true;
+            controller.abort();
+        }, opts.timeoutMs);
+        // A deadline alone must not keep the process alive (an abandoned stream).
+        timer.unref();
+    };
+    const done = () => {
+        clearTimeout(timer);
+        opts.signal.removeEventListener('abort', onClose);
+    };
+    arm();
+    let current = url;
+    let method = spec.method ?? 'GET';
+    try {
+        for (let hop = 0;; hop++) {
+            // Digests are of the stored bytes: ask for them as stored, never re-encoded on the way.
+            const headers = { 'accept-encoding': 'identity', ...spec.headers };
+            if (spec.authorization && current.origin === url.origin)
+                headers.authorization = spec.authorization;
+            const init = {
+                method,
+                headers,
+                redirect: 'manual',
+                signal: controller.signal,
+            };
+            if (spec.body !== undefined && method === 'POST')
+                init.body = spec.body;
+            const response = await opts.fetch(current, init);
+            if (![301, 302, 303, 307, 308].includes(response.status)) {
+                return { response, url: current, done, arm, controller };
+            }
+            const location = response.headers.get('location');
+            await response.body?.cancel().catch(() => undefined);
+            if (!location)
+                throw new ImageError(`${spec.what}: redirect (${response.status}) without a Location`);
+            if (hop >= MAX_REDIRECTS)
+                throw new ImageError(`${spec.what}: more than ${MAX_REDIRECTS} redirects`);
+            const next = checkServerUrl(location, current, opts.insecure, `${spec.what}: redirect target`);
+            if (current.protocol === 'https:' && next.protocol === 'http:' && !opts.insecure) {
+                throw new ImageError(`${spec.what}: refused redirect from https to plain http (${next.host})`);
+            }
+            current = next;
+            if (response.status === 303)
+                method = 'GET';
+        }
+    }
+    catch (err) {
+        done();
+        if (err instanceof ImageError)
+            throw err;
+        if (opts.signal.aborted)
+            throw new ImageError(`${spec.what}: image source closed`);
+        if (timedOut)
+            throw new RetryableError(`no answer from ${current.host} within ${opts.timeoutMs} ms`);
+        throw new RetryableError(`${describeNetworkError(err)} talking to ${current.host}`);
+    }
+}
+/** Reads a whole body of at most `limit` bytes; truncation and timeouts become retryable. */
+async function readBody(ex, limit, what, timeoutMs) {
+    const chunks = [];
+    let total = 0;
+    // fetch decodes a Content-Encoding itself, so Content-Length then counts other bytes than ours.
+    const encoded = (ex.response.headers.get('content-encoding') ?? 'identity') !== 'identity';
+    const declared = encoded ? NaN : Number(ex.response.headers.get('content-length') ?? NaN);
+    if (Number.isFinite(declared) && declared > limit) {
+        ex.controller.abort();
+        ex.done();
+        throw new ImageError(`${what}: ${declared} bytes is more than the ${limit}-byte limit`);
+    }
+    try {
+        for await (const chunk of streamBody(ex, what, timeoutMs)) {
+            total += chunk.byteLength;
+            if (total > limit) {
+                ex.controller.abort();
+                throw new ImageError(`${what}: more than the ${limit}-byte limit`);
+            }
+            chunks.push(chunk);
+        }
+    }
+    finally {
+        ex.done();
+    }
+    if (Number.isFinite(declared) && total !== declared) {
+        throw new RetryableError(`${what}: body truncated (${total} of ${declared} bytes)`);
+    }
+    return Buffer.concat(chunks);
+}
+/**
+ * The body as chunks; the deadline restarts with every chunk, so a slow but moving download of a large
+ * layer is fine while a stalled one ends. Errors mid-body are retryable (truncation, reset).
+ */
+async function* streamBody(ex, what, timeoutMs) {
+    const body = ex.response.body;
+    if (!body)
+        return;
+    const reader = body.getReader();
+    let received = 0;
+    try {
+        for (;;) {
+            ex.arm();
+            let step;
+            try {
+                step = await reader.read();
+            }
+            catch (err) {
+                if (err instanceof ImageError)
+                    throw err;
+                const why = ex.controller.signal.aborted ? `stalled for ${timeoutMs} ms` : describeNetworkError(err);
+                throw new RetryableError(`${what}: body ended early after ${received} bytes (${why})`);
+            }
+            if (step.done)
+                return;
+            received += step.value.byteLength;
+            yield step.value;
+        }
+    }
+    finally {
+        ex.done();
+        reader.releaseLock();
+    }
+}
+/** Discards a body we do not need (error statuses), so the connection can be reused. */
+async function discard(ex) {
+    await ex.response.body?.cancel().catch(() => undefined);
+    ex.done();
+}
+function retryAfterMs(header, now = Date.now()) {
+    if (!header)
+        return undefined;
+    if (/^\s*\d+\s*$/.test(header))
+        return Number(header) * 1000;
+    const at = Date.parse(header);
+    return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+/** Turns 429 / 5xx into RetryableError (with Retry-After honoured); other statuses are the caller's. */
+function throwIfRetryable(response, what, policy) {
+    const { status } = response;
+    if (status === 429) {
+        const wait = retryAfterMs(response.headers.get('retry-after'));
+        if (wait !== undefined && wait > policy.maxRetryAfterMs) {
+            throw new ImageError(`${what}: rate limited (429); the registry asks to wait ${Math.ceil(wait / 1000)} s — try again later`, 'transient');
+        }
+        throw new RetryableError(`rate limited (429)`, wait);
+    }
+    if (status >= 500 && status <= 599)
+        throw new RetryableError(`registry answered ${status}`);
+}
+const defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Runs `attempt` until it succeeds, fails for good, or the retry budget is spent. */
+async function retrying(what, opts, attempt) {
+    const { retry } = opts;
+    const sleep = opts.sleep ?? defaultSleep;
+    const random = opts.random ?? Math.random;
+    for (let i = 1;; i++) {
+        try {
+            return await attempt();
+        }
+        catch (err) {
+            if (!(err instanceof RetryableError))
+                throw err;
+            if (i >= retry.attempts || opts.signal.aborted) {
+                const tries = i === 1 ? '1 attempt' : `${i} attempts`;
+                throw new ImageError(`${what}: ${err.message} (gave up after ${tries})`, 'transient');
+            }
+            const step = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (i - 1));
+            // Half fixed, half random: spreads clients that failed together without ever retrying instantly.
+            const delay = err.retryAfterMs ?? step / 2 + random() * (step / 2);
+            await sleep(delay);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./build/scanners/sources/image/registry/auth.js
+/**
+ * Registry authentication: start anonymous; on a 401 read `WWW-Authenticate`. Bearer: fetch a token
+ * from the realm for the challenge's scope (with Basic credentials or an identity token when we have
+ * them), cache it per scope until it expires. Basic: send the credentials. Messages name the source
+ * of the credentials tried, never a value.
+ */
+
+
+
+/** Parses `Bearer realm="...",service="...",scope="..."` (several challenges allowed, RFC 7235). */
+function parseChallenges(header) {
+    const challenges = [];
+    const token = /\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)/y;
+    const param = /\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))\s*,?/y;
+    let at = 0;
+    while (at < header.length) {
+        token.lastIndex = at;
+        const scheme = token.exec(header);
+        if (!scheme)
+            break;
+        at = token.lastIndex;
+        const params = {};
+        for (;;) {
+            param.lastIndex = at;
+            const m = param.exec(header);
+            if (!m)
+                break;
+            // A following scheme looks like a bare token; a param always has `=`.
+            params[m[1].toLowerCase()] = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : (m[3] ?? '');
+            at = param.lastIndex;
+        }
+        challenges.push({ scheme: scheme[1].toLowerCase(), params });
+        const comma = /\s*,?/y;
+        comma.lastIndex = at;
+        comma.exec(header);
+        at = comma.lastIndex;
+    }
+    return challenges;
+}
+const NO_CREDENTIALS = `no credentials configured (tried anonymous access). Pass --username with --password-stdin, set ` +
+    `${ENV_USERNAME}/${ENV_PASSWORD}, or run docker login`;
+/** Tokens live 60 s when the server does not say (distribution spec); refresh a little early. */
+const DEFAULT_TOKEN_SECONDS = 60;
+const EARLY_REFRESH_MS = 5_000;
+const TOKEN_BODY_LIMIT = 1 << 20;
+class Authenticator {
+    registry;
+    credential;
+    transport;
+    now;
+    mode = 'anonymous';
+    bearer;
+    tokens = new Map();
+    /** How many tokens were fetched, per scope (tests and messages). */
+    tokenRequests = new Map();
+    constructor(registry, credential, transport, now = Date.now) {
+        this.registry = registry;
+        this.credential = credential;
+        this.transport = transport;
+        this.now = now;
+    }
+    /** What was tried, for messages: never a value. */
+    describeCredentials() {
+        return this.credential ? `credentials from ${this.credential.source}` : 'anonymous access';
+    }
+    /** The header to send before any challenge for `scope`, if we already know one. */
+    header(scope) {
+        if (this.mode === 'basic')
+            return this.basicHeader();
+        if (this.mode === 'bearer') {
+            const cached = this.tokens.get(this.cacheKey(scope));
+            if (cached && cached.expiresAt > this.now())
+                return cached.header;
+        }
+        return undefined;
+    }
+    /**
+     * Handles a 401 for a request that needed `scope`; returns the header to retry with. Throws
+     * `ImageError('auth')` when there is nothing better to try.
+     */
+    async challenge(header, scope, sent) {
+        const challenges = parseChallenges(header ?? '');
+        const bearer = challenges.find((c) => c.scheme === 'bearer');
+        const basic = challenges.find((c) => c.scheme === 'basic');
+        if (bearer) {
+            if (!bearer.params.realm)
+                throw new ImageError(`${this.registry}: Bearer challenge without a realm`);
+            const realm = checkServerUrl(bearer.params.realm, undefined, this.transport.insecure, 'token realm');
+            this.mode = 'bearer';
+            this.bearer = { realm };
+            if (bearer.params.service)
+                this.bearer.service = bearer.params.service;
+            const wanted = bearer.params.scope || scope;
+            const key = this.cacheKey(wanted);
+            const cached = this.tokens.get(key);
+            if (cached && cached.header !== sent && cached.expiresAt > this.now())
+                return cached.header;
+            if (sent !== undefined && sent === cached?.header)
+                this.tokens.delete(key);
+            if (sent !== undefined && bearer.params.error === 'insufficient_scope')
+                throw this.denied(wanted);
+            return this.fetchToken(wanted, scope);
+        }
+        if (basic) {
+            if (!this.credential?.password || this.credential.username === undefined) {
+                throw new ImageError(`${this.registry} requires a user name and password: ${NO_CREDENTIALS}`, 'auth');
+            }
+            if (sent !== undefined && sent === this.basicHeader())
+                throw this.rejected();
+            this.mode = 'basic';
+            return this.basicHeader();
+        }
+        throw new ImageError(`${this.registry} answered 401 without a Bearer or Basic challenge; cannot authenticate`, 'auth');
+    }
+    /** Error for a 401 that persists after we authenticated. */
+    rejected() {
+        if (!this.credential)
+            return new ImageError(`${this.registry} requires authentication: ${NO_CREDENTIALS}`, 'auth');
+        return new ImageError(`${this.registry} rejected the ${this.describeCredentials()}; check the user name and password or token`, 'auth');
+    }
+    denied(scope) {
+        return new ImageError(`${this.registry}: access denied for ${scope} with ${this.describeCredentials()}; ` +
+            (this.credential ? 'these credentials lack pull access to the repository' : NO_CREDENTIALS), 'auth');
+    }
+    cacheKey(scope) {
+        return `${this.bearer?.realm.href ?? ''} ${this.bearer?.service ?? ''} ${scope}`;
+    }
+    basicHeader() {
+        const c = this.credential;
+        if (!c?.password || c.username === undefined)
+            return undefined;
+        return `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
+    }
+    async fetchToken(scope, fallbackScope) {
+        const { realm, service } = this.bearer;
+        const url = new URL(realm);
+        const what = `token from ${realm.origin}${realm.pathname}`;
+        const scopes = scope.split(' ').filter(Boolean);
+        const spec = { what, headers: { accept: 'application/json' } };
+        const identityToken = this.credential?.identityToken;
+        if (identityToken) {
+            const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: identityToken });
+            form.set('client_id', 'keyless');
+            if (service)
+                form.set('service', service);
+            form.set('scope', scopes.join(' ') || fallbackScope);
+            spec.method = 'POST';
+            spec.body = form.toString();
+            spec.headers['content-type'] = 'application/x-www-form-urlencoded';
+        }
+        else {
+            if (service)
+                url.searchParams.set('service', service);
+            for (const s of scopes)
+                url.searchParams.append('scope', s);
+            const basic = this.basicHeader();
+            if (basic) {
+                spec.authorization = basic;
+                url.searchParams.set('account', this.credential.username);
+            }
+        }
+        this.tokenRequests.set(scope, (this.tokenRequests.get(scope) ?? 0) + 1);
+        const ex = await exchange(url, spec, this.transport);
+        const { status } = ex.response;
+        if (status === 401 || status === 403) {
+            await discard(ex);
+            if (!this.credential) {
+                throw new ImageError(`${this.registry}: the token service refused anonymous access: ${NO_CREDENTIALS}`, 'auth');
+            }
+            throw new ImageError(`${this.registry}: the token service rejected the ${this.describeCredentials()} (${status}); ` +
+                'check the user name and password or token', 'auth');
+        }
+        throwIfRetryable(ex.response, what, this.transport.retry);
+        if (status !== 200) {
+            await discard(ex);
+            throw new ImageError(`${what}: unexpected status ${status}`, 'auth');
+        }
+        const body = await readBody(ex, TOKEN_BODY_LIMIT, what, this.transport.timeoutMs);
+        let parsed;
+        try {
+            parsed = JSON.parse(new TextDecoder().decode(body));
+        }
+        catch {
+            throw new ImageError(`${what}: answer is not JSON`, 'auth');
+        }
+        const record = (typeof parsed === 'object' && parsed !== null ? parsed : {});
+        const token = typeof record.token === 'string' && record.token
+            ? record.token
+            : typeof record.access_token === 'string'
+                ? record.access_token
+                : '';
+        if (!token)
+            throw new ImageError(`${what}: answer holds neither "token" nor "access_token"`, 'auth');
+        const seconds = typeof record.expires_in === 'number' && record.expires_in > 0
+            ? record.expires_in
+            : DEFAULT_TOKEN_SECONDS;
+        // Refresh a little early, but never treat a short-lived token as expired on arrival.
+        const life = Math.max(seconds * 1000 - EARLY_REFRESH_MS, seconds * 500);
+        const cached = { header: `Bearer ${token}`, expiresAt: this.now() + life };
+        this.tokens.set(this.cacheKey(scope), cached);
+        return cached.header;
+    }
+}
+
+;// CONCATENATED MODULE: ./build/scanners/sources/image/registry/client.js
+/**
+ * The distribution API v2 calls one image needs — manifests and blobs of one repository — with the
+ * auth dance, status handling and retries around them. Statuses become `ImageError`s that say what to
+ * fix: 404 names the repository or tag, 403 the scope, 401 the credentials tried.
+ */
+
+
+const PROBE_TIMEOUT_MS = 5_000;
+function errorCode(bytes) {
+    try {
+        const doc = JSON.parse(new TextDecoder().decode(bytes));
+        const code = doc.errors?.[0]?.code;
+        return typeof code === 'string' && /^[A-Z_]{1,64}$/.test(code) ? code : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+class RegistryClient {
+    reference;
+    transport;
+    auth;
+    base;
+    scope;
+    constructor(reference, transport, auth) {
+        this.reference = reference;
+        this.transport = transport;
+        this.auth = auth;
+        this.scope = `repository:${reference.repository}:pull`;
+    }
+    /**
+     * https, except that loopback hosts and `--insecure` registries fall back to plain http when https
+     * does not even connect (what docker does for insecure registries).
+     */
+    baseUrl() {
+        this.base ??= (async () => {
+            const https = new URL(`https://${this.reference.apiHost}/`);
+            if (!httpAllowed(https, this.transport.insecure))
+                return https;
+            const probe = { ...this.transport, timeoutMs: Math.min(this.transport.timeoutMs, PROBE_TIMEOUT_MS) };
+            try {
+                const ex = await exchange(new URL('/v2/', https), { what: 'https probe' }, probe);
+                await discard(ex);
+                return https;
+            }
+            catch (err) {
+                if (err instanceof ImageError)
+                    throw err;
+                return new URL(`http://${this.reference.apiHost}/`);
+            }
+        })();
+        return this.base;
+    }
+    /** One GET with auth; returns the 2xx exchange (body unread). Retryable failures throw RetryableError. */
+    async get(spec) {
+        const url = new URL(`/v2/${this.reference.repository}/${spec.path}`, await this.baseUrl());
+        const headers = { accept: spec.accept };
+        if (spec.range)
+            headers.range = `bytes=${spec.range}-`;
+        const send = (authorization) => {
+            const request = { what: spec.what, headers };
+            if (authorization)
+                request.authorization = authorization;
+            return exchange(url, request, this.transport);
+        };
+        let authorization = this.auth.header(this.scope);
+        let ex = await send(authorization);
+        if (ex.response.status === 401) {
+            const challenge = ex.response.headers.get('www-authenticate');
+            await discard(ex);
+            authorization = await this.auth.challenge(challenge, this.scope, authorization);
+            ex = await send(authorization);
+            if (ex.response.status === 401) {
+                const again = ex.response.headers.get('www-authenticate') ?? '';
+                await discard(ex);
+                throw /insufficient_scope/.test(again) ? this.auth.denied(this.scope) : this.auth.rejected();
+            }
+        }
+        const { status } = ex.response;
+        if (status >= 200 && status < 300)
+            return ex;
+        if (status === 429 || status >= 500) {
+            await discard(ex);
+            throwIfRetryable(ex.response, spec.what, this.transport.retry);
+        }
+        let code;
+        try {
+            code = errorCode(await readBody(ex, 64 * 1024, spec.what, this.transport.timeoutMs));
+        }
+        catch {
+            code = undefined;
+        }
+        const detail = code ? ` (${code})` : '';
+        if (status === 404)
+            throw new ImageError(`${spec.notFound(code)}${detail}`, 'not-found');
+        if (status === 403)
+            throw this.auth.denied(this.scope);
+        throw new ImageError(`${spec.what}: ${url.host} answered ${status}${detail}`);
+    }
+    /** A whole small document (manifest, config), re-fetched from scratch on retryable failures. */
+    async fetchBytes(spec, limit) {
+        return retrying(spec.what, this.transport, async () => {
+            const ex = await this.get(spec);
+            const bytes = await readBody(ex, limit, spec.what, this.transport.timeoutMs);
+            return {
+                bytes,
+                contentType: ex.response.headers.get('content-type'),
+                dockerContentDigest: ex.response.headers.get('docker-content-digest'),
+            };
+        });
+    }
+    manifest(ref, accept, limit) {
+        const r = this.reference;
+        const which = ref.includes(':') ? `manifest ${ref}` : `tag "${ref}"`;
+        const repo = `repository "${r.repository}"`;
+        return this.fetchBytes({
+            path: `manifests/${ref}`,
+            accept: accept.join(', '),
+            what: `manifest of ${r.display}`,
+            notFound: (code) => code === 'NAME_UNKNOWN'
+                ? `${r.display}: ${repo} not found on ${r.registry} (check the name, or the credentials for a private one)`
+                : `${r.display}: ${which} not found in ${repo} on ${r.registry} (or the repository does not exist)`,
+        }, limit);
+    }
+    blobSpec(digest, what) {
+        return {
+            path: `blobs/${digest}`,
+            accept: '*/*',
+            what,
+            notFound: () => `${this.reference.display}: blob ${digest} not found in repository "${this.reference.repository}"`,
+        };
+    }
+    /**
+     * A blob as a stream. A connection that breaks mid-body is resumed with a Range request (or, when
+     * the server ignores Range, re-read with the bytes already delivered skipped), within the retry budget.
+     */
+    async *streamBlob(digest, what) {
+        const spec = this.blobSpec(digest, what);
+        let delivered = 0;
+        let failures = 0;
+        for (;;) {
+            const resumeAt = delivered;
+            const ex = await retrying(what, this.transport, () => this.get(resumeAt > 0 ? { ...spec, range: resumeAt } : spec));
+            let skip = resumeAt > 0 && ex.response.status !== 206 ? resumeAt : 0;
+            const range = ex.response.headers.get('content-range');
+            if (resumeAt > 0 && ex.response.status === 206 && !range?.startsWith(`bytes ${resumeAt}-`)) {
+                await discard(ex);
+                throw new ImageError(`${what}: resumed download came back at the wrong offset`, 'transient');
+            }
+            try {
+                for await (const chunk of streamBody(ex, what, this.transport.timeoutMs)) {
+                    if (skip >= chunk.byteLength) {
+                        skip -= chunk.byteLength;
+                        continue;
+                    }
+                    const part = skip > 0 ? chunk.subarray(skip) : chunk;
+                    skip = 0;
+                    delivered += part.byteLength;
+                    yield part;
+                }
+                return;
+            }
+            catch (err) {
+                if (!(err instanceof RetryableError))
+                    throw err;
+                failures++;
+                if (failures >= this.transport.retry.attempts || this.transport.signal.aborted) {
+                    throw new ImageError(`${err.message} (gave up after ${failures} attempts)`, 'transient');
+                }
+            }
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./build/scanners/sources/image/registry/source.js
+/**
+ * `ImageSource` for images pulled straight from a registry (OCI distribution API v2). Manifests and
+ * the config are verified here (digest of the exact bytes); layer blobs are streamed raw and verified
+ * by the scan.
+ */
+
+
+
+
+
+
+
+/** distribution refuses manifests over 4 MiB; configs with long histories stay far below 64 MiB. */
+const MANIFEST_LIMIT = 4 * 1024 * 1024;
+const CONFIG_LIMIT = 64 * 1024 * 1024;
+const source_MAX_INDEX_DEPTH = 2;
+class RegistrySource {
+    closer = new AbortController();
+    reference;
+    client;
+    constructor(options) {
+        this.reference = parseReference(options.reference);
+        const transport = {
+            fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+            timeoutMs: options.timeoutMs ?? 30_000,
+            retry: { ...DEFAULT_RETRY, ...options.retry },
+            insecure: options.insecure ?? false,
+            signal: this.closer.signal,
+        };
+        if (options.sleep)
+            transport.sleep = options.sleep;
+        const lookup = { registry: this.reference.registry };
+        if (options.credentials)
+            lookup.credentials = options.credentials;
+        if (options.env)
+            lookup.env = options.env;
+        if (options.dockerConfig !== undefined)
+            lookup.dockerConfig = options.dockerConfig;
+        const { credential, warnings } = findCredential(lookup);
+        for (const warning of warnings)
+            options.onWarning?.(warning);
+        const auth = new Authenticator(this.reference.registry, credential, transport);
+        this.client = new RegistryClient(this.reference, transport, auth);
+    }
+    async resolve(platform) {
+        const ref = this.reference;
+        const top = await this.client.manifest(ref.ref, MANIFEST_MEDIA_TYPES, MANIFEST_LIMIT);
+        const what = `manifest of ${ref.display}`;
+        const digest = this.checkTopDigest(top.bytes, top.dockerContentDigest, what);
+        const parsed = parseManifest(top.bytes, top.contentType, what);
+        return this.images(parsed, digest, platform, undefined, 0);
+    }
+    checkTopDigest(bytes, header, what) {
+        const pinned = this.reference.digest;
+        if (pinned) {
+            const actual = digestOf(bytes, pinned);
+            if (actual !== pinned) {
+                throw new ImageError(`${what}: digest mismatch — asked for ${pinned}, the registry sent content hashing to ${actual}`);
+            }
+            return pinned;
+        }
+        const actual = digestOf(bytes);
+        if (header && isDigest(header.trim())) {
+            const expected = header.trim();
+            const computed = digestOf(bytes, expected);
+            if (computed !== expected) {
+                throw new ImageError(`${what}: digest mismatch — the registry says ${expected}, the content hashes to ${computed}`);
+            }
+        }
+        return actual;
+    }
+    async images(parsed, digest, selector, platform, depth) {
+        if (parsed.kind === 'manifest')
+            return [await this.image(parsed, digest, platform)];
+        if (depth >= source_MAX_INDEX_DEPTH)
+            throw new ImageError(`${this.reference.display}: indexes nested too deeply`);
+        const chosen = selectPlatforms(parsed, selector, this.reference.display);
+        const results = [];
+        for (const entry of chosen) {
+            const child = await this.child(entry);
+            results.push(...(await this.images(child, entry.digest, selector, entry.platform, depth + 1)));
+        }
+        return results;
+    }
+    async child(entry) {
+        const what = `manifest ${entry.digest} of ${this.reference.display}`;
+        if (entry.size > MANIFEST_LIMIT)
+            throw new ImageError(`${what}: ${entry.size} bytes is too large for a manifest`);
+        const fetched = await this.client.manifest(entry.digest, MANIFEST_MEDIA_TYPES, MANIFEST_LIMIT);
+        verifyBytes(fetched.bytes, entry.digest, what, entry.size);
+        const parsed = parseManifest(fetched.bytes, fetched.contentType, what);
+        if (parsed.mediaType !== entry.mediaType) {
+            throw new ImageError(`${what}: the index says ${entry.mediaType} but the manifest is ${parsed.mediaType}`);
+        }
+        return parsed;
+    }
+    async image(manifest, digest, platform) {
+        const config = manifest.config;
+        const what = `config ${config.digest} of ${this.reference.display}`;
+        if (config.size > CONFIG_LIMIT)
+            throw new ImageError(`${what}: ${config.size} bytes is more than ${CONFIG_LIMIT}`);
+        const fetched = await this.client.fetchBytes(this.client.blobSpec(config.digest, what), CONFIG_LIMIT);
+        verifyBytes(fetched.bytes, config.digest, what, config.size);
+        const image = {
+            reference: this.reference.display,
+            digest,
+            config,
+            configBytes: fetched.bytes,
+            layers: manifest.layers,
+        };
+        const resolved = platform ?? platformFromConfig(fetched.bytes);
+        if (resolved)
+            image.platform = resolved;
+        return image;
+    }
+    async openBlob(descriptor) {
+        if (!isDigest(descriptor.digest))
+            throw new ImageError(`blob digest "${descriptor.digest}" is malformed`);
+        const what = `blob ${descriptor.digest} of ${this.reference.display}`;
+        const stream = this.client.streamBlob(descriptor.digest, what);
+        // Start the request now so auth, 404 and retry errors surface from openBlob, not mid-scan.
+        let first = await stream.next();
+        // Hand-made so that `return()` reaches the inner stream even before the first `next()`.
+        const iterator = {
+            next: () => {
+                const pending = first;
+                first = undefined;
+                return pending ? Promise.resolve(pending) : stream.next();
+            },
+            return: async () => {
+                first = undefined;
+                await stream.return(undefined);
+                return { done: true, value: undefined };
+            },
+        };
+        return { [Symbol.asyncIterator]: () => iterator };
+    }
+    async close() {
+        this.closer.abort();
+    }
+}
+/** The registry source for `keyless scan image REF`; throws `ImageError('invalid')` for a bad reference. */
+function openRegistryImage(options) {
+    return new RegistrySource(options);
+}
+
+// EXTERNAL MODULE: ./build/scanners/engine/detect.js + 13 modules
+var detect = __nccwpck_require__(7955);
+;// CONCATENATED MODULE: ./build/scanners/sources/bundle.js
+const BUNDLE_BYTES = 4 * 1024 * 1024;
+const BUNDLE_FILES = 512;
+/**
+ * Packs small in-memory files into bundles of a few megabytes, so a layer of thousands of small files
+ * costs a few hundred messages to the workers instead of thousands. Each file's bytes are copied in as
+ * soon as it is added: the caller may reuse its buffers right away.
+ */
+class Bundler {
+    submit;
+    files = [];
+    size = 0;
+    constructor(submit) {
+        this.submit = submit;
+    }
+    async add(data, rel, key) {
+        if (this.files.length > 0 &&
+            (this.size + data.length > BUNDLE_BYTES || this.files.length >= BUNDLE_FILES)) {
+            await this.flush();
+        }
+        this.files.push({ data: data.slice(), rel, key });
+        this.size += data.length;
+    }
+    async flush() {
+        if (this.files.length === 0)
+            return;
+        const files = this.files;
+        this.files = [];
+        const data = new Uint8Array(this.size);
+        this.size = 0;
+        const entries = [];
+        let end = 0;
+        for (const file of files) {
+            data.set(file.data, end);
+            end += file.data.length;
+            entries.push({ rel: file.rel, key: file.key, end });
+        }
+        const first = entries[0];
+        await this.submit({ bundle: { data, files: entries }, rel: first.rel, key: first.key });
+    }
+}
+
+;// CONCATENATED MODULE: ./build/scanners/sources/image/config-scan.js
+/**
+ * The image config holds secrets as often as the layers: `ENV API_KEY=...`, labels, and build commands
+ * in `history[].created_by` (a `RUN curl -H "Authorization: ..."` stays there forever). Each field is
+ * rendered as text under a pseudo path (`config:Env`), one entry per line, so findings point at the
+ * entry by line number.
+ */
+function config_scan_isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function strings(value) {
+    return Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
+}
+/** The scannable texts of an image config; an unparsable config yields its raw text as `config`. */
+function configTexts(configBytes) {
+    const raw = new TextDecoder().decode(configBytes);
+    let doc;
+    try {
+        doc = JSON.parse(raw);
+    }
+    catch {
+        return [{ path: 'config', text: raw }];
+    }
+    if (!config_scan_isRecord(doc))
+        return [{ path: 'config', text: raw }];
+    // Docker writes the runtime config under `config`; old images also carry `container_config`.
+    const runtime = config_scan_isRecord(doc['config']) ? doc['config'] : {};
+    const build = config_scan_isRecord(doc['container_config']) ? doc['container_config'] : {};
+    const texts = [];
+    const add = (path, lines) => {
+        if (lines.length > 0)
+            texts.push({ path, text: `${lines.join('\n')}\n` });
+    };
+    const env = [...strings(runtime['Env'])];
+    for (const entry of strings(build['Env']))
+        if (!env.includes(entry))
+            env.push(entry);
+    add('config:Env', env);
+    const labels = config_scan_isRecord(runtime['Labels']) ? runtime['Labels'] : {};
+    add('config:Labels', Object.entries(labels)
+        .filter((entry) => typeof entry[1] === 'string')
+        .map(([key, value]) => `${key}=${value}`));
+    for (const field of ['Cmd', 'Entrypoint']) {
+        const args = strings(runtime[field]);
+        if (args.length > 0)
+            add(`config:${field}`, [args.join(' ')]);
+    }
+    const history = Array.isArray(doc['history']) ? doc['history'] : [];
+    add('config:history', history.map((step) => config_scan_isRecord(step) && typeof step['created_by'] === 'string' ? step['created_by'] : ''));
+    return texts;
+}
+
+;// CONCATENATED MODULE: ./build/scanners/sources/image/layer-cache.js
+
+
+
+
+class LayerCache {
+    clean;
+    dir;
+    constructor(clean, dir) {
+        this.clean = clean;
+        this.dir = dir;
+    }
+    static async open(dir, rules, config, maxFileSize, toolVersion) {
+        const key = rulesetKey(rules, config, maxFileSize, toolVersion);
+        const clean = await CleanCache.open(dir, 'image-layers', key);
+        const sidecars = (0,external_node_path_namespaceObject.join)(dir, `image-layers-${key}`);
+        await (0,promises_namespaceObject.mkdir)(sidecars, { recursive: true });
+        return new LayerCache(clean, sidecars);
+    }
+    file(digest) {
+        return (0,external_node_path_namespaceObject.join)(this.dir, `${digest.replace(':', '-')}.json`);
+    }
+    /** The cached summary of a clean layer, or undefined when it must be scanned. */
+    async get(digest) {
+        if (!isDigest(digest) || !this.clean.has(digest))
+            return undefined;
+        try {
+            const value = JSON.parse(await (0,promises_namespaceObject.readFile)(this.file(digest), 'utf8'));
+            const { changes } = value;
+            if (!Array.isArray(value.skipped) || !changes || !Array.isArray(changes.removed))
+                return undefined;
+            if (!Array.isArray(changes.opaque) || !Array.isArray(changes.replaced))
+                return undefined;
+            return value;
+        }
+        catch {
+            return undefined;
+        }
+    }
+    async put(digest, layer) {
+        if (!isDigest(digest))
+            return;
+        const file = this.file(digest);
+        const temp = `${file}.${process.pid}.tmp`;
+        await (0,promises_namespaceObject.writeFile)(temp, JSON.stringify(layer));
+        await (0,promises_namespaceObject.rename)(temp, file);
+        this.clean.add(digest);
+    }
+    /** Image configs are blobs too: one found clean needs no rules compiled to be skipped. */
+    configClean(digest) {
+        return isDigest(digest) && this.clean.has(digest);
+    }
+    markConfigClean(digest) {
+        if (isDigest(digest))
+            this.clean.add(digest);
+    }
+    async save() {
+        await this.clean.save();
+    }
+}
+
+;// CONCATENATED MODULE: ./build/scanners/sources/image/layer-changes.js
+/**
+ * What each layer does to the paths of the layers below it: whiteouts (`.wh.<name>`) delete a path,
+ * opaque markers (`.wh..wh..opq`) hide a directory's lower contents, and any entry at a path replaces
+ * what was there. A secret in a lower layer stays in that layer's blob whatever happens above, so it
+ * is still reported, naming the first layer that hid it.
+ */
+const OPAQUE_MARKER = '.wh..wh..opq';
+const WHITEOUT_PREFIX = '.wh.';
+/** `../../etc/./x`, `/abs//y` -> `/etc/x`, `/abs/y`: entry names are data, resolved textually only. */
+function imagePath(name) {
+    const parts = [];
+    for (const part of name.split('/')) {
+        if (part === '' || part === '.')
+            continue;
+        if (part === '..')
+            parts.pop();
+        else
+            parts.push(part);
+    }
+    return `/${parts.join('/')}`;
+}
+class ChangeRecorder {
+    removed = new Set();
+    opaque = new Set();
+    replaced = new Set();
+    /**
+     * Records an entry at `path` (normalised). Returns false for whiteout markers, which are not content.
+     */
+    add(path, isDir) {
+        const cut = path.lastIndexOf('/');
+        const name = path.slice(cut + 1);
+        const parent = path.slice(0, cut) || '/';
+        if (name === OPAQUE_MARKER) {
+            this.opaque.add(parent);
+            return false;
+        }
+        if (name.startsWith(WHITEOUT_PREFIX)) {
+            this.removed.add(`${parent === '/' ? '' : parent}/${name.slice(WHITEOUT_PREFIX.length)}`);
+            return false;
+        }
+        if (!isDir)
+            this.replaced.add(path);
+        return true;
+    }
+    changes() {
+        return { removed: [...this.removed], opaque: [...this.opaque], replaced: [...this.replaced] };
+    }
+}
+/** The layers of one image, bottom first; answers which layer hid a path of a lower layer. */
+class LayerStack {
+    layers = [];
+    set(index, changes) {
+        this.layers[index] = {
+            removed: new Set(changes.removed),
+            opaque: new Set(changes.opaque),
+            replaced: new Set(changes.replaced),
+        };
+    }
+    /** Index of the first layer above `index` that deletes, hides or replaces `path`. */
+    removedBy(path, index) {
+        const ancestors = [];
+        for (let cut = path.indexOf('/', 1); cut > 0; cut = path.indexOf('/', cut + 1)) {
+            ancestors.push(path.slice(0, cut));
+        }
+        for (let j = index + 1; j < this.layers.length; j++) {
+            const layer = this.layers[j];
+            if (!layer)
+                continue;
+            if (layer.removed.has(path) || layer.replaced.has(path))
+                return j;
+            if (layer.opaque.has('/') && path !== '/')
+                return j;
+            for (const dir of ancestors) {
+                if (layer.removed.has(dir) || layer.opaque.has(dir) || layer.replaced.has(dir))
+                    return j;
+            }
+        }
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./build/scanners/sources/image/digest.js
+
+
+
+/** Algorithms the scan can verify. */
+const ALGORITHMS = new Set(['sha256', 'sha512']);
+function hasherFor(digest, label) {
+    const algorithm = digest.slice(0, digest.indexOf(':'));
+    if (!isDigest(digest) || !ALGORITHMS.has(algorithm)) {
+        throw new ImageError(`${label}: unsupported or malformed digest "${digest}"`, 'unsupported');
+    }
+    return (0,external_node_crypto_.createHash)(algorithm);
+}
+/**
+ * Passes `input` through while hashing and counting it; throws `ImageError` naming `label` when the
+ * stream runs past the descriptor's size, ends short of it, or hashes to another digest. Everything
+ * yielded before the error has been handed on already: callers keep what they found in it.
+ */
+async function* verifyStream(input, descriptor, label) {
+    const hash = hasherFor(descriptor.digest, label);
+    let size = 0;
+    for await (const chunk of input) {
+        size += chunk.length;
+        if (size > descriptor.size) {
+            throw new ImageError(`${label}: blob is larger than its descriptor says (${descriptor.size} bytes)`);
+        }
+        hash.update(chunk);
+        yield chunk;
+    }
+    if (size !== descriptor.size) {
+        throw new ImageError(`${label}: truncated blob (got ${size} of ${descriptor.size} bytes)`, 'transient');
+    }
+    const actual = `${descriptor.digest.split(':')[0]}:${hash.digest('hex')}`;
+    if (actual !== descriptor.digest) {
+        throw new ImageError(`${label}: digest mismatch (expected ${descriptor.digest}, got ${actual})`);
+    }
+}
+
+;// CONCATENATED MODULE: ./build/scanners/sources/image/layers.js
+
+
+
+
+function layers_shortDigest(digest) {
+    return digest.slice(digest.indexOf(':') + 1, digest.indexOf(':') + 13);
+}
+function layerLabel(index, digest) {
+    return `layer ${index} ${layers_shortDigest(digest)}`;
+}
+async function* layerEntries(source, descriptor, options) {
+    const raw = await source.openBlob(descriptor);
+    const verified = verifyStream(raw, descriptor, `${options.label} (${descriptor.digest})`);
+    const tar = decompress_decompress(verified, { label: options.label, maxBytes: options.maxLayerSize });
+    yield* readTar(tar, { label: options.label, maxFileSize: options.maxFileSize, drain: true });
+}
+/** What a failure while reading a layer means for the report; undefined for bugs (rethrown). */
+function describeLayerFailure(error, label) {
+    if (error instanceof DecompressionCapError)
+        return { kind: 'cap', message: error.message };
+    if (error instanceof ImageError || error instanceof TarError || error instanceof DecompressionError) {
+        return {
+            kind: 'error',
+            message: error.message.startsWith(label) ? error.message : `${label}: ${error.message}`,
+        };
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return { kind: 'error', message: `${label}: could not be read (${message})` };
+}
+
+;// CONCATENATED MODULE: ./build/scanners/sources/image/scan.js
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Default cap on one layer's decompressed size: far above real layers, far below a bomb's output. */
+const DEFAULT_MAX_LAYER_SIZE = 16 * 1024 ** 3;
+/** Findings in the image config carry this layer index (the config is not a layer). */
+const scan_CONFIG_LAYER_INDEX = -1;
+/** Compressed bytes left to scan below which the scan stays on the calling thread. */
+const SMALL_SCAN_BYTES = 4 * 1024 * 1024;
+const EMPTY = new Uint8Array(0);
+/** Scans every file of every layer, and the config, of the images `source` resolves to. */
+async function scanImage(options) {
+    const findings = [];
+    const skipped = [];
+    const warnings = [];
+    let files = 0;
+    let bytes = 0;
+    let complete = true;
+    const maxLayerSize = options.maxLayerSize ?? DEFAULT_MAX_LAYER_SIZE;
+    const rules = options.rules ?? scanners_rules/* builtinRules */.D;
+    const enabled = (0,ruleset/* buildRules */.aL)(rules, options.config);
+    let compiled;
+    const compiledRules = () => (compiled ??= (0,scan_file/* compileForScan */._)(options.config, rules));
+    // Tasks carry a key naming their layer state and the file's path in the image.
+    const states = [];
+    const owners = new Map();
+    const record = (task, outcome) => {
+        if ('bundle' in task) {
+            // A bundle's outcome is per file; a bundle lost as a whole (worker crash) loses each of its files.
+            const parts = 'skipped' in outcome
+                ? task.bundle.files.map((file) => ({
+                    ...file,
+                    outcome: { skipped: { ...outcome.skipped, path: file.rel } },
+                }))
+                : (outcome.files ?? []);
+            for (const part of parts)
+                record({ data: EMPTY, rel: part.rel, key: part.key }, part.outcome);
+            return;
+        }
+        const [stateIndex, path] = splitKey(task.key);
+        const state = states[stateIndex];
+        if ('skipped' in outcome) {
+            skipped.push(outcome.skipped);
+            state.skipped.push({ ...outcome.skipped, path });
+            if (outcome.skipped.reason === 'unreadable')
+                state.unreadable = true;
+            return;
+        }
+        files++;
+        bytes += outcome.bytes;
+        state.scannedFiles++;
+        state.bytes += outcome.bytes;
+        for (const finding of outcome.findings) {
+            state.findings++;
+            const layer = {
+                imageDigest: state.imageDigest,
+                digest: state.summary.digest,
+                index: state.summary.index,
+            };
+            const placed = { ...finding, location: { ...finding.location, path, layer } };
+            owners.set(placed, state);
+            findings.push(placed);
+        }
+        options.onProgress?.({ files, bytes });
+    };
+    let pool;
+    const submit = async (task) => {
+        if (pool)
+            await pool.submit(task);
+        else
+            record(task, (0,scan_file/* scanFile */.W)(task, compiledRules(), options.maxFileSize));
+    };
+    const bundler = new Bundler(submit);
+    const cache = options.cache
+        ? await LayerCache.open(options.cache.dir, enabled, options.config, options.maxFileSize, options.cache.toolVersion)
+        : undefined;
+    const images = [];
+    try {
+        const resolved = await options.source.resolve(options.platform);
+        const cachedLayers = new Map();
+        let uncachedBytes = 0;
+        for (const descriptor of resolved.flatMap((image) => image.layers)) {
+            const cached = await cache?.get(descriptor.digest);
+            if (cached)
+                cachedLayers.set(descriptor.digest, cached);
+            else
+                uncachedBytes += descriptor.size;
+        }
+        // Starting workers (each loads the bundle and compiles every rule) costs more than scanning a few
+        // megabytes here: a rescan that only has small layers left stays on this thread.
+        const workers = options.workers ?? (0,external_node_os_namespaceObject.availableParallelism)();
+        const inProcess = options.workerUrl === undefined ||
+            workers <= 0 ||
+            options.rules !== undefined ||
+            uncachedBytes < (options.smallScanBytes ?? SMALL_SCAN_BYTES);
+        pool = inProcess
+            ? undefined
+            : new ScanPool({
+                workerUrl: options.workerUrl,
+                workers,
+                init: { config: options.config, maxFileSize: options.maxFileSize },
+                onResult: record,
+                fallback: async (task) => (0,scan_file/* scanFile */.W)(task, compiledRules(), options.maxFileSize),
+            });
+        for (const [imageIndex, image] of resolved.entries()) {
+            options.onImage?.(image, imageIndex, resolved.length);
+            verifyBytes(image.configBytes, image.config.digest, `${image.reference}: config`, image.config.size);
+            const stack = new LayerStack();
+            const summary = {
+                reference: image.reference,
+                digest: image.digest,
+                ...(image.platform ? { platform: image.platform } : {}),
+                configDigest: image.config.digest,
+                layers: [],
+            };
+            images.push(summary);
+            if (!cache?.configClean(image.config.digest)) {
+                const layer = {
+                    imageDigest: image.digest,
+                    digest: image.config.digest,
+                    index: scan_CONFIG_LAYER_INDEX,
+                };
+                let found = 0;
+                for (const text of configTexts(image.configBytes)) {
+                    for (const finding of (0,detect/* detect */.o0)({ text: text.text, path: text.path }, compiledRules())) {
+                        findings.push({ ...finding, location: { ...finding.location, layer: { ...layer } } });
+                        found++;
+                    }
+                }
+                if (found === 0)
+                    cache?.markConfigClean(image.config.digest);
+            }
+            for (const [index, descriptor] of image.layers.entries()) {
+                const event = {
+                    image: imageIndex,
+                    layer: index,
+                    layers: image.layers.length,
+                    digest: descriptor.digest,
+                };
+                const layerSummary = {
+                    index,
+                    digest: descriptor.digest,
+                    size: descriptor.size,
+                    status: 'scanned',
+                    files: 0,
+                };
+                summary.layers.push(layerSummary);
+                const cached = cachedLayers.get(descriptor.digest);
+                const label = layerLabel(index, descriptor.digest);
+                if (cached) {
+                    layerSummary.status = 'cached';
+                    layerSummary.files = cached.files + cached.skipped.length;
+                    stack.set(index, cached.changes);
+                    files += cached.files;
+                    bytes += cached.bytes;
+                    for (const s of cached.skipped)
+                        skipped.push({ ...s, path: `${label}: ${s.path}` });
+                    options.onLayer?.({ ...event, state: 'cached' });
+                    continue;
+                }
+                options.onLayer?.({ ...event, state: 'start' });
+                const state = {
+                    summary: layerSummary,
+                    image: imageIndex,
+                    imageDigest: image.digest,
+                    stack,
+                    recorder: new ChangeRecorder(),
+                    findings: 0,
+                    unreadable: false,
+                    scannedFiles: 0,
+                    bytes: 0,
+                    skipped: [],
+                };
+                const stateIndex = states.push(state) - 1;
+                try {
+                    for await (const entry of layerEntries(options.source, descriptor, {
+                        label,
+                        maxFileSize: options.maxFileSize,
+                        maxLayerSize,
+                    })) {
+                        const path = imagePath(entry.name);
+                        if (path === '/' || !state.recorder.add(path, entry.type === 'dir'))
+                            continue;
+                        if (entry.type !== 'file')
+                            continue;
+                        layerSummary.files++;
+                        const rel = `${label}: ${path}`;
+                        if (entry.data === undefined) {
+                            const detail = `${entry.size} bytes, over the ${options.maxFileSize}-byte limit`;
+                            record({ rel, key: makeKey(stateIndex, path), data: new Uint8Array(0) }, {
+                                skipped: { path: rel, reason: 'too-large', detail },
+                            });
+                            continue;
+                        }
+                        await bundler.add(entry.data, rel, makeKey(stateIndex, path));
+                    }
+                    await bundler.flush();
+                    options.onLayer?.({ ...event, state: 'done' });
+                }
+                catch (error) {
+                    // What the layer held before the break is still scanned.
+                    await bundler.flush();
+                    const failure = describeLayerFailure(error, label);
+                    layerSummary.status = failure.kind === 'cap' ? 'capped' : 'failed';
+                    layerSummary.error = failure.message;
+                    warnings.push(failure.message);
+                    complete = false;
+                    options.onLayer?.({ ...event, state: 'failed' });
+                }
+                stack.set(index, state.recorder.changes());
+            }
+        }
+        await pool?.drain();
+    }
+    finally {
+        await pool?.close();
+    }
+    if (pool)
+        warnings.push(...pool.warnings);
+    for (const [finding, state] of owners) {
+        const layer = finding.location.layer;
+        const by = state.stack.removedBy(finding.location.path, layer.index);
+        if (by !== undefined)
+            layer.removedBy = images[state.image].layers[by].digest;
+    }
+    if (cache) {
+        for (const state of states) {
+            if (state.summary.status !== 'scanned' || state.findings > 0 || state.unreadable)
+                continue;
+            await cache.put(state.summary.digest, {
+                files: state.scannedFiles,
+                bytes: state.bytes,
+                skipped: state.skipped,
+                changes: state.recorder.changes(),
+            });
+        }
+        await cache.save();
+    }
+    findings.sort(compareFindings);
+    skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return { findings, files, bytes, skipped, warnings, images, complete };
+}
+function makeKey(state, path) {
+    return `${state}\0${path}`;
+}
+function splitKey(key) {
+    const cut = (key ?? '').indexOf('\0');
+    return [Number((key ?? '').slice(0, cut)), (key ?? '').slice(cut + 1)];
+}
+
+;// CONCATENATED MODULE: ./build/cli/scan-image.js
+
+
+
+
+
+
+
+
+
+
+
+const imageOptionSpec = {
+    archive: { type: 'string' },
+    platform: { type: 'string' },
+    username: { type: 'string' },
+    'password-stdin': { type: 'boolean' },
+    insecure: { type: 'boolean' },
+    cache: { type: 'string' },
+    'max-layer-size': { type: 'string' },
+};
+/** Reads the image options; `positional` is the REF (undefined when none was given). */
+function readImageOptions(values, positional) {
+    const str = (k) => typeof values[k] === 'string' ? values[k] : undefined;
+    const archive = str('archive');
+    if (archive !== undefined && positional !== undefined) {
+        throw new UsageError('scan image: give either an image REF or --archive FILE|DIR, not both');
+    }
+    if (archive === undefined && positional === undefined) {
+        throw new UsageError('scan image: expected an image reference (keyless scan image REF) or --archive FILE|DIR');
+    }
+    let platform = DEFAULT_PLATFORM;
+    const platformText = str('platform');
+    if (platformText !== undefined) {
+        try {
+            platform = parsePlatformSelector(platformText);
+        }
+        catch (error) {
+            throw new UsageError(`--platform: ${error.message}`);
+        }
+    }
+    const username = str('username');
+    const passwordStdin = values['password-stdin'] === true;
+    if (passwordStdin !== (username !== undefined)) {
+        throw new UsageError('--username and --password-stdin go together');
+    }
+    if (archive !== undefined && username !== undefined) {
+        throw new UsageError('--username/--password-stdin apply to registry references, not --archive');
+    }
+    const maxLayerSize = str('max-layer-size');
+    const cache = str('cache');
+    return {
+        platform,
+        passwordStdin,
+        insecure: values['insecure'] === true,
+        maxLayerSize: maxLayerSize === undefined ? DEFAULT_MAX_LAYER_SIZE : parseSize(maxLayerSize),
+        ...(positional !== undefined ? { reference: positional } : {}),
+        ...(archive !== undefined ? { archive } : {}),
+        ...(username !== undefined ? { username } : {}),
+        ...(cache !== undefined ? { cache } : {}),
+    };
+}
+async function readStdin(stdin) {
+    const chunks = [];
+    for await (const chunk of stdin)
+        chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    // `echo "$TOKEN" | keyless ...` adds a newline that is not part of the password.
+    return Buffer.concat(chunks)
+        .toString('utf8')
+        .replace(/\r?\n$/, '');
+}
+async function openSource(image, context) {
+    if (image.archive !== undefined)
+        return ArchiveSource.open((0,external_node_path_namespaceObject.resolve)(image.archive));
+    let credentials;
+    if (image.username !== undefined) {
+        const password = await readStdin(context.stdin ?? process.stdin);
+        if (password === '')
+            throw new UsageError('--password-stdin: nothing was read from standard input');
+        credentials = { username: image.username, password };
+    }
+    return openRegistryImage({
+        reference: image.reference,
+        env: context.env,
+        dockerConfig: dockerConfigPath(context.env, (0,external_node_os_namespaceObject.homedir)()),
+        insecure: image.insecure,
+        ...(credentials ? { credentials } : {}),
+        onWarning: (message) => context.stderr.write(`keyless: warning: ${message}\n`),
+    });
+}
+/** `keyless scan image REF` / `keyless scan image --archive FILE|DIR`. */
+async function runImageScan(options, image, context) {
+    // Configuration and the default baseline come from the directory keyless runs in.
+    const setup = await prepareScan(options, context, process.cwd());
+    const source = await openSource(image, context);
+    let result;
+    try {
+        result = await scanImage({
+            source,
+            platform: image.platform,
+            config: setup.config,
+            maxFileSize: options.maxFileSize,
+            maxLayerSize: image.maxLayerSize,
+            workers: options.workers ?? (context.workerUrl ? undefined : 0),
+            workerUrl: context.workerUrl,
+            ...(image.cache !== undefined ? { cache: { dir: image.cache, toolVersion: VERSION } } : {}),
+            onProgress: (p) => setup.progress.update(p.files, p.bytes),
+        });
+    }
+    finally {
+        setup.progress.done();
+        await source.close();
+    }
+    const cached = result.images.flatMap((i) => i.layers).filter((l) => l.status === 'cached').length;
+    const run = await finishScan(options, setup, {
+        kind: 'image',
+        findings: result.findings,
+        files: result.files,
+        bytes: result.bytes,
+        skipped: result.skipped,
+        warnings: result.warnings,
+        complete: result.complete,
+        ...(image.cache !== undefined ? { cached } : {}),
+    });
+    const names = result.images.map((i) => `${i.reference}@${i.digest}`);
+    run.meta.target.root = names.length === 1 ? names[0] : names.join(', ');
+    return run;
+}
+
 ;// CONCATENATED MODULE: ./build/cli/commands/scan.js
+
+
 
 
 
@@ -15173,30 +40747,55 @@ function failing(findings, failOn) {
     const threshold = types/* SEVERITIES */.o.indexOf(failOn);
     return findings.filter((f) => types/* SEVERITIES */.o.indexOf(f.severity) <= threshold);
 }
+const TARGETS = ['dir', 'git', 'image'];
 async function scanCommand(args, io, context) {
     const [target, ...rest] = args;
-    if (target !== 'dir') {
-        throw new UsageError(target === undefined
-            ? 'scan: expected a target: keyless scan dir [PATH]'
-            : `scan: unknown target "${target}" (expected: dir)`);
+    let run;
+    let options;
+    switch (target) {
+        case 'dir':
+            ({ options } = parseScanOptions(rest));
+            run = await runDirScan(options, context);
+            break;
+        case 'git': {
+            const parsed = parseScanOptions(rest, gitOptionSpec);
+            options = parsed.options;
+            run = await runGitScan(options, readGitOptions(parsed.values), context);
+            break;
+        }
+        case 'image': {
+            const parsed = parseScanOptions(rest, imageOptionSpec);
+            options = parsed.options;
+            const image = readImageOptions(parsed.values, parsed.positionals[0]);
+            run = await runImageScan(options, image, { ...context, env: io.env });
+            break;
+        }
+        default:
+            throw new UsageError(target === undefined
+                ? 'scan: expected a target: keyless scan dir|git [PATH] or keyless scan image REF|--archive FILE'
+                : `scan: unknown target "${target}" (expected one of: ${TARGETS.join(', ')})`);
     }
-    const { options } = parseScanOptions(rest);
-    const run = await runDirScan(options, context);
     const color = options.output === undefined && io.stdout.isTTY === true && !io.env['NO_COLOR'];
     const report = renderReport(options.format, run.findings, run.meta, { color });
     if (options.output !== undefined) {
         await (0,promises_namespaceObject.writeFile)(options.output, report);
         // A summary on stderr so CI logs still say what the file holds.
-        io.stderr.write(`keyless: ${run.findings.length} finding(s) in ${run.meta.stats.files} files; report written to ${options.output}\n`);
+        io.stderr.write(`keyless: ${run.findings.length} finding(s) in ${run.meta.stats.files} ${run.meta.target.kind === 'git' ? 'blobs' : 'files'}; report written to ${options.output}\n`);
     }
     else {
         io.stdout.write(report.endsWith('\n') ? report : `${report}\n`);
+    }
+    for (const extra of options.reports ?? []) {
+        await (0,promises_namespaceObject.writeFile)(extra.path, renderReport(extra.format, run.findings, run.meta, { color: false }));
+        io.stderr.write(`keyless: ${extra.format} report written to ${extra.path}\n`);
     }
     for (const warning of run.meta.warnings)
         io.stderr.write(`keyless: warning: ${warning}\n`);
     if (!run.meta.complete) {
         const unreadable = run.meta.skipped.filter((s) => s.reason === 'unreadable').length;
-        io.stderr.write(`keyless: scan incomplete: ${unreadable} file(s) could not be read (listed in the report)\n`);
+        io.stderr.write(unreadable > 0
+            ? `keyless: scan incomplete: ${unreadable} file(s) could not be read (listed in the report)\n`
+            : 'keyless: scan incomplete: see the warnings above (also in the report)\n');
         return EXIT.error;
     }
     return failing(run.findings, options.failOn).length > 0 ? EXIT.findings : EXIT.ok;
@@ -15207,14 +40806,38 @@ const HELP = `keyless — find secrets before they leak; replace them with CI id
 
 Usage:
   keyless scan dir [PATH] [options]     scan a directory (default: .)
+  keyless scan git [PATH] [options]     scan every commit reachable from any ref, each blob once
+      --range BASE..HEAD                only what the range adds (merges and renames handled)
+      --deepen                          with --range: fetch missing or shallow history, then retry
+      --staged                          only what the index adds (pre-commit)
+      --cache DIR                       skip blobs already found clean with the same rules
+  keyless scan image REF|--archive PATH [options]
+                                        scan every layer and the config of an image (see README)
   keyless baseline create [PATH] [options] [--reason TEXT]
                                         accept the current findings into a baseline file
   keyless rules [--format text|json]    list the built-in rules
+  keyless install-hook [PATH] [--force] [--uninstall]
+                                        git pre-commit hook running \`keyless scan git --staged\`: blocks
+                                        commits whose staged changes add a secret (--force replaces
+                                        another hook, kept as .bak; --uninstall restores it)
+  keyless gitlab check [--report FILE] [--fail-on LEVEL]
+                                        GitLab: exit 1 on findings at or above LEVEL in a published
+                                        secret-detection report (default gl-secret-detection-report.json)
+  keyless gitlab mr-note [--report FILE] [--fail-on LEVEL]
+                                        GitLab: create or update the one Keyless note on the merge request
+                                        (token in KEYLESS_GITLAB_TOKEN or GITLAB_TOKEN; CI_JOB_TOKEN cannot)
+  keyless credentials explain (--token-file FILE | --token-env NAME) [--provider P]... [--lint POLICY.json]
+        [--aws-account-id ID] [--format text|json]
+                                        print a CI job token's claims (never the token) and the trust
+                                        configuration each provider needs for exactly this job
+                                        (P: aws, gcp, azure, vault, github = octo-sts; default all);
+                                        --lint checks an AWS role trust policy (exit 1 on high/critical)
   keyless --version | --help
 
 Scan options:
-  -f, --format text|json|sarif|gitlab|markdown   report format (default text)
+  -f, --format FORMAT        text|json|sarif|gitlab|markdown|codequality (default text)
   -o, --output FILE          write the report to FILE instead of stdout
+      --report FORMAT=FILE   also write a report in FORMAT to FILE (repeatable; one scan, many reports)
   -c, --config FILE          configuration (default: .keyless.yml in PATH, if present)
   -b, --baseline FILE        baseline of accepted findings (default: .keyless-baseline.json in PATH, if present)
       --fail-on LEVEL        critical|high|medium|low|none: exit 1 on findings at or above LEVEL (default low)
@@ -15237,6 +40860,10 @@ Exit codes:
 
 
 
+
+
+
+
 async function main(argv, io, workerUrl) {
     const [command, ...args] = argv;
     const context = { stderr: io.stderr, ...(workerUrl ? { workerUrl } : {}) };
@@ -15248,6 +40875,16 @@ async function main(argv, io, workerUrl) {
                 return await baselineCommand(args, io, context);
             case 'rules':
                 return rulesCommand(args, io);
+            case 'credentials':
+                return await credentialsCommand(args, io);
+            case 'gitlab':
+                return await gitlabCommand(args, io);
+            case 'install-hook':
+                // The hook runs this very keyless: this Node.js and this script, wherever they are installed.
+                return await installHookCommand(args, io, {
+                    node: process.execPath,
+                    script: process.argv[1] ? (0,external_node_path_namespaceObject.resolve)(process.argv[1]) : undefined,
+                });
             case '--version':
             case 'version':
                 io.stdout.write(`${VERSION}\n`);
@@ -15317,7 +40954,7 @@ class ConfigError extends Error {
 /* harmony export */ });
 /* unused harmony exports sha256Hex, customRuleToRule */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var _engine_detect_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5888);
+/* harmony import */ var _engine_detect_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7955);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9042);
 /* harmony import */ var _schema_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9562);
 /* harmony import */ var _suggest_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1379);
@@ -15721,7 +41358,7 @@ function didYouMean(word, candidates) {
 
 /***/ }),
 
-/***/ 5888:
+/***/ 7955:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -16177,20 +41814,10 @@ function locate(text, ranges) {
     });
 }
 
-;// CONCATENATED MODULE: ./build/scanners/engine/pattern-facts.js
-/**
- * Facts about a rule's pattern read from its source, for the engine's shortcuts: the characters a
- * match can start with, whether a positive lookbehind can come first, and characters every match
- * contains. The reading is conservative: anything not understood (unicode mode, unknown group
- * kinds) gives no facts; backreferences count as any character or none; zero-width assertions
- * only ever widen the first-character set and never make a character required.
- */
+;// CONCATENATED MODULE: ./build/scanners/engine/ranges.js
+/** Character sets as sorted code-unit ranges, and the classes and case folding regexes use. */
 const MAX_UNIT = 0xffff;
 const ANY = [0, MAX_UNIT];
-/** First-character sets are closed under case folding only up to this size; larger ones are of no use. */
-const MAX_FIRST_CHARS = 96;
-class Unsupported extends Error {
-}
 function union(a, b) {
     if (b.length === 0)
         return a;
@@ -16239,7 +41866,7 @@ function size(a) {
         n += a[i + 1] - a[i] + 1;
     return n;
 }
-const pattern_facts_char = (c) => [c, c];
+const ranges_char = (c) => [c, c];
 const DIGIT = [48, 57];
 const WORD = union(union([48, 57], [65, 90]), union([95, 95], [97, 122]));
 const SPACE = [
@@ -16263,13 +41890,13 @@ function caseClosure(set) {
             // Without `u`, no character from 128 up is canonically equal to an ASCII one.
             if (c < 128) {
                 const folded = canonical(c);
-                out = union(out, pattern_facts_char(folded));
+                out = union(out, ranges_char(folded));
                 if (folded >= 65 && folded <= 90)
-                    out = union(out, pattern_facts_char(folded + 32));
+                    out = union(out, ranges_char(folded + 32));
                 continue;
             }
             for (const member of canonicalClass(c))
-                out = union(out, pattern_facts_char(member));
+                out = union(out, ranges_char(member));
         }
     }
     return out;
@@ -16289,6 +41916,35 @@ function canonicalClass(c) {
     }
     return canonicalClasses.get(canonical(c)) ?? [c];
 }
+/** `set` with the other case of each ASCII letter in it: what it matches under `i`, as far as ASCII goes. */
+function asciiClosure(set) {
+    let out = set;
+    for (let i = 0; i < set.length; i += 2) {
+        const lo = set[i];
+        const hi = Math.min(set[i + 1], 127);
+        for (let c = lo; c <= hi; c++) {
+            if (c >= 65 && c <= 90)
+                out = union(out, ranges_char(c + 32));
+            else if (c >= 97 && c <= 122)
+                out = union(out, ranges_char(c - 32));
+        }
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./build/scanners/engine/pattern-facts.js
+/**
+ * Facts about a rule's pattern read from its source, for the engine's shortcuts: the characters a
+ * match can start with, whether a positive lookbehind can come first, and characters every match
+ * contains. The reading is conservative: anything not understood (unicode mode, unknown group
+ * kinds) gives no facts; backreferences count as any character or none; zero-width assertions
+ * only ever widen the first-character set and never make a character required.
+ */
+
+/** First-character sets are closed under case folding only up to this size; larger ones are of no use. */
+const MAX_FIRST_CHARS = 96;
+class Unsupported extends Error {
+}
 function intersect(a, b) {
     return a.filter((c) => b.includes(c));
 }
@@ -16300,9 +41956,9 @@ function merge(a, b) {
     return [...new Set([...a, ...b])].sort((x, y) => x - y);
 }
 /** Zero-width: assertions and anchors. */
-const EMPTY = { first: [], nullable: true, must: [] };
+const EMPTY = { first: [], nullable: true, must: [], shape: { kind: 'empty' } };
 /** A backreference: may match anything, or nothing. */
-const UNKNOWN = { first: ANY, nullable: true, must: [] };
+const UNKNOWN = { first: ANY, nullable: true, must: [], shape: { kind: 'unknown' } };
 /** Recursive-descent reader of a pattern in non-unicode (Annex B) syntax. */
 class Reader {
     src;
@@ -16324,7 +41980,13 @@ class Reader {
             if (folded.length === 2 && folded[0] === folded[1])
                 must = [set[0]];
         }
-        return { first: set, nullable: false, must };
+        // Under `i` a set matches the other case of its letters too (beyond ASCII nothing matters there).
+        return {
+            first: set,
+            nullable: false,
+            must,
+            shape: { kind: 'set', set: this.ignoreCase ? asciiClosure(set) : set },
+        };
     }
     pattern() {
         const node = this.disjunction(true);
@@ -16338,6 +42000,7 @@ class Reader {
     /** `atStart`: nothing before this part of the pattern needs to consume a character. */
     disjunction(atStart) {
         let node = this.alternative(atStart);
+        const shapes = [node.shape];
         while (this.peek() === '|') {
             this.pos++;
             const next = this.alternative(atStart);
@@ -16345,35 +42008,47 @@ class Reader {
                 first: union(node.first, next.first),
                 nullable: node.nullable || next.nullable,
                 must: intersect(node.must, next.must),
+                shape: node.shape,
             };
+            shapes.push(next.shape);
         }
-        return node;
+        return shapes.length === 1 ? node : { ...node, shape: { kind: 'alt', items: shapes } };
     }
     alternative(atStart) {
         let first = [];
         let nullable = true;
         let must = [];
+        const shapes = [];
         while (this.pos < this.src.length && this.peek() !== '|' && this.peek() !== ')') {
             const term = this.quantified(this.term(atStart && nullable));
             if (nullable)
                 first = union(first, term.first);
             nullable = nullable && term.nullable;
             must = merge(must, term.must);
+            shapes.push(term.shape);
         }
-        return { first, nullable, must };
+        return { first, nullable, must, shape: { kind: 'seq', items: shapes } };
     }
     quantified(node) {
         const c = this.peek();
         let min;
-        if (c === '*' || c === '?')
+        let max = Infinity;
+        if (c === '*' || c === '?') {
             min = 0;
+            if (c === '?')
+                max = 1;
+        }
         else if (c === '+')
             min = 1;
         else if (c === '{') {
-            const m = /^\{(\d+)(,\d*)?\}/.exec(this.src.slice(this.pos));
+            const m = /^\{(\d+)(,(\d*))?\}/.exec(this.src.slice(this.pos));
             if (!m)
                 return node;
             min = Number(m[1]);
+            if (m[2] === undefined)
+                max = min;
+            else if (m[3])
+                max = Number(m[3]);
             this.pos += m[0].length - 1;
         }
         else
@@ -16381,7 +42056,8 @@ class Reader {
         this.pos++;
         if (this.peek() === '?')
             this.pos++;
-        return min === 0 ? { first: node.first, nullable: true, must: [] } : node;
+        const shape = { kind: 'repeat', item: node.shape, min, max };
+        return min === 0 ? { first: node.first, nullable: true, must: [], shape } : { ...node, shape };
     }
     term(atStart) {
         const c = this.peek();
@@ -16403,7 +42079,7 @@ class Reader {
             case '?':
                 throw new Unsupported('nothing to repeat');
             default:
-                return this.one(pattern_facts_char(c.charCodeAt(0)));
+                return this.one(ranges_char(c.charCodeAt(0)));
         }
     }
     group(atStart) {
@@ -16473,17 +42149,17 @@ class Reader {
             case 'S':
                 return complement(SPACE);
             case 't':
-                return pattern_facts_char(9);
+                return ranges_char(9);
             case 'n':
-                return pattern_facts_char(10);
+                return ranges_char(10);
             case 'v':
-                return pattern_facts_char(11);
+                return ranges_char(11);
             case 'f':
-                return pattern_facts_char(12);
+                return ranges_char(12);
             case 'r':
-                return pattern_facts_char(13);
+                return ranges_char(13);
             case '0':
-                return /[0-9]/.test(this.peek() ?? '') ? ANY : pattern_facts_char(0);
+                return /[0-9]/.test(this.peek() ?? '') ? ANY : ranges_char(0);
             case 'x':
             case 'u': {
                 const digits = c === 'x' ? 2 : 4;
@@ -16491,13 +42167,13 @@ class Reader {
                 if (!new RegExp(`^[0-9a-fA-F]{${digits}}$`).test(hex))
                     return ANY;
                 this.pos += digits;
-                return pattern_facts_char(parseInt(hex, 16));
+                return ranges_char(parseInt(hex, 16));
             }
             case 'c':
             case 'k':
                 return ANY;
             default:
-                return /[0-9]/.test(c) ? ANY : pattern_facts_char(c.charCodeAt(0));
+                return /[0-9]/.test(c) ? ANY : ranges_char(c.charCodeAt(0));
         }
     }
     characterClass() {
@@ -16520,7 +42196,7 @@ class Reader {
                 }
                 else {
                     // Annex B: a class escape next to '-' makes the '-' literal.
-                    set = union(union(set, from), union(pattern_facts_char(45), to));
+                    set = union(union(set, from), union(ranges_char(45), to));
                 }
             }
             else {
@@ -16534,15 +42210,15 @@ class Reader {
         const c = this.peek();
         this.pos++;
         if (c !== '\\')
-            return pattern_facts_char(c.charCodeAt(0));
+            return ranges_char(c.charCodeAt(0));
         const e = this.peek();
         if (e === 'b') {
             this.pos++;
-            return pattern_facts_char(8);
+            return ranges_char(8);
         }
         if (e === '-') {
             this.pos++;
-            return pattern_facts_char(45);
+            return ranges_char(45);
         }
         return this.characterEscape();
     }
@@ -16567,6 +42243,7 @@ function patternFacts(source, flags) {
         nullable: node.nullable,
         lookbehindFirst: reader.lookbehindFirst,
         required: node.must.map((c) => String.fromCharCode(c)),
+        shape: node.shape,
     };
 }
 
@@ -16585,6 +42262,7 @@ function patternFacts(source, flags) {
  * The set comes from a conservative reading of the source (pattern-facts.ts); when it is not
  * known the pattern stays as it is.
  */
+
 
 /** Sets larger than this let too many positions through to be worth a hint. */
 const MAX_HINT_CHARS = 96;
@@ -16631,17 +42309,346 @@ function requiredCharacters(source, flags) {
     return [...required].sort((a, b) => rank(a) - rank(b)).slice(0, MAX_REQUIRED);
 }
 
+;// CONCATENATED MODULE: ./build/scanners/engine/prefix-paths.js
+/**
+ * The ways a match can begin, as sequences of character sets ("paths"): every match of the pattern
+ * starts with a string matched position by position by one of the paths. Each path is followed only
+ * as far as `reach(path)` asks (the caller's question decides how much of it matters); a path
+ * shorter than its reach is complete (the match can end there), one as long was cut. Zero-width
+ * assertions count as nothing, so the paths only ever allow more than the pattern does.
+ */
+
+/** More alternatives than this are not worth analysing. */
+const MAX_PATHS = 2048;
+/** Sets of at most this many characters (up to case) are split into one path per character. */
+const MAX_SPLIT = 16;
+class TooMany extends Error {
+}
+/**
+ * One character of `set`: a part per character (both cases of a letter together) when there are
+ * few, so that `[_.-]` can begin `api_key`, `api.key` and `api-key` path by path.
+ */
+function split(set) {
+    if (size(set) > 2 * MAX_SPLIT)
+        return [set];
+    const groups = new Map();
+    for (let r = 0; r < set.length; r += 2) {
+        for (let c = set[r]; c <= set[r + 1]; c++) {
+            const key = c >= 65 && c <= 90 ? c + 32 : c;
+            groups.set(key, union(groups.get(key) ?? [], [c, c]));
+        }
+    }
+    return groups.size > MAX_SPLIT ? [set] : [...groups.values()];
+}
+/**
+ * Walks the shape with the open paths only; a path is set aside as soon as it is cut (the rest of
+ * the pattern cannot change it), so that long patterns cost little past their first characters.
+ */
+class Explorer {
+    reach;
+    mergeable;
+    /** Cut paths by identity; mergeable ones by their sets but the last. */
+    cut = new Map();
+    constructor(reach, mergeable) {
+        this.reach = reach;
+        this.mergeable = mergeable;
+    }
+    make(sets, key) {
+        return { sets, key, open: sets.length < this.reach(sets) };
+    }
+    /** Sets aside a cut path, merging it with one that differs only in a mergeable last set. */
+    settle(path) {
+        const merge = path.sets.length > 0 && this.mergeable(path.sets);
+        const key = merge ? `cut:${path.key.slice(0, path.key.lastIndexOf(';'))}` : path.key;
+        const known = this.cut.get(key);
+        if (known && merge) {
+            const last = known.sets.length - 1;
+            const set = union(known.sets[last], path.sets[last]);
+            this.cut.set(key, { sets: [...known.sets.slice(0, last), set], key: path.key, open: false });
+        }
+        else
+            this.cut.set(key, path);
+        if (this.cut.size > MAX_PATHS)
+            throw new TooMany();
+    }
+    /** Distinct open paths; cut ones are set aside. */
+    sort(paths) {
+        const seen = new Map();
+        for (const path of paths) {
+            if (path.open)
+                seen.set(path.key, path);
+            else
+                this.settle(path);
+        }
+        if (seen.size > MAX_PATHS)
+            throw new TooMany();
+        return [...seen.values()];
+    }
+    /** Open `paths` followed by what `shape` matches: the paths still open after it. */
+    extend(paths, shape) {
+        if (paths.length === 0)
+            return paths;
+        switch (shape.kind) {
+            case 'empty':
+                return paths;
+            case 'unknown': {
+                // Nothing, or characters of any kind: the first of them may be anything, and a path
+                // whose keyword it cannot continue is settled there (cut, or rejected by the reach).
+                const out = [...paths];
+                for (const path of paths)
+                    out.push(this.make([...path.sets, ANY], `${path.key};${ANY.join(',')}`));
+                return this.sort(out);
+            }
+            case 'set': {
+                const parts = split(shape.set).map((part) => [part, part.join(',')]);
+                const out = [];
+                for (const path of paths) {
+                    for (const [part, key] of parts)
+                        out.push(this.make([...path.sets, part], `${path.key};${key}`));
+                }
+                return this.sort(out);
+            }
+            case 'seq':
+                return shape.items.reduce((acc, item) => this.extend(acc, item), paths);
+            case 'alt':
+                return this.sort(shape.items.flatMap((item) => this.extend(paths, item)));
+            case 'repeat': {
+                let acc = paths;
+                let all = shape.min === 0 ? paths : [];
+                for (let i = 1; i <= shape.max; i++) {
+                    const before = new Set(acc.map((path) => path.key));
+                    acc = this.extend(acc, shape.item);
+                    const grown = acc.length !== before.size || acc.some((path) => !before.has(path.key));
+                    // Once a repetition changes nothing, no further one does.
+                    if (i >= shape.min || !grown)
+                        all = this.sort([...all, ...acc]);
+                    if (!grown)
+                        break;
+                }
+                return all;
+            }
+        }
+    }
+}
+/** The paths every match of `shape` begins with, or undefined when there are too many. */
+function beginnings(shape, reach, mergeable = () => true) {
+    try {
+        const explorer = new Explorer(reach, mergeable);
+        // Paths still open at the end are complete: the match can end there.
+        const complete = explorer.extend([explorer.make([], '')], shape);
+        return [...explorer.cut.values(), ...complete].map((path) => path.sets);
+    }
+    catch (error) {
+        if (error instanceof TooMany)
+            return undefined;
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./build/scanners/engine/anchor.js
+/**
+ * Rules whose every match begins with one of their own keywords ("anchored" rules), read from the
+ * pattern: such a rule can only match where one of its keywords starts, so the engine tries the
+ * pattern once at each such hit instead of searching a window around it, and first looks at the
+ * character after the keyword: a hit whose next character no match can have there is dropped
+ * without running the pattern (`author` for a rule that needs `auth` followed by `=`, `:`, `_`...).
+ */
+
+
+
+/** Index of "a character from U+0080 up" and of "the end of the text" in a follow table. */
+const FOLLOW_NON_ASCII = 128;
+const FOLLOW_END = 129;
+const FOLLOW_SIZE = 130;
+class NotAnchored extends Error {
+}
+/** A stem with this many keywords one character longer has been narrowed by its rule already. */
+const NARROWED_STEM = 4;
+/**
+ * How far a path beginning with the keyword is followed: one character past a keyword that ends in
+ * a letter or digit (`auth`: what follows tells `auth=` from `author`); just the keyword when it
+ * ends in punctuation (`auth=`, `pass_`) or is one of many one-character continuations of a stem
+ * (`auth0`..`auth9`), which say enough already, and keep the paths few.
+ */
+function trieOf(keywords) {
+    const root = { next: new Map(), longest: 0, ends: 0 };
+    const stems = new Map();
+    for (const keyword of keywords) {
+        const stem = keyword.slice(0, -1);
+        stems.set(stem, (stems.get(stem) ?? 0) + 1);
+    }
+    for (const keyword of keywords) {
+        const follow = /[a-z0-9]$/i.test(keyword) && (stems.get(keyword.slice(0, -1)) ?? 0) < NARROWED_STEM;
+        const reach = keyword.length + (follow ? 1 : 0);
+        let node = root;
+        node.longest = Math.max(node.longest, reach);
+        for (let i = 0; i < keyword.length; i++) {
+            const c = keyword.charCodeAt(i);
+            let child = node.next.get(c);
+            if (!child)
+                node.next.set(c, (child = { next: new Map(), longest: 0, ends: 0 }));
+            node = child;
+            node.longest = Math.max(node.longest, reach);
+        }
+        node.ends = reach;
+        node.keyword = keyword;
+    }
+    return root;
+}
+/** The one character (lower case for a letter) a set stands for, up to case; -1 when it is not one. */
+function single(set) {
+    if (set.length === 2 && set[0] === set[1]) {
+        const c = set[0];
+        return c >= 65 && c <= 90 ? c + 32 : c;
+    }
+    if (set.length === 4 && set[0] === set[1] && set[2] === set[3]) {
+        const upper = set[0];
+        if (upper >= 65 && upper <= 90 && set[2] === upper + 32)
+            return upper + 32;
+    }
+    return -1;
+}
+/**
+ * Paths are followed as far as the keywords they can still begin with reach: walking the
+ * trie along the path, the keywords still possible are those below where the walk ends, and those
+ * that ended on the way.
+ */
+function reachOf(root) {
+    return (path) => {
+        let node = root;
+        let reach = 0;
+        let i = 0;
+        for (; i < path.length; i++) {
+            if (node.ends > 0)
+                reach = Math.max(reach, node.ends);
+            const child = node.next.get(single(path[i]));
+            if (!child)
+                break;
+            node = child;
+        }
+        if (i === path.length)
+            reach = Math.max(reach, node.longest);
+        else if (node.ends > 0)
+            reach = Math.max(reach, node.ends);
+        // A match no keyword can begin settles the question.
+        if (reach === 0)
+            throw new NotAnchored();
+        return reach;
+    };
+}
+/** The last set of a cut path is not part of a keyword (it only says what may follow one). */
+function followsKeyword(root) {
+    return (path) => {
+        let node = root;
+        for (const set of path) {
+            const child = node.next.get(single(set));
+            if (!child)
+                return true;
+            node = child;
+        }
+        return false;
+    };
+}
+function table(set, end) {
+    const out = new Uint8Array(FOLLOW_SIZE);
+    if (set === undefined) {
+        out.fill(1);
+        return out;
+    }
+    for (let r = 0; r < set.length; r += 2) {
+        const lo = set[r];
+        const hi = set[r + 1];
+        for (let x = lo; x <= Math.min(hi, 127); x++)
+            out[x] = 1;
+        if (hi >= 128)
+            out[FOLLOW_NON_ASCII] = 1;
+    }
+    if (end)
+        out[FOLLOW_END] = 1;
+    return out;
+}
+/**
+ * Follow tables when every match of the pattern starts with one of `keywords` (lower-case ASCII,
+ * matched case-insensitively like the keyword automaton does); undefined otherwise.
+ */
+function keywordAnchors(source, flags, keywords) {
+    if (keywords.length === 0)
+        return undefined;
+    const shape = patternFacts(source, flags)?.shape;
+    let paths;
+    const root = trieOf(keywords);
+    try {
+        paths = shape && beginnings(shape, reachOf(root), followsKeyword(root));
+    }
+    catch (error) {
+        if (error instanceof NotAnchored)
+            return undefined;
+        throw error;
+    }
+    if (!paths)
+        return undefined;
+    const follow = new Map();
+    for (const keyword of keywords)
+        follow.set(keyword, { set: [], any: false, end: false });
+    for (const path of paths) {
+        let covered = false;
+        // The keywords covering the path end along its walk down the trie.
+        let node = root;
+        for (let depth = 0;; depth++) {
+            if (node.keyword !== undefined) {
+                covered = true;
+                noteFollow(follow, node.keyword, path);
+            }
+            if (depth === path.length)
+                break;
+            const child = node.next.get(single(path[depth]));
+            if (!child)
+                break;
+            node = child;
+        }
+        if (!covered)
+            return undefined;
+    }
+    const tables = new Map();
+    for (const [keyword, entry] of follow)
+        tables.set(keyword, table(entry.any ? undefined : entry.set, entry.end));
+    return tables;
+}
+/** What may follow `keyword`, given a path it covers. */
+function noteFollow(follow, keyword, path) {
+    const entry = follow.get(keyword);
+    // A path ending with the keyword: the match may end there, before any character or the text's end.
+    if (path.length === keyword.length)
+        entry.any = entry.end = true;
+    else
+        entry.set = union(entry.set, path[keyword.length]);
+}
+
 ;// CONCATENATED MODULE: ./build/scanners/engine/windows.js
-function planWindows(automaton, keywordRules, windows) {
+
+/** Works out (once) whether `rule` is anchored, filling in its pairs' follow tables. */
+function resolve(plan, rule) {
+    const followOf = plan.followOf(rule);
+    plan.anchored[rule] = followOf ? 1 : 0;
+    for (const j of plan.rulePairs[rule] ?? []) {
+        plan.follow[j] = followOf ? followOf(plan.pairKeyword[j]) : null;
+    }
+}
+function planWindows(automaton, keywordRules, windows, followOf = () => undefined) {
     const { hitFrom, outputs, lengths } = automaton;
     const stateStart = new Int32Array(outputs.length - hitFrom + 1);
     const pairs = [];
+    const pairKeyword = [];
+    const rulePairs = windows.map(() => []);
     for (let state = hitFrom; state < outputs.length; state++) {
         stateStart[state - hitFrom] = pairs.length / 2;
         // The order is the order hits were handled in before: keywords longest first, then rules.
         for (const id of outputs[state] ?? []) {
-            for (const rule of keywordRules[id] ?? [])
+            for (const rule of keywordRules[id] ?? []) {
+                rulePairs[rule]?.push(pairKeyword.length);
+                pairKeyword.push(id);
                 pairs.push(lengths[id] - 1, rule);
+            }
         }
     }
     stateStart[outputs.length - hitFrom] = pairs.length / 2;
@@ -16652,6 +42659,11 @@ function planWindows(automaton, keywordRules, windows) {
         before: Int32Array.from(windows, (w) => w.before),
         after: Int32Array.from(windows, (w) => w.after),
         multiline: Uint8Array.from(windows, (w) => (w.multiline ? 1 : 0)),
+        pairKeyword: Int32Array.from(pairKeyword),
+        follow: new Array(pairKeyword.length).fill(undefined),
+        anchored: new Uint8Array(windows.length).fill(255),
+        followOf,
+        rulePairs,
     };
 }
 /**
@@ -16665,7 +42677,7 @@ function planWindows(automaton, keywordRules, windows) {
  * without hits not at all, which keeps the work linear even on a minified 50 MB line.
  */
 function keywordWindows(text, hits, plan, include) {
-    const { hitFrom, stateStart, pairs, before, after, multiline } = plan;
+    const { hitFrom, stateStart, pairs, before, after, multiline, follow } = plan;
     const { ends, states } = hits;
     const n = text.length;
     const lists = new Array(before.length);
@@ -16688,6 +42700,17 @@ function keywordWindows(text, hits, plan, include) {
             }
             if (list === null)
                 continue;
+            let table = follow[j];
+            if (table === undefined) {
+                resolve(plan, rule);
+                table = follow[j];
+            }
+            if (table) {
+                // The character after the keyword must be one a match can have there.
+                const next = end + 1 < n ? text.charCodeAt(end + 1) : -1;
+                if (table[next === -1 ? FOLLOW_END : next < 128 ? next : FOLLOW_NON_ASCII] === 0)
+                    continue;
+            }
             let start = hit - before[rule];
             let close = hit + after[rule];
             if (multiline[rule] === 0) {
@@ -16708,6 +42731,10 @@ function keywordWindows(text, hits, plan, include) {
                 if (close > n)
                     close = n;
             }
+            if (table) {
+                list.push(hit, start, close);
+                continue;
+            }
             const last = list.length - 1;
             if (last > 0 && start <= list[last]) {
                 if (close > list[last])
@@ -16722,6 +42749,7 @@ function keywordWindows(text, hits, plan, include) {
 }
 
 ;// CONCATENATED MODULE: ./build/scanners/engine/detect.js
+
 
 
 
@@ -16762,12 +42790,22 @@ function compileRules(rules, options = {}) {
             paths: rule.paths ? new RegExp(rule.paths.source, rule.paths.flags.replace(/[gy]/g, '')) : undefined,
         };
     });
-    const automaton = buildAutomaton([...keywordIds.keys()]);
+    const keywords = [...keywordIds.keys()];
+    const automaton = buildAutomaton(keywords);
+    // Worked out on a rule's first hit: most rules never get one.
+    const followOf = (index) => {
+        const rule = compiled[index]?.rule;
+        if (!rule || options.anchor === false)
+            return undefined;
+        const lower = [...new Set(rule.keywords.map((k) => k.toLowerCase()))];
+        const tables = keywordAnchors(rule.pattern.source, rule.pattern.flags.replace(/[gyd]/g, ''), lower);
+        return tables && ((id) => tables.get(keywords[id]));
+    };
     return {
         rules: compiled,
         automaton,
         keywordRules,
-        plan: planWindows(automaton, keywordRules, compiled.map((c) => c.window)),
+        plan: planWindows(automaton, keywordRules, compiled.map((c) => c.window), followOf),
         pathOnlyRules,
         allowedValueHashes: new Set(options.allowedValueHashes ?? []),
     };
@@ -16824,10 +42862,73 @@ function acceptContext(rule, secret, start, text) {
         return false;
     return !(rule.generic && rule.rule.suppress !== 'none' && (0,engine_suppress/* isPublicShape */.ZA)(secret, line));
 }
+/** A match of `rule` in `slice` (which begins at `from` in `text`): a candidate, unless a check rejects it. */
+function judge(compiledRule, match, from, text, verdicts, compiled) {
+    const { rule } = compiledRule;
+    const secret = match.groups?.['secret'] ?? match[0];
+    if (!secret)
+        return undefined;
+    const offsetInMatch = match.groups?.['secret'] !== undefined ? match[0].indexOf(secret) : 0;
+    const start = from + match.index + Math.max(0, offsetInMatch);
+    if (rule.validate && !rule.validate(secret, match))
+        return undefined;
+    let valueOk = verdicts.get(secret);
+    if (valueOk === undefined)
+        verdicts.set(secret, (valueOk = acceptValue(compiledRule, secret, compiled)));
+    if (!valueOk || !acceptContext(compiledRule, secret, start, text))
+        return undefined;
+    return { rule: compiledRule, start, end: start + secret.length, secret };
+}
+/**
+ * An anchored rule's matches: the pattern is tried at each hit (sorted by where the keyword begins),
+ * within the hit's window, and like a search it does not look again inside a match it found.
+ */
+function anchoredCandidates(compiledRule, list, text, compiled, candidates) {
+    const { rule } = compiledRule;
+    const sticky = (compiledRule.sticky ??= new RegExp(rule.pattern.source, `${rule.pattern.flags.replace(/[gyd]/g, '')}y`));
+    // Hits come in order of where the keyword ends; keywords of different lengths can swap them.
+    let sorted = list;
+    for (let t = 3; t < list.length; t += 3) {
+        if (list[t] < list[t - 3]) {
+            const triples = Array.from({ length: list.length / 3 }, (_, k) => list.slice(3 * k, 3 * k + 3));
+            sorted = triples.sort((a, b) => a[0] - b[0]).flat();
+            break;
+        }
+    }
+    const verdicts = new Map();
+    let done = -1;
+    let tried = -1;
+    let from = -1;
+    let to = -1;
+    let slice = '';
+    for (let t = 0; t < sorted.length; t += 3) {
+        const hit = sorted[t];
+        if (hit < done || hit === tried)
+            continue;
+        tried = hit;
+        if (sorted[t + 1] !== from || sorted[t + 2] !== to) {
+            from = sorted[t + 1];
+            to = sorted[t + 2];
+            slice = text.slice(from, to);
+        }
+        sticky.lastIndex = hit - from;
+        const match = sticky.exec(slice);
+        if (match === null)
+            continue;
+        done = hit + match[0].length;
+        const candidate = judge(compiledRule, match, from, text, verdicts, compiled);
+        if (candidate)
+            candidates.push(candidate);
+    }
+}
 function findCandidates(text, hits, path, compiled) {
     const candidates = [];
     for (const [ruleIndex, list] of windowsFor(text, hits, path, compiled)) {
         const compiledRule = compiled.rules[ruleIndex];
+        if (compiled.plan.anchored[ruleIndex] === 1) {
+            anchoredCandidates(compiledRule, list, text, compiled, candidates);
+            continue;
+        }
         const { regex, rule } = compiledRule;
         // Repeated values (lock files, generated code, adversarial input) are judged once.
         const verdicts = new Map();
@@ -16854,19 +42955,9 @@ function findCandidates(text, hits, path, compiled) {
                     regex.lastIndex++;
                     continue;
                 }
-                const secret = match.groups?.['secret'] ?? match[0];
-                if (!secret)
-                    continue;
-                const offsetInMatch = match.groups?.['secret'] !== undefined ? match[0].indexOf(secret) : 0;
-                const start = from + match.index + Math.max(0, offsetInMatch);
-                if (rule.validate && !rule.validate(secret, match))
-                    continue;
-                let valueOk = verdicts.get(secret);
-                if (valueOk === undefined)
-                    verdicts.set(secret, (valueOk = acceptValue(compiledRule, secret, compiled)));
-                if (!valueOk || !acceptContext(compiledRule, secret, start, text))
-                    continue;
-                candidates.push({ rule: compiledRule, start, end: start + secret.length, secret });
+                const candidate = judge(compiledRule, match, from, text, verdicts, compiled);
+                if (candidate)
+                    candidates.push(candidate);
             }
         }
     }
@@ -20440,7 +46531,7 @@ const messaging_rules = defineRules([
         title: 'Twilio API key SID',
         provider: 'Twilio',
         severity: 'medium',
-        keywords: ['sk'],
+        keywords: [...'0123456789abcdef'].map((c) => `sk${c}`),
         pattern: /(?<![A-Za-z0-9])SK[0-9a-f]{32}(?![A-Za-z0-9])/,
         minEntropy: 3,
         remediation: 'The SID identifies an API key; delete the key in the Twilio console (API keys & tokens) if its secret leaked too.',
@@ -20579,7 +46670,7 @@ const messaging_rules = defineRules([
         title: 'Mailchimp Marketing API key',
         provider: 'Mailchimp',
         severity: 'high',
-        keywords: ['-us'],
+        keywords: [...'0123456789'].map((d) => `-us${d}`),
         pattern: /(?<![A-Za-z0-9])[0-9a-f]{32}-us[0-9]{1,2}(?![A-Za-z0-9])/,
         minEntropy: 3,
         remediation: 'Revoke the key under Account > Extras > API keys in Mailchimp and create a new one.',
@@ -23997,9 +50088,9 @@ const parameterRules = [
         title: 'Database connection string with password (ADO.NET / ODBC style)',
         provider: 'Database',
         severity: 'high',
-        keywords: ['password', 'pwd'],
+        keywords: ['password=', 'password ', 'password\t', 'pwd=', 'pwd ', 'pwd\t'],
         // Key/value connection strings name the server before the credentials.
-        pattern: /(?<![\w ])(?:Server|Data Source|Address|Addr|Network Address|Host|DSN)\s*=\s*[^;\r\n]{1,200};(?:[^;\r\n]{0,200};){0,12}?\s*(?:Password|Pwd)\s*=\s*(?<secret>[^;\s'"]{1,128})(?=[;'"\s]|$)/i,
+        pattern: /(?<![\w ])(?:Server|Data Source|Address|Addr|Network Address|Host|DSN)\s*=\s*[^;\r\n]{1,200};(?:[^;\r\n]{0,200};){0,12}?\s*(?:Password|Pwd)[ \t]*=\s*(?<secret>[^;\s'"]{1,128})(?=[;'"\s]|$)/i,
         window: { before: 1200, after: 200 },
         validate: (secret) => {
             const password = safeDecode(secret);
@@ -24101,7 +50192,8 @@ const LOCAL_KEYWORDS = [
     'ldap',
     'ftp',
     'smtp',
-    'http',
+    'http://',
+    'https://',
     'clickhouse',
     'cassandra',
     'neo4j',
@@ -24327,7 +50419,7 @@ const connection_strings_rules = defineRules([
             title: 'URL with embedded user name and password (basic auth)',
             provider: 'Generic',
             schemes: SCHEMES.http,
-            keywords: ['http'],
+            keywords: ['http://', 'https://'],
             remediation: 'Revoke the password or token at the service the URL points to and pass credentials through a secret store or credential helper.',
             docs: 'https://www.rfc-editor.org/rfc/rfc3986#section-3.2.1',
             positive: [
@@ -24577,10 +50669,14 @@ function looksLikeCredential(key, value) {
         return false;
     return isPasswordLike(value) || isTokenLike(value);
 }
-/** The entry lines of a `data:`/`stringData:` block: the lookbehind walks back over its siblings. */
+/**
+ * The entry lines of a `data:`/`stringData:` block: the lookbehind walks back over its siblings. Each
+ * sibling is one indent character then the rest of its line — with `[ \t]+[^\r\n]*` a line of n spaces
+ * could be split n ways, and a hundred such lines made the walk back exponential.
+ */
 function entryUnder(block, value) {
     return new RegExp(String.raw `^[ \t]+(?<key>[\w.-]{1,253}):[ \t]*${value}[ \t]*$` +
-        String.raw `(?<=^[ \t-]*${block}:[ \t]*\r?\n(?:[ \t]+[^\r\n]*\r?\n){0,100}[^\r\n]*)`, 'm');
+        String.raw `(?<=^[ \t-]*${block}:[ \t]*\r?\n(?:[ \t][^\r\n]*\r?\n){0,100}[^\r\n]*)`, 'm');
 }
 const KEYWORDS = ['kind: secret', 'kind: "secret"', "kind: 'secret'"];
 const WINDOW = { before: 6000, after: 6000, multiline: true };
@@ -24985,7 +51081,16 @@ const config_files_rules = defineRules([
         title: 'Package index password in .pypirc',
         provider: 'PyPI',
         severity: 'high',
-        keywords: ['password'],
+        // `password[ \t]*[:=]` without a bare `password ` (prose is full of those).
+        keywords: [
+            'password:',
+            'password=',
+            'password :',
+            'password =',
+            'password  ',
+            'password \t',
+            'password\t',
+        ],
         pattern: /^\[(?<section>[\w.-]{1,64})\][ \t]*\r?\n(?:[ \t]*(?:repository|username|#)[^\r\n]{0,300}\r?\n){1,4}?[ \t]*password[ \t]*[:=][ \t]*(?<secret>\S{3,256})[ \t]*$/m,
         window: { before: 1200, after: 300, multiline: true },
         validate: (secret, match) => {
@@ -25037,7 +51142,7 @@ const config_files_rules = defineRules([
         title: 'Stored git credential (.git-credentials line)',
         provider: 'Git hosting',
         severity: 'high',
-        keywords: ['http'],
+        keywords: ['http://', 'https://'],
         pattern: /^[ \t]*https?:\/\/(?<user>[^\s:/@]{1,128}):(?<secret>[^\s/@]{1,256})@(?<host>[A-Za-z0-9.-]{1,253})(?::\d{1,5})?\/?[ \t]*$/m,
         window: { before: 8, after: 700 },
         validate: (secret, match) => !isDocumentationHost(match.groups?.['host'] ?? '') &&
@@ -25168,6 +51273,16 @@ const VALUE = String.raw `[ \t]{0,4}(?:[bBrR]{1,2}|@)?(?<q>["'\x60]?)(?<secret>[
 function assignmentPattern(key) {
     return new RegExp(String.raw `(?:${key})(?:[_-]?v?\d{1,2})?["'\x60]?\]?(?:${OPERATOR})${VALUE}`, 'm');
 }
+/** What can come right after a key in `assignmentPattern`: a version or index, a closing quote or bracket, an operator. */
+const KEY_FOLLOWERS = '_-v0123456789"\'`] \t:=?,';
+/**
+ * Keywords for the key words of an assignment rule: each word followed by every character that can
+ * follow a key, so that `author`, `tokenizer` or `secrets.` open no window. The engine holds the
+ * rule to this (its matches must all begin with one of them: anchor.ts, tested).
+ */
+function followedKeywords(words) {
+    return words.flatMap((word) => [...KEY_FOLLOWERS].map((c) => word + c));
+}
 /** Window for single-line assignments: enough before the keyword for the boundary lookbehinds. */
 const generic_assignment_ASSIGNMENT_WINDOW = { before: 40, after: 400 };
 const SECRET_STORE = /^(?:ENC\[|!vault|vault:|ref\+|arn:aws:|sm:\/\/|op:\/\/|azure-keyvault|keyvault:|gcp:|awssm:|sops:)/i;
@@ -25211,8 +51326,21 @@ function commaPairIsKeyValue(match) {
         return true;
     return /["'\x60][\w.-]{0,40}$/.test(match.input.slice(Math.max(0, match.index - 41), match.index));
 }
+/** Verdicts already reached: the same literals (`string`, `process.env.X`, ids) recur across files. */
+const verdicts = new Map();
+const MAX_VERDICTS = 16384;
 /** Passwords pass at human strength; keys and tokens must look machine-generated. */
 function isGenericSecret(value, family) {
+    const key = `${family}\0${value}`;
+    let verdict = verdicts.get(key);
+    if (verdict === undefined) {
+        if (verdicts.size >= MAX_VERDICTS)
+            verdicts.clear();
+        verdicts.set(key, (verdict = judgeGenericSecret(value, family)));
+    }
+    return verdict;
+}
+function judgeGenericSecret(value, family) {
     if (isNotALiteral(value))
         return false;
     // base64 `user:password` (basic auth material): judge the password inside.
@@ -25252,7 +51380,8 @@ const commandAndHeaderRules = [
         title: 'Password or token passed as a command-line flag',
         provider: PROVIDER,
         severity: 'medium',
-        keywords: ['--pass', '--pwd', '-password', '-passwd', 'secret', 'token', 'api-key', 'apikey'],
+        // Every flag name follows a `-`.
+        keywords: ['-pass', '-pwd', '-secret', '-token', '-api-key', '-apikey'],
         pattern: /(?<![\w-])--?(?:[\w-]{1,30}-)?(?<name>password|passwd|pass|pwd|secret|token|api-?key|access-token|auth-token|client-secret)(?:=|\s+)(?<q>["']?)(?<secret>[^\s"'-][^\s"']{0,255})\k<q>(?=[\s;|&)\\]|$)/im,
         window: { before: 40, after: 400 },
         validate: (secret, match) => isGenericSecret(secret, /^pass|^pwd/i.test(match.groups?.['name'] ?? '') ? 'password' : 'secret'),
@@ -25438,19 +51567,27 @@ const generic_structured_REMEDIATION = 'Rotate the credential at the service tha
 const generic_structured_DOCS = 'https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html';
 const PASSWORD_NAMES = 'password|passwd|pwd';
 const SECRET_NAMES = 'secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|credentials?';
+/** Every name SECRET_NAMES matches ends with one of these. */
+const SECRET_WORDS = ['secret', 'token', 'credential', 'credentials'].concat(...['api', 'access', 'secret', 'private'].map((p) => [`${p}_key`, `${p}-key`, `${p}key`]));
 // Form tokens protect a page, not an account; client tokens (Facebook, RUM) ship inside apps.
 const NOT_CREDENTIAL = '(?![\\w.-]{0,40}(?:authenticity|csrf|xsrf|__requestverification|request[_-]?verification|client)[_-]?token)';
 const familyOf = (name) => (/pass|pwd/i.test(name) ? 'password' : 'secret');
-function xmlRule(id, family, keywords, names, examples) {
+/**
+ * In XML a secret's name ends a tag name (before whitespace or `>`) or a quoted attribute value:
+ * keywords are the names followed by each of those, so that `password:` in prose opens no window.
+ * Not a line break: the windows are single lines, so no match can hold one.
+ */
+const XML_FOLLOWERS = ['>', '"', ' ', '\t', '\r'];
+function xmlRule(id, family, words, names, examples) {
     const named = String.raw `"${NOT_CREDENTIAL}[\w:.-]{0,60}?(?:${names})"`;
     return {
         id,
         title: family === 'password' ? 'Hard-coded password in XML' : 'Hard-coded secret in XML',
         provider: generic_structured_PROVIDER,
         severity: 'medium',
-        keywords,
+        keywords: words.flatMap((word) => XML_FOLLOWERS.map((c) => word + c)),
         // <password>v</password> | <property name="x.password">v</property> | <add key="SmtpPassword" value="v" />
-        pattern: new RegExp(String.raw `(?:<(?<tag>[\w:.-]{0,40}?(?:${names}))(?:\s[^<>]{0,200})?>` +
+        pattern: new RegExp(String.raw `(?:<(?<tag>[\w:.-]{0,40}?(?:${names}))(?:[ \t\r\n][^<>]{0,200})?>` +
             String.raw `|<(?<el>[\w:.-]{1,40})\s[^<>]{0,200}?(?:key|name)\s*=\s*${named}[^<>]{0,200}>` +
             String.raw `|(?:key|name)\s*=\s*${named}\s+value\s*=\s*")` +
             String.raw `(?<secret>[^<>"\s]{1,256})(?:</(?:\k<tag>|\k<el>)>|")`, 'i'),
@@ -25477,7 +51614,7 @@ const structuredRules = [
             '<input type="password" name="password"/>',
         ],
     }),
-    xmlRule('generic-xml-secret', 'secret', ['secret', 'token', 'apikey', 'api_key', 'api-key'], SECRET_NAMES, {
+    xmlRule('generic-xml-secret', 'secret', SECRET_WORDS, SECRET_NAMES, {
         positive: [
             '<apiKey>qx5a0iw2Yp3k6UlRqRF6bDrmjMo</apiKey>',
             '<property name="client.secret" value="a88f4c3a0c51dfca1d90651678b1b7a8"/>',
@@ -25598,12 +51735,17 @@ const KEY_PREFIXES = [
 const PUBLIC_KEY_PREFIX = anyCase('(?:search[_-]?only|public|publishable|site|anon|browser)[_.-]?');
 const API_KEY = `(?<!${PUBLIC_KEY_PREFIX})(?:${anyCase(`(?:${KEY_PREFIXES.join('|')})[_.-]?key`)}|${wordStart('x-api-key')})`;
 const CREDENTIAL_KEY = [anyCase('credentials?'), wordStart('creds'), wordStart('auth')].join('|');
-const keyKeywords = KEY_PREFIXES.flatMap((p) => [`${p}_key`, `${p}-key`, `${p}key`, `${p}.key`]);
+// The most common words in code are narrowed to what follows a key (see followedKeywords).
+const NARROWED_PREFIXES = new Set(['api', 'secret', 'access']);
+const keyKeywords = KEY_PREFIXES.flatMap((p) => {
+    const words = [`${p}_key`, `${p}-key`, `${p}key`, `${p}.key`];
+    return NARROWED_PREFIXES.has(p) ? followedKeywords(words) : words;
+});
 const generic_rules = defineRules([
     assignmentRule({
         id: 'generic-password',
         title: 'Hard-coded password',
-        keywords: ['pass', 'pwd', 'pswd'],
+        keywords: followedKeywords(['password', 'passwd', 'passphrase', 'pass', 'pwd', 'pswd']),
         key: PASSWORD_KEY,
         family: 'password',
         positive: [
@@ -25628,7 +51770,7 @@ const generic_rules = defineRules([
     assignmentRule({
         id: 'generic-secret',
         title: 'Hard-coded secret',
-        keywords: ['secret'],
+        keywords: followedKeywords(['secret']),
         key: SECRET_KEY,
         family: 'secret',
         positive: [
@@ -25647,7 +51789,7 @@ const generic_rules = defineRules([
     assignmentRule({
         id: 'generic-token',
         title: 'Hard-coded token',
-        keywords: ['token'],
+        keywords: followedKeywords(['token']),
         key: TOKEN_KEY,
         family: 'token',
         positive: [
@@ -25687,7 +51829,7 @@ const generic_rules = defineRules([
     assignmentRule({
         id: 'generic-credential',
         title: 'Hard-coded credential',
-        keywords: ['credential', 'creds', 'auth'],
+        keywords: followedKeywords(['credential', 'credentials', 'creds', 'auth']),
         key: CREDENTIAL_KEY,
         family: 'token',
         positive: ['AUTH="xUs3Omaq5xclPgboV1ikkyDn_QM"', 'credentials: 8de87d65f85db2e9a40c40ee48d4ca23'],
@@ -25748,12 +51890,106 @@ const builtinRules = [
 
 /***/ }),
 
+/***/ 1647:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B8: () => (/* binding */ openRepo),
+/* harmony export */   EO: () => (/* binding */ runGit),
+/* harmony export */   Iz: () => (/* binding */ spawnGit),
+/* harmony export */   NV: () => (/* binding */ GIT_ENV),
+/* harmony export */   QN: () => (/* binding */ BASE_ARGS),
+/* harmony export */   XS: () => (/* binding */ GitError),
+/* harmony export */   q_: () => (/* binding */ gitText)
+/* harmony export */ });
+/* unused harmony export gitFailure */
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
+
+/** A git failure with what the user should do about it; never carries file content. */
+class GitError extends Error {
+    kind;
+    constructor(message, kind = 'failed') {
+        super(message);
+        this.kind = kind;
+        this.name = 'GitError';
+    }
+}
+// Output must not depend on the user's locale, pager, prompts or path quoting.
+const GIT_ENV = { LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', GIT_OPTIONAL_LOCKS: '0' };
+const BASE_ARGS = ['-c', 'core.quotepath=off', '-c', 'color.ui=false'];
+/** Starts `git` in `cwd`; the caller owns the streams. */
+function spawnGit(cwd, args) {
+    return (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)('git', [...BASE_ARGS, ...args], {
+        cwd,
+        env: { ...process.env, ...GIT_ENV },
+        stdio: ['pipe', 'pipe', 'pipe'],
+    });
+}
+/**
+ * Runs git to completion and collects its output. A non-zero exit throws a GitError built from git's
+ * own message unless `allowFailure` is set (for commands whose exit code is an answer).
+ */
+async function runGit(cwd, args, options = {}) {
+    const child = spawnGit(cwd, args);
+    const out = [];
+    const err = [];
+    child.stdout.on('data', (chunk) => out.push(chunk));
+    child.stderr.on('data', (chunk) => err.push(chunk));
+    const done = new Promise((resolve, reject) => {
+        child.on('error', (error) => reject(error.code === 'ENOENT'
+            ? new GitError('git is not installed or not on PATH')
+            : error));
+        child.on('close', (code) => resolve(code ?? 1));
+    });
+    // A command that exits before reading its input must not crash us with EPIPE.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.input ?? '');
+    const code = await done;
+    const result = { stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8').trim(), code };
+    if (code !== 0 && !options.allowFailure)
+        throw gitFailure(args, result);
+    return result;
+}
+/** Text output of a git command, without the trailing newline. */
+async function gitText(cwd, args) {
+    return (await runGit(cwd, args)).stdout.toString('utf8').replace(/\n$/, '');
+}
+function gitFailure(args, result) {
+    const first = result.stderr.split('\n').find((line) => line.trim() !== '') ?? `exit code ${result.code}`;
+    const what = `git ${args.find((a) => !a.startsWith('-')) ?? args[0] ?? ''}`;
+    if (/not a git repository/i.test(result.stderr)) {
+        return new GitError(`not a git repository (${first.replace(/^fatal: /, '')})`, 'not-a-repo');
+    }
+    if (/(unable to read|corrupt|bad object|loose object .* is corrupt|invalid object)/i.test(result.stderr)) {
+        return new GitError(`${what} failed: the repository is damaged: ${first} (try \`git fsck\`)`, 'corrupt');
+    }
+    return new GitError(`${what} failed: ${first}`);
+}
+async function openRepo(path) {
+    const result = await runGit(path, ['rev-parse', '--path-format=absolute', '--git-dir', '--is-bare-repository', '--is-shallow-repository'], { allowFailure: true });
+    if (result.code !== 0) {
+        if (/not a git repository/i.test(result.stderr)) {
+            throw new GitError(`${path} is not a git repository (or any parent up to the filesystem root)`, 'not-a-repo');
+        }
+        throw gitFailure(['rev-parse'], result);
+    }
+    const [gitDir = '', bare = '', shallow = ''] = result.stdout.toString('utf8').split('\n');
+    let root = gitDir;
+    if (bare !== 'true')
+        root = await gitText(path, ['rev-parse', '--show-toplevel']);
+    return { root, gitDir, bare: bare === 'true', shallow: shallow === 'true' };
+}
+
+
+/***/ }),
+
 /***/ 6579:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  E: () => (/* binding */ classifyBytes),
   Fn: () => (/* binding */ readScanInputSync),
   B9: () => (/* binding */ skippedFromError)
 });
@@ -25893,14 +52129,7 @@ function readScanInputSync(abs, rel, maxFileSize) {
         }
         filled = readInto(fd, buffer, filled, stats.size);
         // A file that shrank after the fstat is scanned as far as it still goes.
-        const data = buffer.subarray(0, filled);
-        const body = utf8Body(data);
-        if (body)
-            return { kind: 'utf8', utf8: body, bytes: filled };
-        const decoded = decode(data);
-        if (decoded.kind === 'binary')
-            return { kind: 'skipped', skipped: { path: rel, reason: 'binary' } };
-        return { kind: 'text', text: decoded.text, bytes: filled };
+        return classifyBytes(buffer.subarray(0, filled), rel, maxFileSize);
     }
     catch (error) {
         return { kind: 'skipped', skipped: skippedFromError(rel, error) };
@@ -25913,6 +52142,26 @@ function readScanInputSync(abs, rel, maxFileSize) {
             // Nothing useful to do: the content (or the skip) is already decided.
         }
     }
+}
+/**
+ * Content that is already in memory (a git blob, a file inside an image layer) judged like a file on
+ * disk: too large, binary, UTF-8 kept as bytes, or decoded text.
+ */
+function classifyBytes(data, rel, maxFileSize) {
+    if (data.length > maxFileSize) {
+        const detail = `${data.length} bytes > ${maxFileSize}`;
+        return { kind: 'skipped', skipped: { path: rel, reason: 'too-large', detail } };
+    }
+    if (looksBinary(data.subarray(0, SNIFF_BYTES))) {
+        return { kind: 'skipped', skipped: { path: rel, reason: 'binary' } };
+    }
+    const body = utf8Body(data);
+    if (body)
+        return { kind: 'utf8', utf8: body, bytes: data.length };
+    const decoded = decode(data);
+    if (decoded.kind === 'binary')
+        return { kind: 'skipped', skipped: { path: rel, reason: 'binary' } };
+    return { kind: 'text', text: decoded.text, bytes: data.length };
 }
 /** Fills `buffer[from, to)`; returns the new fill level, short at end of file. */
 function readInto(fd, buffer, from, to) {
@@ -25929,41 +52178,134 @@ function readInto(fd, buffer, from, to) {
 
 /***/ }),
 
-/***/ 1729:
+/***/ 2162:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   W: () => (/* binding */ scanFile),
-/* harmony export */   _: () => (/* binding */ compileForScan)
-/* harmony export */ });
-/* harmony import */ var _config_ruleset_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1423);
-/* harmony import */ var _engine_detect_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5888);
-/* harmony import */ var _rules_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(815);
-/* harmony import */ var _read_file_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6579);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  _: () => (/* binding */ compileForScan),
+  W: () => (/* binding */ scanFile)
+});
+
+// EXTERNAL MODULE: ./build/scanners/config/ruleset.js
+var ruleset = __nccwpck_require__(1423);
+// EXTERNAL MODULE: ./build/scanners/engine/detect.js + 13 modules
+var detect = __nccwpck_require__(7955);
+// EXTERNAL MODULE: ./build/scanners/rules/index.js + 42 modules
+var scanners_rules = __nccwpck_require__(815);
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+// EXTERNAL MODULE: ./build/scanners/sources/git/exec.js
+var exec = __nccwpck_require__(1647);
+;// CONCATENATED MODULE: ./build/scanners/sources/git/blob-batch.js
+
+
+/**
+ * Reads a batch of blobs with one `git cat-file --batch` and scans each in place. Run on scan workers,
+ * so blob content never crosses threads and each worker's git decompresses in parallel; synchronous,
+ * because the worker has nothing else to do.
+ */
+function scanBlobBatch(batch, scan) {
+    const input = batch.blobs.map((blob) => `${blob.oid}\n`).join('');
+    const expected = batch.blobs.reduce((sum, blob) => sum + blob.size + 120, 0);
+    const output = (0,external_node_child_process_.execFileSync)('git', [...exec/* BASE_ARGS */.QN, 'cat-file', '--batch'], {
+        cwd: batch.repo,
+        env: { ...process.env, ...exec/* GIT_ENV */.NV },
+        input,
+        maxBuffer: expected + 1024 * 1024,
+        stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const outcome = { findings: [], bytes: 0, parts: [] };
+    let at = 0;
+    for (const blob of batch.blobs) {
+        const eol = output.indexOf(10, at);
+        if (eol === -1)
+            throw new Error(`git cat-file ended before blob ${blob.oid}`);
+        const header = output.subarray(at, eol).toString('latin1').split(' ');
+        at = eol + 1;
+        if (header[0] !== blob.oid)
+            throw new Error(`git cat-file answered ${header[0] ?? '?'} for ${blob.oid}`);
+        if (header[1] === 'missing' || header[1] === 'ambiguous') {
+            const detail = `blob ${blob.oid} could not be read: missing or damaged in the object database (run \`git fsck\`)`;
+            outcome.parts.push({ oid: blob.oid, skipped: { path: blob.path, reason: 'unreadable', detail } });
+            continue;
+        }
+        const size = Number(header[2]);
+        const data = output.subarray(at, at + size);
+        at += size + 1;
+        const scanned = scan(data, blob.path);
+        if ('skipped' in scanned) {
+            outcome.parts.push({ oid: blob.oid, skipped: scanned.skipped });
+            continue;
+        }
+        outcome.bytes += scanned.bytes;
+        outcome.parts.push({ oid: blob.oid, bytes: scanned.bytes });
+        for (const finding of scanned.findings) {
+            outcome.findings.push({ ...finding, location: { ...finding.location, blob: blob.oid } });
+        }
+    }
+    return outcome;
+}
+
+// EXTERNAL MODULE: ./build/scanners/sources/read-file.js + 1 modules
+var read_file = __nccwpck_require__(6579);
+;// CONCATENATED MODULE: ./build/scanners/sources/scan-file.js
+
 
 
 
 
 /** Rules a scan runs for `config`; `rules` replaces the built-ins (tests, embedders). */
-function compileForScan(config, rules = _rules_index_js__WEBPACK_IMPORTED_MODULE_2__/* .builtinRules */ .D) {
-    return (0,_engine_detect_js__WEBPACK_IMPORTED_MODULE_1__/* .compileRules */ .nb)((0,_config_ruleset_js__WEBPACK_IMPORTED_MODULE_0__/* .buildRules */ .aL)(rules, config), { allowedValueHashes: config.allowedValueHashes });
+function compileForScan(config, rules = scanners_rules/* builtinRules */.D) {
+    return (0,detect/* compileRules */.nb)((0,ruleset/* buildRules */.aL)(rules, config), { allowedValueHashes: config.allowedValueHashes });
 }
 /** Read, decode and detect one file, synchronously. Never throws: failures come back as a `Skipped`. */
 function scanFile(task, compiled, maxFileSize) {
-    const read = (0,_read_file_js__WEBPACK_IMPORTED_MODULE_3__/* .readScanInputSync */ .Fn)(task.abs, task.rel, maxFileSize);
+    if ('batch' in task) {
+        try {
+            return scanBlobBatch(task.batch, (data, path) => scanBytes(data, path, compiled, maxFileSize));
+        }
+        catch (error) {
+            const detail = `reading blobs from git failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+            return { skipped: { path: task.rel, reason: 'unreadable', detail } };
+        }
+    }
+    if ('bundle' in task) {
+        const files = [];
+        let start = 0;
+        for (const file of task.bundle.files) {
+            const data = task.bundle.data.subarray(start, file.end);
+            start = file.end;
+            const scanned = scanBytes(data, file.rel, compiled, maxFileSize);
+            const outcome = 'skipped' in scanned
+                ? { skipped: scanned.skipped }
+                : { findings: scanned.findings, bytes: scanned.bytes };
+            files.push({ key: file.key, rel: file.rel, outcome });
+        }
+        return { findings: [], bytes: 0, files };
+    }
+    if ('data' in task)
+        return scanBytes(task.data, task.rel, compiled, maxFileSize);
+    return scanRead((0,read_file/* readScanInputSync */.Fn)(task.abs, task.rel, maxFileSize), task.rel, compiled);
+}
+function scanBytes(data, rel, compiled, maxFileSize) {
+    return scanRead((0,read_file/* classifyBytes */.E)(data, rel, maxFileSize), rel, compiled);
+}
+function scanRead(read, rel, compiled) {
     if (read.kind === 'skipped')
         return { skipped: read.skipped };
     try {
         // UTF-8 files are decoded only if a keyword occurs in their bytes.
         const findings = read.kind === 'utf8'
-            ? (0,_engine_detect_js__WEBPACK_IMPORTED_MODULE_1__/* .detectUtf8 */ .VW)(read.utf8, { path: task.rel }, compiled)
-            : (0,_engine_detect_js__WEBPACK_IMPORTED_MODULE_1__/* .detect */ .o0)({ text: read.text, path: task.rel }, compiled);
+            ? (0,detect/* detectUtf8 */.VW)(read.utf8, { path: rel }, compiled)
+            : (0,detect/* detect */.o0)({ text: read.text, path: rel }, compiled);
         return { findings, bytes: read.bytes };
     }
     catch (error) {
         // The message names the failing step, not file content, so it cannot carry a secret.
         const detail = `detection failed: ${error instanceof Error ? error.message : String(error)}`;
-        return { skipped: { path: task.rel, reason: 'unreadable', detail } };
+        return { skipped: { path: rel, reason: 'unreadable', detail } };
     }
 }
 
@@ -25978,7 +52320,7 @@ function scanFile(task, compiled, maxFileSize) {
 /* harmony export */   f: () => (/* binding */ runScanWorker)
 /* harmony export */ });
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
-/* harmony import */ var _scan_file_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1729);
+/* harmony import */ var _scan_file_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2162);
 
 
 function isScanWorker() {
@@ -26045,6 +52387,9 @@ function runScanWorker() {
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -26119,6 +52464,36 @@ function runScanWorker() {
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -26131,9 +52506,105 @@ function runScanWorker() {
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/
