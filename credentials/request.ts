@@ -69,7 +69,8 @@ function convert(key: string, spec: KeySpec, raw: string): unknown {
     case 'string':
       return value;
     case 'int': {
-      if (!/^\d+$/.test(value)) throw new CredentialError(`${key}: expected a whole number, got "${value}"`, 'config');
+      if (!/^\d+$/.test(value))
+        throw new CredentialError(`${key}: expected a whole number, got "${value}"`, 'config');
       return Number(value);
     }
     case 'bool': {
@@ -95,7 +96,10 @@ function convert(key: string, spec: KeySpec, raw: string): unknown {
         .map((line) => {
           const [roleArn, externalId, ...rest] = line.split(/\s+/);
           if (rest.length > 0)
-            throw new CredentialError(`${key}: expected "ROLE_ARN [EXTERNAL_ID]" a line, got "${line}"`, 'config');
+            throw new CredentialError(
+              `${key}: expected "ROLE_ARN [EXTERNAL_ID]" a line, got "${line}"`,
+              'config',
+            );
           return { roleArn: roleArn!, ...(externalId ? { externalId } : {}) };
         });
   }
