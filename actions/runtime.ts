@@ -31,6 +31,27 @@ export interface Runtime {
 }
 
 /** What the runner tells the step about the workflow run, read once from its environment. */
+/** What the credentials step needs beyond `Runtime`: the job's OIDC token, env export and main→post state. */
+export interface StepRuntime extends Runtime {
+  /** `getIDToken`: the runner's id-token endpoint (needs `permissions: id-token: write`); masks the token. */
+  idToken(audience: string): Promise<string>;
+  /** Sets a variable for the later steps of the job (`GITHUB_ENV`). */
+  exportVariable(name: string, value: string): void;
+  /** Keeps a value for the post step (`GITHUB_STATE`, read back there as `STATE_<name>`). */
+  saveState(name: string, value: string): void;
+  state(name: string): string;
+}
+
+export function stepRuntime(): StepRuntime {
+  return {
+    ...actionsRuntime(),
+    idToken: (audience) => core.getIDToken(audience),
+    exportVariable: (name, value) => core.exportVariable(name, value),
+    saveState: (name, value) => core.saveState(name, value),
+    state: (name) => core.getState(name),
+  };
+}
+
 export interface RunContext {
   eventName: string;
   payload: Record<string, unknown>;

@@ -1,5 +1,5 @@
 // Bundles each entry from build/ (tsc output) into one self-contained file under dist/.
-// Options: --build DIR (tsc output, default build), --out DIR (default dist), --only NAME (cli, action).
+// Options: --build DIR (tsc output, default build), --out DIR (default dist), --only NAME (cli, action, credentials).
 import { mkdir, readFile, rm, writeFile, chmod } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,8 +15,22 @@ const entries = [
   { name: 'cli', input: 'cli/index.js', output: 'cli/index.js', executable: true },
   // The root action.yml runs this file (runs.using: node24); it is also its own scan worker.
   { name: 'action', input: 'actions/scan/index.js', output: 'action/index.js', executable: false },
+  // actions/credentials/action.yml: main and post (revocation, cleanup) share dist/credentials/.
+  {
+    name: 'credentials',
+    input: 'actions/credentials/index.js',
+    output: 'credentials/index.js',
+    executable: false,
+  },
+  {
+    name: 'credentials',
+    input: 'actions/credentials/post.js',
+    output: 'credentials/post.js',
+    executable: false,
+  },
 ].filter((entry) => values.only === undefined || entry.name === values.only);
 
+const cleaned = new Set();
 for (const entry of entries) {
   const { code, assets } = await ncc(join(buildDir, entry.input), {
     minify: false,
@@ -26,7 +40,9 @@ for (const entry of entries) {
   });
   const output = join(outRoot, entry.output);
   const outDir = dirname(output);
-  await rm(outDir, { recursive: true, force: true });
+  // Entries sharing a directory: clear it once, before the first of them.
+  if (!cleaned.has(outDir)) await rm(outDir, { recursive: true, force: true });
+  cleaned.add(outDir);
   await mkdir(outDir, { recursive: true });
   const body = !entry.executable || code.startsWith('#!') ? code : `#!/usr/bin/env node\n${code}`;
   await writeFile(output, body);

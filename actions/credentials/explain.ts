@@ -1,0 +1,31 @@
+/**
+ * The `explain` input: the job token's claims and the trust configuration each requested provider
+ * needs for exactly this job — printed to the log (claims are not secret; the token never is).
+ */
+import { explain, EXPLAIN_PROVIDERS } from '../../credentials/policy/explain/index.js';
+import type { ExplainProvider } from '../../credentials/policy/explain/index.js';
+import { roleAccount } from '../../credentials/providers/aws-names.js';
+import { requestedProviders } from '../../credentials/request.js';
+import type { CredentialsRequest } from '../../credentials/request.js';
+
+export function explainLines(claims: Record<string, unknown>, request: CredentialsRequest): string[] {
+  const providers = requestedProviders(request).filter((p): p is ExplainProvider =>
+    (EXPLAIN_PROVIDERS as readonly string[]).includes(p),
+  );
+  let accountId: string | undefined;
+  try {
+    accountId = request.aws ? roleAccount(request.aws.roleArn) : undefined;
+  } catch {
+    accountId = undefined;
+  }
+  const result = explain(claims, {
+    providers,
+    ...(accountId ? { aws: { accountId } } : {}),
+  });
+  const lines = ['Job token claims:', JSON.stringify(claims, null, 2)];
+  for (const p of result.providers) {
+    lines.push('', `${p.title}:`, JSON.stringify(p.config, null, 2));
+    for (const note of p.notes) lines.push(`- ${note}`);
+  }
+  return lines;
+}

@@ -1,0 +1,155 @@
+/**
+ * The credentials step's main: job token -> claim checks -> exchanges (credentials/exchange.ts), then
+ * every secret is masked before anything else happens, the post step's cleanup list is saved before
+ * anything is exported, and the values go where `export` says (or only to the `run` command).
+ */
+import { appendFile } from 'node:fs/promises';
+
+import { renderAuditLines, renderAuditMarkdown } from '../../credentials/audit.js';
+import type { AuditRecord } from '../../credentials/audit.js';
+import { obtainCredentials, revokeAll } from '../../credentials/exchange.js';
+import { identityToken } from '../../credentials/identity/index.js';
+import type { Credentials, IdentitySource } from '../../credentials/types.js';
+import type { RunContext, StepRuntime } from '../runtime.js';
+import { explainLines } from './explain.js';
+import { planExposure, writeFiles } from './expose.js';
+import { inputsFromEnv, readCredentialsInputs } from './inputs.js';
+import type { CredentialsInputs } from './inputs.js';
+import { runWithCredentials } from './run-command.js';
+import { emptyState, revocationHandle, STATE_NAME } from './state.js';
+import type { PostState } from './state.js';
+
+const VAULT_TOKEN_VALUES = new Set(['VAULT_TOKEN', 'VAULT_ADDR', 'VAULT_NAMESPACE']);
+
+export interface CredentialsStep {
+  runtime: StepRuntime;
+  context: RunContext;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Every secret, and each line of a multi-line one (the runner masks line by line). */
+function maskAll(runtime: StepRuntime, all: readonly Credentials[]): void {
+  for (const v of all.flatMap((c) => c.values)) {
+    if (!v.secret || v.value === '') continue;
+    runtime.mask(v.value);
+    for (const line of v.value.split(/\r?\n/))
+      if (line.trim().length >= 4 && line !== v.value) runtime.mask(line);
+  }
+}
+
+/** Vault's client token is always taken (to revoke it in post) but only exposed when asked for. */
+function exposed(credentials: Credentials, inputs: CredentialsInputs): Credentials {
+  if (credentials.provider !== 'vault' || inputs.exportVaultToken) return credentials;
+  return { ...credentials, values: credentials.values.filter((v) => !VAULT_TOKEN_VALUES.has(v.name)) };
+}
+
+async function writeAudit(
+  step: CredentialsStep,
+  inputs: CredentialsInputs | undefined,
+  records: AuditRecord[],
+) {
+  if (records.length === 0) return;
+  await step.runtime.appendSummary(`### Keyless credentials\n\n${renderAuditMarkdown(records)}\n`);
+  if (inputs?.auditFile) await appendFile(inputs.auditFile, renderAuditLines(records), { mode: 0o600 });
+}
+
+function identity(runtime: StepRuntime): IdentitySource {
+  return {
+    token: async (audience) => identityToken(await runtime.idToken(audience), 'GitHub Actions id-token'),
+  };
+}
+
+export async function runCredentialsStep(step: CredentialsStep): Promise<void> {
+  const { runtime, context, env } = step;
+  const inputs = readCredentialsInputs(inputsFromEnv(env), env);
+  const records: AuditRecord[] = [];
+  const source = identity(runtime);
+
+  if (inputs.explain !== 'false') {
+    const token = await source.token(inputs.request.audience ?? 'sts.amazonaws.com');
+    for (const line of explainLines(token.claims, inputs.request)) runtime.info(line);
+    if (inputs.explain === 'only') return;
+  }
+
+  let obtained: Credentials[];
+  try {
+    const result = await obtainCredentials(inputs.request, {
+      identity: source,
+      runInfo: {
+        repository: context.repository,
+        runId: context.runId,
+        ...(env['GITHUB_RUN_ATTEMPT'] ? { runAttempt: env['GITHUB_RUN_ATTEMPT'] } : {}),
+        ...(env['GITHUB_JOB'] ? { job: env['GITHUB_JOB'] } : {}),
+        url: `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}`,
+      },
+      onAudit: (record) => records.push(record),
+    });
+    obtained = result.credentials;
+    maskAll(runtime, obtained);
+    for (const warning of result.warnings) runtime.warning(warning);
+  } catch (error) {
+    await writeAudit(step, inputs, records);
+    throw error;
+  }
+
+  const state: PostState = emptyState();
+  for (const c of obtained) {
+    const handle = revocationHandle(c, inputs.request.endpoints?.githubApi ?? context.apiUrl);
+    if (handle) state.revoke.push(handle);
+  }
+  const visible = obtained.map((c) => exposed(c, inputs));
+  const plan = planExposure(visible, {
+    mode: inputs.exportMode,
+    runnerTemp: context.runnerTemp,
+    gcpTokenSource: (c) => {
+      const url = env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+      const bearer = env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+      const audience =
+        inputs.request.gcp?.audience ??
+        inputs.request.audience ??
+        `https://iam.googleapis.com/${String(c.grant['workloadIdentityProvider'])}`;
+      if (!url || !bearer) return undefined;
+      return {
+        url: `${url}&audience=${encodeURIComponent(audience)}`,
+        headers: { Authorization: `Bearer ${bearer}` },
+        field: 'value',
+      };
+    },
+  });
+  state.env = plan.env.map(([name]) => name);
+  if (plan.dir) state.files = [plan.dir];
+  runtime.saveState(STATE_NAME, JSON.stringify(state));
+
+  try {
+    await writeFiles(plan);
+    for (const [name, value] of plan.env) runtime.exportVariable(name, value);
+    for (const [name, value] of plan.outputs) runtime.setOutput(name, value);
+    for (const c of obtained) {
+      const names = exposed(c, inputs).values.map((v) => v.name);
+      runtime.info(
+        `${c.provider}: ${names.length ? names.join(', ') : 'no values'} (${describeExport(inputs)})`,
+      );
+    }
+    if (inputs.run !== undefined) {
+      const values = visible.flatMap((c) => c.values);
+      const code = await runWithCredentials(inputs.run, values, env, context.workspace);
+      // Just in time: the grant ends with the command, not with the job.
+      const undo = await revokeAll(obtained, { onAudit: (record) => records.push(record) });
+      for (const warning of undo.warnings) runtime.warning(warning);
+      runtime.saveState(STATE_NAME, JSON.stringify({ ...state, revoke: [] }));
+      if (code !== 0) throw new Error(`run: the command exited with ${code}`);
+    }
+  } finally {
+    await writeAudit(step, inputs, records);
+  }
+}
+
+function describeExport(inputs: CredentialsInputs): string {
+  if (inputs.run !== undefined) return 'to the run command only';
+  return {
+    env: 'exported to later steps',
+    outputs: 'step outputs',
+    file: 'files in RUNNER_TEMP',
+    none: 'not exported',
+  }[inputs.exportMode];
+}
