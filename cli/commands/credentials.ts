@@ -5,6 +5,7 @@ import type { ExplainProvider, Explanation } from '../../credentials/policy/expl
 import { lintAwsTrustPolicy } from '../../credentials/policy/lint-aws.js';
 import type { LintFinding } from '../../credentials/policy/lint-aws.js';
 import { parse } from '../args.js';
+import { envCommand, execCommand } from './credentials-exec.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import type { Io } from '../io.js';
 
@@ -124,7 +125,11 @@ async function explainCommand(args: string[], io: Io): Promise<number> {
 export async function credentialsCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === 'explain') return explainCommand(rest, io);
+  if (sub === 'exec') return execCommand(rest, io);
+  if (sub === 'env') return envCommand(rest, io);
   throw new UsageError(
-    sub ? `credentials: unknown subcommand "${sub}"` : 'credentials: expected a subcommand (explain)',
+    sub
+      ? `credentials: unknown subcommand "${sub}"`
+      : 'credentials: expected a subcommand (explain, exec, env)',
   );
 }
