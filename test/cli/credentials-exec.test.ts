@@ -1,0 +1,212 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BUILT_CLI } from '../helpers/run-cli.js';
+import { startFakeSts } from '../fakes/aws-sts.js';
+import type { FakeSts } from '../fakes/aws-sts.js';
+import { startOidcIssuer } from '../fakes/oidc-issuer.js';
+import type { OidcIssuer } from '../fakes/oidc-issuer.js';
+import { startFakeVault } from '../fakes/vault.js';
+import type { FakeVault } from '../fakes/vault.js';
+
+/** KEYLESS_CLI points at a private build (`npx tsc -p tsconfig.build.json --outDir DIR`). */
+const cli = process.env['KEYLESS_CLI'] ?? BUILT_CLI;
+const ACCOUNT = '730512948163';
+const ROLE = `arn:aws:iam::${ACCOUNT}:role/billing-deploy`;
+const AUD = 'https://vault.northwind-labs.dev';
+const PROJECT = 'platform-team/billing-worker';
+// A quote, a dollar and a backslash: the export lines must survive `eval` unchanged.
+const API_KEY = `Zr8'Wq$3vLk\\Np7"Tx2Hc`;
+
+let issuer: OidcIssuer;
+let sts: FakeSts;
+let vault: FakeVault;
+let token: string;
+
+beforeAll(async () => {
+  issuer = await startOidcIssuer();
+  const trust = { issuer: issuer.issuer, jwksUri: issuer.jwksUri, audiences: [AUD] };
+  sts = await startFakeSts({ [ROLE]: { webIdentity: { ...trust, claims: { project_path: PROJECT } } } });
+  vault = await startFakeVault({
+    roles: { billing: { ...trust, boundAudiences: [AUD], allow: ['secret/data/ci/', 'database/creds/'] } },
+    kv2: { 'ci/billing': { api_key: API_KEY } },
+  });
+  token = issuer.gitlab({ aud: AUD });
+});
+afterAll(async () => {
+  await Promise.all([vault.close(), sts.close()]);
+  await issuer.close();
+});
+beforeEach(() => {
+  sts.calls.length = 0;
+  vault.requests.length = 0;
+  vault.revokedLeases.length = 0;
+  vault.revokedTokens.length = 0;
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Asynchronous: the fakes live in this process and must keep answering while the CLI runs. */
+function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: { ...process.env, NO_COLOR: '1', KEYLESS_ID_TOKEN: token, CI_PROJECT_PATH: PROJECT, ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const sha = (value: string): string => createHash('sha256').update(value).digest('hex');
+const HASH_CHILD = `const h=(n)=>require('crypto').createHash('sha256').update(process.env[n]??'').digest('hex');console.log(JSON.stringify({aws:h('AWS_SECRET_ACCESS_KEY'),key:h('BILLING_API_KEY'),region:process.env.AWS_REGION}))`;
+
+const providerFlags = (): string[] => [
+  '--aws-role',
+  ROLE,
+  '--aws-region',
+  'eu-north-1',
+  '--aws-sts-endpoint',
+  sts.endpoint,
+  '--vault-url',
+  vault.address,
+  '--vault-role',
+  'billing',
+  '--vault-secrets',
+  'secret/data/ci/billing api_key | BILLING_API_KEY',
+  '--vault-secrets',
+  'database/creds/billing-rw password | DB_PASSWORD',
+  '--audience',
+  AUD,
+];
+
+function secretsIssued(): string[] {
+  const aws = [...sts.sessions.values()].flatMap((s) => [s.secret, s.sessionToken]);
+  const leases = [...vault.leases.values()].flatMap((data) => Object.values(data));
+  return [...aws, ...leases, ...vault.tokens.keys(), API_KEY, token, token.split('.')[2]!];
+}
+
+function expectClean(...outputs: string[]): void {
+  for (const secret of secretsIssued())
+    for (const out of outputs)
+      if (out.includes(secret)) throw new Error(`a secret value leaked at index ${out.indexOf(secret)}`);
+}
+
+describe('keyless credentials exec', () => {
+  it('gives AWS and Vault values to the command only, exits with its code and revokes Vault after', async () => {
+    const audit = join(mkdtempSync(join(tmpdir(), 'credx-')), 'audit.jsonl');
+    const result = await run([
+      'credentials',
+      'exec',
+      ...providerFlags(),
+      '--audit',
+      audit,
+      '--',
+      process.execPath,
+      '-e',
+      `${HASH_CHILD};process.exit(7)`,
+    ]);
+    expect(result.stderr).not.toContain('keyless: error');
+    expect(result.code).toBe(7);
+    const child = JSON.parse(result.stdout.trim()) as { aws: string; key: string; region: string };
+    const session = [...sts.sessions.values()].at(-1);
+    expect(child).toEqual({ aws: sha(session!.secret), key: sha(API_KEY), region: 'eu-north-1' });
+    expect(vault.revokedLeases).toHaveLength(1);
+    expect(vault.revokedTokens).toHaveLength(1);
+    expect(result.stderr).toContain('until');
+    const records = readFileSync(audit, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(records.map((r: { event: string; provider: string }) => `${r.event} ${r.provider}`)).toEqual([
+      'granted aws',
+      'granted vault',
+      'revoked vault',
+    ]);
+    expect(records[0].who.repository).toBe(PROJECT);
+    expectClean(result.stdout, result.stderr, readFileSync(audit, 'utf8'));
+  });
+
+  it('revokes when the command dies of a signal and reports 128 + the signal', async () => {
+    const result = await run([
+      'credentials',
+      'exec',
+      ...providerFlags(),
+      '--',
+      process.execPath,
+      '-e',
+      "process.kill(process.pid, 'SIGTERM')",
+    ]);
+    expect(result.code).toBe(143);
+    expect(vault.revokedTokens).toHaveLength(1);
+    expectClean(result.stdout, result.stderr);
+  });
+
+  it('refuses a claim mismatch before contacting any provider, without printing the token', async () => {
+    const result = await run(
+      ['credentials', 'exec', ...providerFlags(), '--', process.execPath, '-e', 'console.log("ran")'],
+      { KEYLESS_EXPECT_PROJECT_PATH: 'platform-team/payments', KEYLESS_EXPECT_REF_PROTECTED: 'true' },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('project_path');
+    expect(result.stderr).toContain('platform-team/payments');
+    expect(sts.calls).toEqual([]);
+    expect(vault.requests).toEqual([]);
+    expectClean(result.stderr);
+  });
+
+  it('names an unknown option and a missing command (revoking what it got)', async () => {
+    const unknown = await run(['credentials', 'exec', '--aws-rol', ROLE, '--', 'true']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown option --aws-rol');
+    const missing = await run(['credentials', 'exec', ...providerFlags()]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('expected a command after --');
+    expect(vault.revokedTokens).toHaveLength(1);
+  });
+});
+
+describe('keyless credentials env', () => {
+  it('prints export lines that sh can eval, from KEYLESS_* variables, and says when they expire', async () => {
+    const result = await run(['credentials', 'env', '--token-env', 'CI_JOB_JWT_V2'], {
+      KEYLESS_ID_TOKEN: '',
+      CI_JOB_JWT_V2: token,
+      KEYLESS_VAULT_URL: vault.address,
+      KEYLESS_VAULT_ROLE: 'billing',
+      KEYLESS_VAULT_SECRETS: 'secret/data/ci/billing api_key | BILLING_API_KEY',
+      KEYLESS_AWS_ROLE: ROLE,
+      KEYLESS_AWS_REGION: 'eu-north-1',
+      KEYLESS_AWS_STS_ENDPOINT: sts.endpoint,
+      KEYLESS_AUDIENCE: AUD,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^export BILLING_API_KEY='/m);
+    const shell = spawnSync(
+      'sh',
+      ['-c', `eval "$1" && ${JSON.stringify(process.execPath)} -e "$2"`, 'sh', result.stdout, HASH_CHILD],
+      { encoding: 'utf8', env: { PATH: process.env['PATH'] } },
+    );
+    expect(shell.status).toBe(0);
+    const session = [...sts.sessions.values()].at(-1);
+    expect(JSON.parse(shell.stdout)).toEqual({
+      aws: sha(session!.secret),
+      key: sha(API_KEY),
+      region: 'eu-north-1',
+    });
+    expect(result.stderr).toMatch(/until \d{4}-\d\d-\d\dT/);
+    expect(result.stderr).toContain('not revoked by env');
+    expect(vault.revokedTokens).toEqual([]);
+    expectClean(result.stderr);
+  });
+});
