@@ -7,7 +7,7 @@
 export const PROVIDER_KEYS = ['aws', 'gcp', 'vault', 'tokenExchange', 'github', 'azure'] as const;
 export type ProviderKey = (typeof PROVIDER_KEYS)[number];
 
-/** How a flat string becomes a typed field. `lines`: one item a line; `list`: commas or lines. */
+/** How a flat string becomes a typed field. `lines`: one item a line (or `;`); `list`: commas or lines. */
 export type KeyKind = 'string' | 'int' | 'bool' | 'list' | 'lines' | 'chain';
 
 export interface KeySpec {

@@ -84,8 +84,9 @@ function convert(key: string, spec: KeySpec, raw: string): unknown {
         .map((s) => s.trim())
         .filter(Boolean);
     case 'lines':
+      // `;` too: a GitLab input or a CI variable is often easier to give on one line.
       return value
-        .split('\n')
+        .split(/[\n;]/)
         .map((s) => s.trim())
         .filter((s) => s && !s.startsWith('#'));
     case 'chain':

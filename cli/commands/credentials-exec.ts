@@ -79,7 +79,7 @@ async function obtain(args: string[], sub: string, io: Io) {
   const inputs: Record<string, string> = { ...requestInputsFromEnv(io.env) };
   for (const [k, v] of Object.entries(flags)) if (isRequestKey(k)) inputs[k] = v;
   const request = parseRequest(inputs);
-  const auditFile = flags['audit'];
+  const auditFile = flags['audit'] ?? (io.env['KEYLESS_AUDIT_FILE'] || undefined);
   const onAudit = (r: AuditRecord): void => {
     if (auditFile) appendFileSync(auditFile, renderAuditLines([r]), { mode: 0o600 });
   };
