@@ -28,6 +28,17 @@ Usage:
                                         configuration each provider needs for exactly this job
                                         (P: aws, gcp, azure, vault, github = octo-sts; default all);
                                         --lint checks an AWS role trust policy (exit 1 on high/critical)
+  keyless credentials exec [REQUEST OPTIONS] -- CMD [ARGS...]
+                                        check the CI job token's claims, exchange it for short-lived
+                                        credentials, run CMD with them in ITS environment only (never
+                                        printed), revoke them when it ends; exits with CMD's code
+  keyless credentials env [REQUEST OPTIONS]
+                                        print \`export NAME='value'\` lines for eval "$(keyless credentials env)"
+                                        (stderr says when they expire; env does not revoke)
+        token: --token-env NAME (default KEYLESS_ID_TOKEN) | --token-file FILE; --audit FILE (JSON lines)
+        request: --aws-role ARN --aws-region R, --vault-url URL --vault-role R --vault-secrets 'PATH FIELD | NAME',
+        --gcp-workload-identity-provider, --azure-tenant-id/--azure-client-id, --github-sts/-scope/-identity,
+        --token-exchange-url, --audience AUD, --expect-<claim> GLOB ... (each also as KEYLESS_<NAME>)
   keyless --version | --help
 
 Scan options:
