@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+
+import { startFakeGcp } from '../fakes/gcp.js';
+import type { FakeGcp } from '../fakes/gcp.js';
+import { runCredentialsAction } from '../helpers/run-credentials-action.js';
+import { expectNowhere, startFakes } from './credentials-fixtures.js';
+import type { Fakes } from './credentials-fixtures.js';
+
+const PROVIDER = 'projects/730914552861/locations/global/workloadIdentityPools/github-ci/providers/northwind';
+
+let fakes: Fakes;
+let gcp: FakeGcp;
+beforeAll(async () => {
+  fakes = await startFakes();
+  gcp = await startFakeGcp({
+    providers: {
+      [`//iam.googleapis.com/${PROVIDER}`]: {
+        issuer: fakes.issuer.issuer,
+        jwksUri: fakes.issuer.jwksUri,
+        audiences: [`https://iam.googleapis.com/${PROVIDER}`],
+        claims: { repository_owner: 'northwind-labs' },
+      },
+    },
+    serviceAccounts: {},
+  });
+});
+afterAll(async () => {
+  await gcp.close();
+  await fakes.close();
+});
+
+describe('keyless credentials action: GCP', () => {
+  it('export: file writes an external_account file (0600) that fetches the job token itself; post deletes it', async () => {
+    let path = '';
+    const run = await runCredentialsAction({
+      inputs: {
+        'gcp-workload-identity-provider': PROVIDER,
+        'gcp-project-id': 'northwind-prod',
+        'gcp-sts-url': gcp.url,
+        export: 'file',
+      },
+      idToken: fakes.idToken,
+      between: (main) => {
+        path = main.env['GOOGLE_APPLICATION_CREDENTIALS'] ?? '';
+        expect(statSync(path).mode & 0o777).toBe(0o600);
+        const file = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+        expect(file).toMatchObject({
+          type: 'external_account',
+          audience: `//iam.googleapis.com/${PROVIDER}`,
+          credential_source: {
+            url: `${fakes.idToken.requestUrl}&audience=${encodeURIComponent(`https://iam.googleapis.com/${PROVIDER}`)}`,
+            headers: { Authorization: `Bearer ${fakes.idToken.requestToken}` },
+            format: { type: 'json', subject_token_field_name: 'value' },
+          },
+        });
+      },
+    });
+    expect(run.main.code).toBe(0);
+    expect(run.main.env['GOOGLE_CLOUD_PROJECT']).toBe('northwind-prod');
+    expect(run.main.env).not.toHaveProperty('GOOGLE_OAUTH_ACCESS_TOKEN');
+    expect(run.post.code).toBe(0);
+    expect(existsSync(path)).toBe(false);
+    expect(run.post.env['GOOGLE_APPLICATION_CREDENTIALS']).toBe('');
+    const accessTokens = [...gcp.federated.keys()];
+    expect(accessTokens).toHaveLength(1);
+    expectNowhere(run, accessTokens);
+  });
+});
