@@ -8,7 +8,7 @@ import { appendFileSync } from 'node:fs';
 import type { AuditRecord } from '../../credentials/audit.js';
 import { renderAuditLines } from '../../credentials/audit.js';
 import { obtainCredentials, revokeAll } from '../../credentials/exchange.js';
-import { FileIdentity, ValueIdentity } from '../../credentials/identity/index.js';
+import { FileIdentity, GitlabIdentity, ValueIdentity } from '../../credentials/identity/index.js';
 import type { RunInfo } from '../../credentials/providers/aws-names.js';
 import { isRequestKey, parseRequest, requestInputsFromEnv } from '../../credentials/request.js';
 import type { Credentials, IdentitySource } from '../../credentials/types.js';
@@ -56,6 +56,8 @@ function identityOf(flags: Record<string, string>, io: Io): IdentitySource {
   if (file && flags['token-env']) throw new UsageError('give --token-file or --token-env, not both');
   if (file) return new FileIdentity({ path: file });
   const name = flags['token-env'] ?? 'KEYLESS_ID_TOKEN';
+  // On GitLab a missing variable is almost always a missing `id_tokens:` entry: say so.
+  if (io.env['GITLAB_CI'] === 'true') return new GitlabIdentity({ variable: name, value: io.env[name] });
   return new ValueIdentity(name, io.env[name]);
 }
 

@@ -174,6 +174,12 @@ describe('keyless credentials exec', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('expected a command after --');
     expect(vault.revokedTokens).toHaveLength(1);
+    const noToken = await run(['credentials', 'exec', ...providerFlags(), '--', 'true'], {
+      GITLAB_CI: 'true',
+      KEYLESS_ID_TOKEN: '',
+    });
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toContain('id_tokens');
   });
 });
 
