@@ -34,7 +34,7 @@ export interface Runtime {
 /** What the credentials step needs beyond `Runtime`: the job's OIDC token, env export and main→post state. */
 export interface StepRuntime extends Runtime {
   /** `getIDToken`: the runner's id-token endpoint (needs `permissions: id-token: write`); masks the token. */
-  idToken(audience: string): Promise<string>;
+  idToken(audience?: string): Promise<string>;
   /** Sets a variable for the later steps of the job (`GITHUB_ENV`). */
   exportVariable(name: string, value: string): void;
   /** Keeps a value for the post step (`GITHUB_STATE`, read back there as `STATE_<name>`). */

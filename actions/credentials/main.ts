@@ -66,7 +66,9 @@ export async function runCredentialsStep(step: CredentialsStep): Promise<void> {
   const source = identity(runtime);
 
   if (inputs.explain !== 'false') {
-    const token = await source.token(inputs.request.audience ?? 'sts.amazonaws.com');
+    // The runner's default audience unless one is set: explain prints claims, it exchanges nothing.
+    const raw = await runtime.idToken(inputs.request.audience);
+    const token = identityToken(raw, 'GitHub Actions id-token');
     for (const line of explainLines(token.claims, inputs.request)) runtime.info(line);
     if (inputs.explain === 'only') return;
   }
