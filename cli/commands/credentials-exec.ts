@@ -97,7 +97,8 @@ async function obtain(args: string[], sub: string, io: Io) {
         await revokeAll(result.credentials, { onAudit });
         throw new UsageError(`${c.provider}: "${v.name}" is not a valid environment variable name`);
       }
-  return { command, credentials: result.credentials, onAudit };
+  const tokenEnv = flags['token-file'] ? undefined : (flags['token-env'] ?? 'KEYLESS_ID_TOKEN');
+  return { command, credentials: result.credentials, onAudit, tokenEnv };
 }
 
 function expiry(credentials: readonly Credentials[]): string {
@@ -114,7 +115,7 @@ const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 
 
 /** Runs CMD with the credentials in its environment only; revokes when it ends; exits with its code. */
 export async function execCommand(args: string[], io: Io): Promise<number> {
-  const { command, credentials, onAudit } = await obtain(args, 'exec', io);
+  const { command, credentials, onAudit, tokenEnv } = await obtain(args, 'exec', io);
   const [file, ...rest] = command;
   const revoke = async (): Promise<void> => {
     const { warnings } = await revokeAll(credentials, { onAudit });
@@ -126,6 +127,8 @@ export async function execCommand(args: string[], io: Io): Promise<number> {
   }
   io.stderr.write(`keyless: credentials for ${file}: ${expiry(credentials)}\n`);
   const env: NodeJS.ProcessEnv = { ...io.env };
+  // The command gets the credentials it asked for, not the identity that can mint more of them.
+  if (tokenEnv) delete env[tokenEnv];
   for (const c of credentials) for (const v of c.values) env[v.name] = v.value;
   const inherit = io.stdout === process.stdout && io.stderr === process.stderr;
   const child = spawn(file, rest, { env, stdio: inherit ? 'inherit' : ['inherit', 'pipe', 'pipe'] });

@@ -69,7 +69,7 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
 }
 
 const sha = (value: string): string => createHash('sha256').update(value).digest('hex');
-const HASH_CHILD = `const h=(n)=>require('crypto').createHash('sha256').update(process.env[n]??'').digest('hex');console.log(JSON.stringify({aws:h('AWS_SECRET_ACCESS_KEY'),key:h('BILLING_API_KEY'),region:process.env.AWS_REGION}))`;
+const HASH_CHILD = `const h=(n)=>require('crypto').createHash('sha256').update(process.env[n]??'').digest('hex');console.log(JSON.stringify({aws:h('AWS_SECRET_ACCESS_KEY'),key:h('BILLING_API_KEY'),region:process.env.AWS_REGION,idToken:process.env.KEYLESS_ID_TOKEN!==undefined}))`;
 
 const providerFlags = (): string[] => [
   '--aws-role',
@@ -118,9 +118,20 @@ describe('keyless credentials exec', () => {
     ]);
     expect(result.stderr).not.toContain('keyless: error');
     expect(result.code).toBe(7);
-    const child = JSON.parse(result.stdout.trim()) as { aws: string; key: string; region: string };
+    const child = JSON.parse(result.stdout.trim()) as {
+      aws: string;
+      key: string;
+      region: string;
+      idToken: boolean;
+    };
     const session = [...sts.sessions.values()].at(-1);
-    expect(child).toEqual({ aws: sha(session!.secret), key: sha(API_KEY), region: 'eu-north-1' });
+    // The identity token that minted them is not passed on to the command.
+    expect(child).toEqual({
+      aws: sha(session!.secret),
+      key: sha(API_KEY),
+      region: 'eu-north-1',
+      idToken: false,
+    });
     expect(vault.revokedLeases).toHaveLength(1);
     expect(vault.revokedTokens).toHaveLength(1);
     expect(result.stderr).toContain('until');
@@ -209,6 +220,7 @@ describe('keyless credentials env', () => {
       aws: sha(session!.secret),
       key: sha(API_KEY),
       region: 'eu-north-1',
+      idToken: false,
     });
     expect(result.stderr).toMatch(/until \d{4}-\d\d-\d\dT/);
     expect(result.stderr).toContain('not revoked by env');
