@@ -3,11 +3,32 @@
  * be revoked, delete the credential files, empty the exported variables for any later post steps.
  * Problems become warnings: the job's outcome is decided by its own steps, and grants expire anyway.
  */
-import { rm } from 'node:fs/promises';
+import { appendFile, rm } from 'node:fs/promises';
 
+import { renderAuditLines, renderAuditMarkdown } from '../../credentials/audit.js';
+import type { AuditRecord } from '../../credentials/audit.js';
 import type { StepRuntime } from '../runtime.js';
 import { revokeHandles } from './revoke.js';
 import { parseState, STATE_NAME } from './state.js';
+import type { RevocationHandle } from './state.js';
+
+/** What was revoked, for the audit trail: where, never the token. */
+function revokedWhat(handle: RevocationHandle): Record<string, string | string[]> {
+  if (handle.kind === 'github') return { api: handle.apiUrl };
+  return {
+    address: handle.address,
+    ...(handle.namespace ? { namespace: handle.namespace } : {}),
+    ...(handle.leases.length ? { leases: handle.leases } : {}),
+  };
+}
+
+/** One record per handle, also into `audit-file` (post sees the same inputs as main). */
+async function auditRevocations(runtime: StepRuntime, records: AuditRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  await runtime.appendSummary(`### Keyless credentials (post)\n\n${renderAuditMarkdown(records)}\n`);
+  const file = runtime.input('audit-file').trim();
+  if (file) await appendFile(file, renderAuditLines(records), { mode: 0o600 });
+}
 
 export async function runCredentialsPost(runtime: StepRuntime): Promise<void> {
   let state;
@@ -20,10 +41,29 @@ export async function runCredentialsPost(runtime: StepRuntime): Promise<void> {
   for (const handle of state.revoke) {
     if (handle.token) runtime.mask(handle.token);
   }
-  const outcome = await revokeHandles(state.revoke);
-  for (const what of outcome.revoked) runtime.info(`revoked: ${what}`);
-  for (const message of outcome.failed)
-    runtime.warning(`keyless credentials post: revoke failed: ${message}`);
+  const records: AuditRecord[] = [];
+  for (const handle of state.revoke) {
+    const outcome = await revokeHandles([handle]);
+    for (const what of outcome.revoked) runtime.info(`revoked: ${what}`);
+    for (const message of outcome.failed)
+      runtime.warning(`keyless credentials post: revoke failed: ${message}`);
+    const base = {
+      time: new Date().toISOString(),
+      provider: handle.kind,
+      who: {},
+      what: revokedWhat(handle),
+    };
+    records.push(
+      outcome.failed.length === 0
+        ? { ...base, event: 'revoked' }
+        : { ...base, event: 'revoke-failed', error: { kind: 'revoke', message: outcome.failed.join('; ') } },
+    );
+  }
+  try {
+    await auditRevocations(runtime, records);
+  } catch (error) {
+    runtime.warning(`keyless credentials post: cannot write the audit records: ${(error as Error).message}`);
+  }
   for (const path of state.files) {
     try {
       await rm(path, { recursive: true, force: true });

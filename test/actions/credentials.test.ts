@@ -72,8 +72,10 @@ describe('keyless credentials action', () => {
   });
 
   it('revokes the Vault dynamic secret lease and the token in post', async () => {
+    const audit = join(tmpdir(), `keyless-audit-vault-${process.pid}-${Date.now()}.jsonl`);
     const run = await runCredentialsAction({
       inputs: {
+        'audit-file': audit,
         'vault-url': fakes.vault.address,
         'vault-role': 'ledger',
         'vault-audience': VAULT_AUD,
@@ -100,6 +102,14 @@ describe('keyless credentials action', () => {
     expect(fakes.vault.revokedTokens).toEqual([token]);
     expect(run.post.env['DB_PASSWORD']).toBe('');
     expect(run.post.stdout).not.toContain('::warning::');
+    const records = readFileSync(audit, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string; provider: string; what: Record<string, unknown> });
+    expect(records.map((r) => `${r.event} ${r.provider}`)).toEqual(['granted vault', 'revoked vault']);
+    expect(records[1]?.what['leases']).toEqual(session.leases);
+    expect(run.post.summary).toContain('revoked');
+    expect(readFileSync(audit, 'utf8')).not.toContain(token);
     expectNowhere(run, [password, token, 'Tq7mW2xRb9LkP4vZc8NhJ3sF']);
   });
 
@@ -117,6 +127,28 @@ describe('keyless credentials action', () => {
     expect(run.post.code).toBe(0);
     expect(fakes.octo.revoked).toEqual([token]);
     expect(run.post.env['GH_TOKEN']).toBe('');
+    expectNowhere(run, [token]);
+  });
+
+  it('warns (and does not fail) when the GitHub token cannot be revoked', async () => {
+    const run = await runCredentialsAction({
+      inputs: { 'github-sts': fakes.octo.url, 'github-scope': REPO, 'github-identity': 'deploy' },
+      idToken: fakes.idToken,
+      apiUrl: fakes.octo.url,
+      between: () => {
+        fakes.octo.failures.push({ status: 503, times: 5, match: '/installation/token' });
+      },
+    });
+    expect(run.main.code).toBe(0);
+    const token = run.main.env['GH_TOKEN'] ?? '';
+    expect(run.post.code).toBe(0);
+    expect(fakes.octo.revoked).not.toContain(token);
+    expect(run.post.stdout).toMatch(
+      /::warning::keyless credentials post: revoke failed: GitHub installation token revoke failed after 3 attempts: .*HTTP 503/,
+    );
+    expect(run.post.summary).toContain('revoke-failed');
+    expect(run.post.env['GH_TOKEN']).toBe('');
+    fakes.octo.failures.length = 0;
     expectNowhere(run, [token]);
   });
 
