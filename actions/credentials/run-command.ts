@@ -13,9 +13,11 @@ export async function runWithCredentials(
   cwd: string,
 ): Promise<number> {
   const childEnv: NodeJS.ProcessEnv = {};
-  // The step's own inputs (and its saved state) are not the command's business.
+  // The step's own inputs and state are not the command's business, and it gets the credentials,
+  // not the means to mint more (the id-token request URL and bearer).
   for (const [name, value] of Object.entries(env)) {
-    if (!name.startsWith('INPUT_') && !name.startsWith('STATE_')) childEnv[name] = value;
+    if (/^(INPUT_|STATE_|ACTIONS_ID_TOKEN_REQUEST_)/.test(name)) continue;
+    childEnv[name] = value;
   }
   for (const v of values) childEnv[v.name] = v.value;
   const shell = process.platform === 'win32' ? 'pwsh' : 'bash';

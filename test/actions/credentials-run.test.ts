@@ -25,7 +25,7 @@ describe('keyless credentials action: run mode, claim checks, failures', () => {
     const command =
       'printf %s "$AWS_SECRET_ACCESS_KEY" | sha256sum | cut -c1-64 > "$RUNNER_TEMP/aws-seen"\n' +
       'printf %s "$GH_TOKEN" | sha256sum | cut -c1-64 > "$RUNNER_TEMP/gh-seen"\n' +
-      'printf %s "${INPUT_RUN:-no inputs}" > "$RUNNER_TEMP/inputs-seen"';
+      'printf %s "${INPUT_RUN:-no inputs} ${ACTIONS_ID_TOKEN_REQUEST_TOKEN:-no id token}" > "$RUNNER_TEMP/inputs-seen"';
     const run = await runCredentialsAction({
       inputs: {
         ...aws(),
@@ -43,7 +43,7 @@ describe('keyless credentials action: run mode, claim checks, failures', () => {
     const [ghToken] = [...fakes.octo.tokens.keys()].slice(-1);
     expect(readFileSync(join(run.dir, 'aws-seen'), 'utf8').trim()).toBe(sha256(session.secret));
     expect(readFileSync(join(run.dir, 'gh-seen'), 'utf8').trim()).toBe(sha256(ghToken ?? ''));
-    expect(readFileSync(join(run.dir, 'inputs-seen'), 'utf8')).toBe('no inputs');
+    expect(readFileSync(join(run.dir, 'inputs-seen'), 'utf8')).toBe('no inputs no id token');
     expect(fakes.octo.revoked).toEqual([ghToken]);
     expect(run.main.env).toEqual({});
     expect(Object.keys(run.main.outputs).sort()).toEqual(
