@@ -42164,6 +42164,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   $p: () => (/* binding */ readRunContext)
 });
 
+// UNUSED EXPORTS: stepRuntime
+
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "os"
@@ -50118,6 +50120,15 @@ function getOctokit(token, options, ...additionalPlugins) {
 
 
 
+function stepRuntime() {
+    return {
+        ...actionsRuntime(),
+        idToken: (audience) => core.getIDToken(audience),
+        exportVariable: (name, value) => core.exportVariable(name, value),
+        saveState: (name, value) => core.saveState(name, value),
+        state: (name) => core.getState(name),
+    };
+}
 /** A REST request failure with the HTTP status (403/404 mean: not allowed with this token). */
 class ApiError extends Error {
     status;
