@@ -16,6 +16,22 @@ export interface RetryOptions {
   /** [0, 1), injectable so tests can pin the jitter. */
   random?: () => number;
   onRetry?: (event: { attempt: number; delayMs: number; reason: string }) => void;
+  /**
+   * Per request: a server that accepts the connection and never answers fails the attempt (as a
+   * transient error) after this long. Default 30 s; the JWKS check has its own `timeoutMs`.
+   */
+  timeoutMs?: number;
+  /** Total budget of all attempts; no new attempt starts once the next backoff would pass it. */
+  deadlineMs?: number;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** Whether `error` is the abort of an `AbortSignal.timeout` (or a client's own request timeout). */
+export function isTimeout(error: unknown): boolean {
+  // Duck-typed: fetch's DOMException need not be an `Error` of this realm (e.g. under a VM sandbox).
+  const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
+  return name === 'TimeoutError' || name === 'AbortError';
 }
 
 /** A failure worth another attempt; `retryAfterMs` carries the server's Retry-After when it sent one. */
@@ -63,6 +79,7 @@ export async function withRetry<T>(
 ): Promise<T> {
   const attempts = Math.max(1, options.attempts ?? 4);
   const sleep = options.sleep ?? defaultSleep;
+  const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation(attempt);
@@ -76,6 +93,12 @@ export async function withRetry<T>(
       }
       const retryAfter = error instanceof TransientError ? error.retryAfterMs : undefined;
       const delayMs = backoffDelay(attempt, options, retryAfter);
+      if (options.deadlineMs !== undefined && Date.now() + delayMs - started >= options.deadlineMs) {
+        throw new CredentialError(
+          `${what} failed after ${attempt} attempt${attempt === 1 ? '' : 's'} (gave up at the ${options.deadlineMs} ms deadline): ${error.message}`,
+          'transient',
+        );
+      }
       options.onRetry?.({ attempt, delayMs, reason: error.message });
       await sleep(delayMs);
     }

@@ -1,6 +1,7 @@
 import { createPublicKey, verify } from 'node:crypto';
 import type { JsonWebKey, KeyObject } from 'node:crypto';
 import { decodeJwt } from '../identity/jwt.js';
+import { isTimeout } from '../retry.js';
 import { CredentialError } from '../types.js';
 import type { Fetch, IdentityToken } from '../types.js';
 
@@ -31,18 +32,25 @@ class Unreachable extends Error {}
 
 async function getJson(url: string, options: VerifyOptions): Promise<unknown> {
   const doFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const unreachable = (error: unknown): Unreachable =>
+    new Unreachable(
+      isTimeout(error) ? `${url}: no answer within ${timeoutMs} ms` : `${url}: ${(error as Error).message}`,
+    );
   let response: Response;
+  let text: string;
   try {
     response = await doFetch(url, {
       headers: { accept: 'application/json' },
-      signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+      signal: AbortSignal.timeout(timeoutMs),
     });
+    if (!response.ok) throw new Unreachable(`${url}: HTTP ${response.status}`);
+    text = await response.text();
   } catch (error) {
-    throw new Unreachable(`${url}: ${(error as Error).message}`);
+    throw error instanceof Unreachable ? error : unreachable(error);
   }
-  if (!response.ok) throw new Unreachable(`${url}: HTTP ${response.status}`);
   try {
-    return await response.json();
+    return JSON.parse(text);
   } catch {
     throw new Unreachable(`${url}: the answer is not JSON`);
   }

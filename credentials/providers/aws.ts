@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-sts';
 import type { Credentials as StsCredentials, STSClientConfig } from '@aws-sdk/client-sts';
 import { scrub } from '../redact.js';
-import { TransientError, withRetry } from '../retry.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, isTimeout, TransientError, withRetry } from '../retry.js';
 import type { RetryOptions } from '../retry.js';
 import { CredentialError } from '../types.js';
 import type { CredentialProvider, Credentials, IdentityToken } from '../types.js';
@@ -49,8 +49,15 @@ export interface AwsRequest extends AwsSessionOptions {
 export interface AwsProviderOptions {
   /** STS endpoint override (a VPC endpoint, or a fake in tests). */
   endpoint?: string;
+  /**
+   * `retry.timeoutMs` (default 30 s) bounds each request and its connection; `retry.deadlineMs`
+   * (default 2 min) bounds each call's retry loop.
+   */
   retry?: RetryOptions;
-  /** Extra SDK configuration (e.g. a `requestHandler`); region, endpoint and retries are set here. */
+  /**
+   * Extra SDK configuration; region, endpoint and retries are set here. A `requestHandler` given here
+   * replaces the one carrying the timeouts.
+   */
   clientConfig?: Partial<STSClientConfig>;
 }
 
@@ -180,6 +187,9 @@ function complete(creds: StsCredentials | undefined, step: string): Session {
   };
 }
 
+/** Four 30 s attempts plus backoff would exceed any sensible CI wait for one STS call. */
+const DEFAULT_DEADLINE_MS = 120_000;
+
 export class AwsProvider implements CredentialProvider<AwsRequest> {
   readonly name = 'aws';
 
@@ -189,8 +199,19 @@ export class AwsProvider implements CredentialProvider<AwsRequest> {
     return request.audience ?? 'sts.amazonaws.com';
   }
 
+  private get timeoutMs(): number {
+    return this.options.retry?.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  }
+
   private client(region: string, creds?: Session): STSClient {
     return new STSClient({
+      // Without these the SDK waits forever on a server that accepts the connection and never answers.
+      requestHandler: {
+        requestTimeout: this.timeoutMs,
+        connectionTimeout: this.timeoutMs,
+        // Otherwise this SDK version only logs a warning when the request timeout passes.
+        throwOnRequestTimeout: true,
+      },
       ...this.options.clientConfig,
       region,
       maxAttempts: 1,
@@ -209,17 +230,20 @@ export class AwsProvider implements CredentialProvider<AwsRequest> {
     });
   }
 
-  private async call<T>(step: string, secrets: string[], send: () => Promise<T>): Promise<T> {
+  private async call<T>(step: string, region: string, secrets: string[], send: () => Promise<T>): Promise<T> {
+    const host = this.options.endpoint ? new URL(this.options.endpoint).host : `sts.${region}.amazonaws.com`;
     return withRetry(
       `AWS STS ${step}`,
       async () => {
         try {
           return await send();
         } catch (error) {
+          if (isTimeout(error) && (error as SdkError).$metadata?.httpStatusCode === undefined)
+            throw new TransientError(`AWS STS ${step}: ${host} did not answer within ${this.timeoutMs} ms`);
           throw classifyAwsError(error, step, secrets);
         }
       },
-      this.options.retry,
+      { deadlineMs: DEFAULT_DEADLINE_MS, ...this.options.retry },
     );
   }
 
@@ -237,7 +261,7 @@ export class AwsProvider implements CredentialProvider<AwsRequest> {
 
     const secrets = [token.raw];
     const first = sessionParams(request, request.run);
-    const web = await this.call('AssumeRoleWithWebIdentity', secrets, () =>
+    const web = await this.call('AssumeRoleWithWebIdentity', request.region, secrets, () =>
       this.client(request.region).send(
         new AssumeRoleWithWebIdentityCommand({ ...first, WebIdentityToken: token.raw }),
       ),
@@ -248,7 +272,7 @@ export class AwsProvider implements CredentialProvider<AwsRequest> {
       secrets.push(creds.secretAccessKey, creds.sessionToken, creds.accessKeyId);
       const params = sessionParams(step, request.run);
       const client = this.client(request.region, creds);
-      const out = await this.call('AssumeRole', secrets, () =>
+      const out = await this.call('AssumeRole', request.region, secrets, () =>
         client.send(
           new AssumeRoleCommand({ ...params, ...(step.externalId ? { ExternalId: step.externalId } : {}) }),
         ),
@@ -261,7 +285,7 @@ export class AwsProvider implements CredentialProvider<AwsRequest> {
     let account = roleAccount(lastArn);
     if (request.verify !== false) {
       const client = this.client(request.region, creds);
-      const identity = await this.call('GetCallerIdentity', secrets, () =>
+      const identity = await this.call('GetCallerIdentity', request.region, secrets, () =>
         client.send(new GetCallerIdentityCommand({})),
       );
       account = identity.Account ?? '';

@@ -4,7 +4,13 @@
  * Bodies are JSON; error text is scrubbed of the call's secrets before it reaches a message.
  */
 import { scrub } from '../redact.js';
-import { parseRetryAfter, TransientError, withRetry } from '../retry.js';
+import {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  isTimeout,
+  parseRetryAfter,
+  TransientError,
+  withRetry,
+} from '../retry.js';
 import type { RetryOptions } from '../retry.js';
 import { CredentialError } from '../types.js';
 import type { Fetch } from '../types.js';
@@ -63,24 +69,35 @@ function networkReason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** One attempt: no retries here. */
-export async function httpOnce(fetchImpl: Fetch, call: HttpCall): Promise<HttpResult> {
+/** One attempt: no retries here. The timeout covers the answer's body too, not only its headers. */
+export async function httpOnce(
+  fetchImpl: Fetch,
+  call: HttpCall,
+  timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
+): Promise<HttpResult> {
   const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
   const body = encode(call.body, headers);
-  const origin = new URL(call.url).origin;
+  const url = new URL(call.url);
+  const origin = url.origin;
+  const unreachable = (error: unknown): TransientError =>
+    new TransientError(
+      isTimeout(error)
+        ? `${call.what}: ${url.host} did not answer within ${timeoutMs} ms`
+        : `${call.what}: cannot reach ${origin} (${scrub(networkReason(error), call.secrets)})`,
+    );
   let response: Response;
+  let text: string;
   try {
     response = await fetchImpl(call.url, {
       method: call.method,
       headers,
+      signal: AbortSignal.timeout(timeoutMs),
       ...(body === undefined ? {} : { body }),
     });
+    text = await response.text();
   } catch (error) {
-    throw new TransientError(
-      `${call.what}: cannot reach ${origin} (${scrub(networkReason(error), call.secrets)})`,
-    );
+    throw unreachable(error);
   }
-  const text = await response.text().catch(() => '');
   if (response.ok) {
     if (text.trim() === '') return { status: response.status, json: undefined };
     try {
@@ -105,7 +122,7 @@ export async function httpOnce(fetchImpl: Fetch, call: HttpCall): Promise<HttpRe
 }
 
 export function httpJson(fetchImpl: Fetch, call: HttpCall, retry?: RetryOptions): Promise<HttpResult> {
-  return withRetry(call.what, () => httpOnce(fetchImpl, call), retry);
+  return withRetry(call.what, () => httpOnce(fetchImpl, call, retry?.timeoutMs), retry);
 }
 
 /** Reads a required string field from a provider's answer, failing with the field's name only. */

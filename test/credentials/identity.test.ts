@@ -13,6 +13,8 @@ import { CredentialError } from '../../credentials/types.js';
 import { startGithubIdTokenEndpoint } from '../fakes/github-id-token.js';
 import type { GithubIdTokenEndpoint } from '../fakes/github-id-token.js';
 import { startOidcIssuer } from '../fakes/oidc-issuer.js';
+import { startSilentServer } from '../fakes/silent-server.js';
+import { instantRetry } from './providers/helpers.js';
 import type { OidcIssuer } from '../fakes/oidc-issuer.js';
 
 let issuer: OidcIssuer;
@@ -81,6 +83,31 @@ describe('GitHub Actions identity', () => {
     expect(error.kind).toBe('auth');
     expect(error.message).toContain('HTTP 401');
     expect(error.message).not.toContain(wrong);
+  });
+});
+
+describe('GitHub Actions identity timeouts', () => {
+  it('times out on an endpoint that never answers, retries, and names the host, not the token', async () => {
+    const silent = await startSilentServer();
+    try {
+      const requestToken = 'Rk3vQ9tLm2ZpX7cW1aYdE5hN';
+      const error = await failure(
+        new GithubActionsIdentity({
+          requestUrl: `${silent.base}/idtoken?api-version=2.0`,
+          requestToken,
+          timeoutMs: 200,
+          retry: instantRetry(2),
+        }).token('sts.amazonaws.com'),
+      );
+      expect(error.kind).toBe('transient');
+      expect(error.message).toBe(
+        `GitHub Actions id-token request failed after 2 attempts: the GitHub Actions id-token endpoint (${silent.host}) did not answer within 200 ms`,
+      );
+      expect(error.message).not.toContain(requestToken);
+      expect(silent.requests).toHaveLength(2);
+    } finally {
+      await silent.close();
+    }
   });
 });
 

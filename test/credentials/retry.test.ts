@@ -1,9 +1,68 @@
 import { describe, expect, it } from '@jest/globals';
+import { httpJson } from '../../credentials/providers/http.js';
 import { backoffDelay, parseRetryAfter, TransientError, withRetry } from '../../credentials/retry.js';
+import { startSilentServer } from '../fakes/silent-server.js';
 import { scrub } from '../../credentials/redact.js';
 import { CredentialError } from '../../credentials/types.js';
 
 describe('withRetry', () => {
+  it('stops at the deadline instead of sleeping past it', async () => {
+    let calls = 0;
+    const delays: number[] = [];
+    const error = await withRetry(
+      'STS',
+      async () => {
+        calls += 1;
+        throw new TransientError('HTTP 503');
+      },
+      {
+        attempts: 5,
+        baseDelayMs: 1000,
+        random: () => 0.9,
+        deadlineMs: 500,
+        sleep: async (ms) => void delays.push(ms),
+      },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CredentialError);
+    expect(error).toMatchObject({
+      kind: 'transient',
+      message: 'STS failed after 1 attempt (gave up at the 500 ms deadline): HTTP 503',
+    });
+    expect(calls).toBe(1);
+    expect(delays).toEqual([]);
+  });
+
+  it('times out each request to a server that never answers, as a retried transient error', async () => {
+    const silent = await startSilentServer();
+    try {
+      const retried: string[] = [];
+      const error = await httpJson(
+        fetch,
+        {
+          what: 'Vault login',
+          url: `${silent.base}/v1/auth/jwt/login`,
+          method: 'POST',
+          body: {},
+          secrets: [],
+        },
+        {
+          attempts: 3,
+          timeoutMs: 200,
+          sleep: async () => undefined,
+          onRetry: (e) => void retried.push(e.reason),
+        },
+      ).catch((e: unknown) => e);
+      const reason = `Vault login: ${silent.host} did not answer within 200 ms`;
+      expect(error).toBeInstanceOf(CredentialError);
+      expect((error as CredentialError).kind).toBe('transient');
+      expect((error as CredentialError).message).toBe(`Vault login failed after 3 attempts: ${reason}`);
+      expect(retried).toEqual([reason, reason]);
+      expect(silent.requests).toHaveLength(3);
+    } finally {
+      await silent.close();
+    }
+  });
+
   it('retries transient failures with growing jittered delays, then succeeds', async () => {
     const delays: number[] = [];
     let calls = 0;

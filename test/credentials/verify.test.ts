@@ -5,6 +5,7 @@ import { verifySignature } from '../../credentials/policy/jwks.js';
 import { CredentialError } from '../../credentials/types.js';
 import { otherRsaKey, startOidcIssuer } from '../fakes/oidc-issuer.js';
 import type { OidcIssuer } from '../fakes/oidc-issuer.js';
+import { startSilentServer } from '../fakes/silent-server.js';
 
 let issuer: OidcIssuer;
 let ghes: OidcIssuer;
@@ -114,6 +115,23 @@ describe('verifySignature', () => {
     await gone.close();
     const result = await verifySignature(identityToken(raw, 't'));
     expect(result.status).toBe('skipped');
+  });
+});
+
+describe('verifySignature timeouts', () => {
+  it('skips with a warning naming the URL when the issuer accepts but never answers', async () => {
+    const silent = await startSilentServer();
+    try {
+      const raw = issuer.mint(issuer.githubClaims({ iss: silent.base }));
+      const result = await verifySignature(identityToken(raw, 't'), { timeoutMs: 200 });
+      expect(result).toEqual({
+        status: 'skipped',
+        warning: `signature not verified: the issuer's keys could not be fetched (${silent.base}/.well-known/openid-configuration: no answer within 200 ms)`,
+      });
+      expect(silent.requests).toEqual(['GET /.well-known/openid-configuration']);
+    } finally {
+      await silent.close();
+    }
   });
 });
 

@@ -4,6 +4,7 @@ import { CredentialError } from '../../../credentials/types.js';
 import { startOidcIssuer } from '../../fakes/oidc-issuer.js';
 import type { OidcIssuer } from '../../fakes/oidc-issuer.js';
 import { startFakeSts } from '../../fakes/aws-sts.js';
+import { startSilentServer } from '../../fakes/silent-server.js';
 import type { FakeSts } from '../../fakes/aws-sts.js';
 import { expectNoSecrets, failure, identity, instantRetry } from './helpers.js';
 
@@ -213,5 +214,28 @@ describe('AwsProvider', () => {
       provider.exchange(identity(issuer.github()), { region: 'eu-west-1', roleArn: DEPLOY }),
     );
     expect(error.message).toMatch(/failed after 2 attempts: .*network error/);
+  });
+
+  it('times out on an STS endpoint that never answers, retries, and names the host', async () => {
+    const silent = await startSilentServer();
+    try {
+      const retry = { ...instantRetry(2), timeoutMs: 200 };
+      const token = issuer.github();
+      const error = await failure(
+        new AwsProvider({ endpoint: silent.base, retry }).exchange(identity(token), {
+          region: 'us-east-1',
+          roleArn: DEPLOY,
+        }),
+      );
+      expect(error).toBeInstanceOf(CredentialError);
+      expect(error).toMatchObject({ kind: 'transient' });
+      expect(error.message).toBe(
+        `AWS STS AssumeRoleWithWebIdentity failed after 2 attempts: AWS STS AssumeRoleWithWebIdentity: ${silent.host} did not answer within 200 ms`,
+      );
+      expect(silent.requests).toEqual(['POST /', 'POST /']);
+      expectNoSecrets(error.message, [token]);
+    } finally {
+      await silent.close();
+    }
   });
 });

@@ -3,6 +3,7 @@ import { TokenExchangeProvider } from '../../../credentials/providers/token-exch
 import { startOidcIssuer } from '../../fakes/oidc-issuer.js';
 import type { OidcIssuer } from '../../fakes/oidc-issuer.js';
 import { startFakeTokenExchange } from '../../fakes/rfc8693.js';
+import { startSilentServer } from '../../fakes/silent-server.js';
 import type { FakeTokenExchange } from '../../fakes/rfc8693.js';
 import { expectNoSecrets, failure, identity, instantRetry } from './helpers.js';
 
@@ -91,5 +92,25 @@ describe('TokenExchangeProvider', () => {
     await expect(
       provider.exchange(job(), { tokenUrl: 'http://sts.northwind-labs.dev/token' }),
     ).rejects.toThrow(/must use https/);
+  });
+
+  it('times out on a server that never answers, retries, and names the host', async () => {
+    const silent = await startSilentServer();
+    try {
+      const retry = { ...instantRetry(2), timeoutMs: 200 };
+      const token = job();
+      const error = await failure(
+        new TokenExchangeProvider({ retry }).exchange(token, { tokenUrl: `${silent.base}/oauth/token` }),
+      );
+      expect(error).toMatchObject({ kind: 'transient' });
+      expect(error.message).toBe(
+        `token exchange at ${silent.base}/oauth/token failed after 2 attempts: token exchange at ${silent.base}/oauth/token: ${silent.host} did not answer within 200 ms`,
+      );
+      expect(silent.requests).toEqual(['POST /oauth/token', 'POST /oauth/token']);
+      expect(retry.delays).toHaveLength(1);
+      expectNoSecrets(error.message, [token.raw]);
+    } finally {
+      await silent.close();
+    }
   });
 });
