@@ -54841,7 +54841,82 @@ function jwt_identityToken(raw, source) {
     return { raw: raw.trim(), header, claims, source };
 }
 
+;// CONCATENATED MODULE: ./build/credentials/retry.js
+/**
+ * Retries for credential exchanges: only failures a second attempt can fix (5xx, throttling, network)
+ * are retried, with exponential backoff and full jitter so parallel jobs do not retry in lockstep.
+ * Everything else (4xx, bad configuration) fails on the first attempt.
+ */
+
+const retry_DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Whether `error` is the abort of an `AbortSignal.timeout` (or a client's own request timeout). */
+function retry_isTimeout(error) {
+    // Duck-typed: fetch's DOMException need not be an `Error` of this realm (e.g. under a VM sandbox).
+    const name = typeof error === 'object' && error !== null ? error.name : undefined;
+    return name === 'TimeoutError' || name === 'AbortError';
+}
+/** A failure worth another attempt; `retryAfterMs` carries the server's Retry-After when it sent one. */
+class TransientError extends types_CredentialError {
+    retryAfterMs;
+    constructor(message, retryAfterMs) {
+        super(message, 'transient');
+        this.retryAfterMs = retryAfterMs;
+        this.name = 'TransientError';
+    }
+}
+function isTransient(error) {
+    return error instanceof types_CredentialError && error.kind === 'transient';
+}
+const defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The delay before attempt `attempt + 1`: full jitter over an exponential window, or Retry-After. */
+function backoffDelay(attempt, options, retryAfterMs) {
+    const base = options.baseDelayMs ?? 250;
+    const max = options.maxDelayMs ?? 8000;
+    if (retryAfterMs !== undefined)
+        return Math.min(max, Math.max(0, retryAfterMs));
+    const window = Math.min(max, base * 2 ** (attempt - 1));
+    return Math.floor((options.random ?? Math.random)() * window);
+}
+/** Parses Retry-After (seconds or an HTTP date) into milliseconds. */
+function parseRetryAfter(value, now = Date.now()) {
+    if (!value)
+        return undefined;
+    if (/^\d+$/.test(value.trim()))
+        return Number(value.trim()) * 1000;
+    const at = Date.parse(value);
+    return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+/**
+ * Runs `operation` until it succeeds, fails with a non-transient error, or runs out of attempts.
+ * `what` names the call in the final message: `AWS STS AssumeRoleWithWebIdentity failed after 4 attempts: ...`.
+ */
+async function retry_withRetry(what, operation, options = {}) {
+    const attempts = Math.max(1, options.attempts ?? 4);
+    const sleep = options.sleep ?? defaultSleep;
+    const started = Date.now();
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await operation(attempt);
+        }
+        catch (error) {
+            if (!isTransient(error))
+                throw error;
+            if (attempt >= attempts) {
+                throw new types_CredentialError(`${what} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${error.message}`, 'transient');
+            }
+            const retryAfter = error instanceof TransientError ? error.retryAfterMs : undefined;
+            const delayMs = backoffDelay(attempt, options, retryAfter);
+            if (options.deadlineMs !== undefined && Date.now() + delayMs - started >= options.deadlineMs) {
+                throw new types_CredentialError(`${what} failed after ${attempt} attempt${attempt === 1 ? '' : 's'} (gave up at the ${options.deadlineMs} ms deadline): ${error.message}`, 'transient');
+            }
+            options.onRetry?.({ attempt, delayMs, reason: error.message });
+            await sleep(delayMs);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./build/credentials/policy/jwks.js
+
 
 
 
@@ -54854,20 +54929,24 @@ class Unreachable extends Error {
 }
 async function getJson(url, options) {
     const doFetch = options.fetch ?? fetch;
+    const timeoutMs = options.timeoutMs ?? 5000;
+    const unreachable = (error) => new Unreachable(retry_isTimeout(error) ? `${url}: no answer within ${timeoutMs} ms` : `${url}: ${error.message}`);
     let response;
+    let text;
     try {
         response = await doFetch(url, {
             headers: { accept: 'application/json' },
-            signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+            signal: AbortSignal.timeout(timeoutMs),
         });
+        if (!response.ok)
+            throw new Unreachable(`${url}: HTTP ${response.status}`);
+        text = await response.text();
     }
     catch (error) {
-        throw new Unreachable(`${url}: ${error.message}`);
+        throw error instanceof Unreachable ? error : unreachable(error);
     }
-    if (!response.ok)
-        throw new Unreachable(`${url}: HTTP ${response.status}`);
     try {
-        return await response.json();
+        return JSON.parse(text);
     }
     catch {
         throw new Unreachable(`${url}: the answer is not JSON`);
@@ -54992,69 +55071,6 @@ function scrub(text, secrets = [], max = 400) {
     out = out.replace(JWT_LIKE, '[redacted jwt]').replace(LONG_OPAQUE, '[redacted]');
     out = out.replace(/\s+/g, ' ').trim();
     return out.length > max ? `${out.slice(0, max)}…` : out;
-}
-
-;// CONCATENATED MODULE: ./build/credentials/retry.js
-/**
- * Retries for credential exchanges: only failures a second attempt can fix (5xx, throttling, network)
- * are retried, with exponential backoff and full jitter so parallel jobs do not retry in lockstep.
- * Everything else (4xx, bad configuration) fails on the first attempt.
- */
-
-/** A failure worth another attempt; `retryAfterMs` carries the server's Retry-After when it sent one. */
-class TransientError extends types_CredentialError {
-    retryAfterMs;
-    constructor(message, retryAfterMs) {
-        super(message, 'transient');
-        this.retryAfterMs = retryAfterMs;
-        this.name = 'TransientError';
-    }
-}
-function isTransient(error) {
-    return error instanceof types_CredentialError && error.kind === 'transient';
-}
-const defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/** The delay before attempt `attempt + 1`: full jitter over an exponential window, or Retry-After. */
-function backoffDelay(attempt, options, retryAfterMs) {
-    const base = options.baseDelayMs ?? 250;
-    const max = options.maxDelayMs ?? 8000;
-    if (retryAfterMs !== undefined)
-        return Math.min(max, Math.max(0, retryAfterMs));
-    const window = Math.min(max, base * 2 ** (attempt - 1));
-    return Math.floor((options.random ?? Math.random)() * window);
-}
-/** Parses Retry-After (seconds or an HTTP date) into milliseconds. */
-function parseRetryAfter(value, now = Date.now()) {
-    if (!value)
-        return undefined;
-    if (/^\d+$/.test(value.trim()))
-        return Number(value.trim()) * 1000;
-    const at = Date.parse(value);
-    return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-/**
- * Runs `operation` until it succeeds, fails with a non-transient error, or runs out of attempts.
- * `what` names the call in the final message: `AWS STS AssumeRoleWithWebIdentity failed after 4 attempts: ...`.
- */
-async function withRetry(what, operation, options = {}) {
-    const attempts = Math.max(1, options.attempts ?? 4);
-    const sleep = options.sleep ?? defaultSleep;
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await operation(attempt);
-        }
-        catch (error) {
-            if (!isTransient(error))
-                throw error;
-            if (attempt >= attempts) {
-                throw new types_CredentialError(`${what} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${error.message}`, 'transient');
-            }
-            const retryAfter = error instanceof TransientError ? error.retryAfterMs : undefined;
-            const delayMs = backoffDelay(attempt, options, retryAfter);
-            options.onRetry?.({ attempt, delayMs, reason: error.message });
-            await sleep(delayMs);
-        }
-    }
 }
 
 ;// CONCATENATED MODULE: ./build/credentials/providers/aws-names.js
@@ -55226,6 +55242,8 @@ function complete(creds, step) {
         expiration: creds.Expiration,
     };
 }
+/** Four 30 s attempts plus backoff would exceed any sensible CI wait for one STS call. */
+const DEFAULT_DEADLINE_MS = 120_000;
 class AwsProvider {
     options;
     name = 'aws';
@@ -55235,8 +55253,18 @@ class AwsProvider {
     defaultAudience(request) {
         return request.audience ?? 'sts.amazonaws.com';
     }
+    get timeoutMs() {
+        return this.options.retry?.timeoutMs ?? retry_DEFAULT_REQUEST_TIMEOUT_MS;
+    }
     client(region, creds) {
         return new dist_cjs/* STSClient */.iM({
+            // Without these the SDK waits forever on a server that accepts the connection and never answers.
+            requestHandler: {
+                requestTimeout: this.timeoutMs,
+                connectionTimeout: this.timeoutMs,
+                // Otherwise this SDK version only logs a warning when the request timeout passes.
+                throwOnRequestTimeout: true,
+            },
             ...this.options.clientConfig,
             region,
             maxAttempts: 1,
@@ -55254,15 +55282,18 @@ class AwsProvider {
                 : {}),
         });
     }
-    async call(step, secrets, send) {
-        return withRetry(`AWS STS ${step}`, async () => {
+    async call(step, region, secrets, send) {
+        const host = this.options.endpoint ? new URL(this.options.endpoint).host : `sts.${region}.amazonaws.com`;
+        return retry_withRetry(`AWS STS ${step}`, async () => {
             try {
                 return await send();
             }
             catch (error) {
+                if (retry_isTimeout(error) && error.$metadata?.httpStatusCode === undefined)
+                    throw new TransientError(`AWS STS ${step}: ${host} did not answer within ${this.timeoutMs} ms`);
                 throw classifyAwsError(error, step, secrets);
             }
-        }, this.options.retry);
+        }, { deadlineMs: DEFAULT_DEADLINE_MS, ...this.options.retry });
     }
     async exchange(token, request) {
         if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(request.region)) {
@@ -55275,14 +55306,14 @@ class AwsProvider {
         checkAccounts(roleAccount(lastArn), request.allowedAccountIds, `from role ${lastArn}`);
         const secrets = [token.raw];
         const first = sessionParams(request, request.run);
-        const web = await this.call('AssumeRoleWithWebIdentity', secrets, () => this.client(request.region).send(new dist_cjs/* AssumeRoleWithWebIdentityCommand */.WH({ ...first, WebIdentityToken: token.raw })));
+        const web = await this.call('AssumeRoleWithWebIdentity', request.region, secrets, () => this.client(request.region).send(new dist_cjs/* AssumeRoleWithWebIdentityCommand */.WH({ ...first, WebIdentityToken: token.raw })));
         let creds = complete(web.Credentials, 'AssumeRoleWithWebIdentity');
         let assumedArn = web.AssumedRoleUser?.Arn;
         for (const step of request.chain ?? []) {
             secrets.push(creds.secretAccessKey, creds.sessionToken, creds.accessKeyId);
             const params = sessionParams(step, request.run);
             const client = this.client(request.region, creds);
-            const out = await this.call('AssumeRole', secrets, () => client.send(new dist_cjs/* AssumeRoleCommand */.QL({ ...params, ...(step.externalId ? { ExternalId: step.externalId } : {}) })));
+            const out = await this.call('AssumeRole', request.region, secrets, () => client.send(new dist_cjs/* AssumeRoleCommand */.QL({ ...params, ...(step.externalId ? { ExternalId: step.externalId } : {}) })));
             creds = complete(out.Credentials, 'AssumeRole');
             assumedArn = out.AssumedRoleUser?.Arn;
         }
@@ -55290,7 +55321,7 @@ class AwsProvider {
         let account = roleAccount(lastArn);
         if (request.verify !== false) {
             const client = this.client(request.region, creds);
-            const identity = await this.call('GetCallerIdentity', secrets, () => client.send(new dist_cjs/* GetCallerIdentityCommand */.zI({})));
+            const identity = await this.call('GetCallerIdentity', request.region, secrets, () => client.send(new dist_cjs/* GetCallerIdentityCommand */.zI({})));
             account = identity.Account ?? '';
             assumedArn = identity.Arn ?? assumedArn;
             checkAccounts(account, request.allowedAccountIds, 'from GetCallerIdentity');
@@ -55365,23 +55396,29 @@ function networkReason(error) {
         return 'timed out';
     return error instanceof Error ? error.message : String(error);
 }
-/** One attempt: no retries here. */
-async function httpOnce(fetchImpl, call) {
+/** One attempt: no retries here. The timeout covers the answer's body too, not only its headers. */
+async function httpOnce(fetchImpl, call, timeoutMs = retry_DEFAULT_REQUEST_TIMEOUT_MS) {
     const headers = { accept: 'application/json', ...call.headers };
     const body = encode(call.body, headers);
-    const origin = new URL(call.url).origin;
+    const url = new URL(call.url);
+    const origin = url.origin;
+    const unreachable = (error) => new TransientError(retry_isTimeout(error)
+        ? `${call.what}: ${url.host} did not answer within ${timeoutMs} ms`
+        : `${call.what}: cannot reach ${origin} (${scrub(networkReason(error), call.secrets)})`);
     let response;
+    let text;
     try {
         response = await fetchImpl(call.url, {
             method: call.method,
             headers,
+            signal: AbortSignal.timeout(timeoutMs),
             ...(body === undefined ? {} : { body }),
         });
+        text = await response.text();
     }
     catch (error) {
-        throw new TransientError(`${call.what}: cannot reach ${origin} (${scrub(networkReason(error), call.secrets)})`);
+        throw unreachable(error);
     }
-    const text = await response.text().catch(() => '');
     if (response.ok) {
         if (text.trim() === '')
             return { status: response.status, json: undefined };
@@ -55402,7 +55439,7 @@ async function httpOnce(fetchImpl, call) {
     throw new types_CredentialError(`${call.what}: HTTP ${response.status}${said}${cause ? ` — ${cause}` : ''}`, response.status === 401 || response.status === 403 ? 'auth' : 'provider');
 }
 function httpJson(fetchImpl, call, retry) {
-    return withRetry(call.what, () => httpOnce(fetchImpl, call), retry);
+    return retry_withRetry(call.what, () => httpOnce(fetchImpl, call, retry?.timeoutMs), retry);
 }
 /** Reads a required string field from a provider's answer, failing with the field's name only. */
 function field(json, name, what) {
@@ -56485,6 +56522,7 @@ async function revokeAll(credentials, options = {}) {
 ;// CONCATENATED MODULE: ./build/credentials/identity/github.js
 
 
+
 const PERMISSION_HINT = 'the job (or workflow) needs `permissions: id-token: write`';
 /** GitHub Actions mints one token per audience on request: `GET <url>&audience=<aud>` with Bearer. */
 class GithubActionsIdentity {
@@ -56498,15 +56536,24 @@ class GithubActionsIdentity {
             throw new CredentialError(`GitHub Actions provided no id-token request ${requestUrl ? 'token' : 'URL'}: ${PERMISSION_HINT}`, 'config');
         // The runner's URL already carries `?api-version=...`, so the audience is appended with `&`.
         const url = `${requestUrl}${requestUrl.includes('?') ? '&' : '?'}audience=${encodeURIComponent(audience)}`;
+        const value = await withRetry('GitHub Actions id-token request', () => this.#fetchOnce(url, requestToken), this.#options.retry);
+        return identityToken(value, `GitHub Actions id-token (audience ${audience})`);
+    }
+    async #fetchOnce(url, requestToken) {
         const doFetch = this.#options.fetch ?? fetch;
+        const timeoutMs = this.#options.timeoutMs ?? this.#options.retry?.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+        const unreachable = (error) => new CredentialError(isTimeout(error)
+            ? `the GitHub Actions id-token endpoint (${new URL(url).host}) did not answer within ${timeoutMs} ms`
+            : `could not reach the GitHub Actions id-token endpoint: ${error.message}`, 'transient');
         let response;
         try {
             response = await doFetch(url, {
                 headers: { authorization: `Bearer ${requestToken}`, accept: 'application/json' },
+                signal: AbortSignal.timeout(timeoutMs),
             });
         }
         catch (error) {
-            throw new CredentialError(`could not reach the GitHub Actions id-token endpoint: ${error.message}`, 'transient');
+            throw unreachable(error);
         }
         if (!response.ok) {
             const status = response.status;
@@ -56515,9 +56562,16 @@ class GithubActionsIdentity {
                 : 'the runner could not mint a token';
             throw new CredentialError(`the GitHub Actions id-token endpoint answered HTTP ${status}: ${hint}`, status >= 500 || status === 429 ? 'transient' : 'auth');
         }
+        let text;
+        try {
+            text = await response.text();
+        }
+        catch (error) {
+            throw unreachable(error);
+        }
         let body;
         try {
-            body = await response.json();
+            body = JSON.parse(text);
         }
         catch {
             throw new CredentialError('the GitHub Actions id-token endpoint did not answer JSON', 'provider');
@@ -56525,7 +56579,7 @@ class GithubActionsIdentity {
         const value = body?.value;
         if (typeof value !== 'string' || value.length === 0)
             throw new CredentialError('the GitHub Actions id-token endpoint answered without a "value"', 'provider');
-        return identityToken(value, `GitHub Actions id-token (audience ${audience})`);
+        return value;
     }
 }
 

@@ -29511,6 +29511,13 @@ class types_CredentialError extends Error {
  * Everything else (4xx, bad configuration) fails on the first attempt.
  */
 
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Whether `error` is the abort of an `AbortSignal.timeout` (or a client's own request timeout). */
+function isTimeout(error) {
+    // Duck-typed: fetch's DOMException need not be an `Error` of this realm (e.g. under a VM sandbox).
+    const name = typeof error === 'object' && error !== null ? error.name : undefined;
+    return name === 'TimeoutError' || name === 'AbortError';
+}
 /** A failure worth another attempt; `retryAfterMs` carries the server's Retry-After when it sent one. */
 class TransientError extends types_CredentialError {
     retryAfterMs;
@@ -29549,6 +29556,7 @@ function parseRetryAfter(value, now = Date.now()) {
 async function withRetry(what, operation, options = {}) {
     const attempts = Math.max(1, options.attempts ?? 4);
     const sleep = options.sleep ?? defaultSleep;
+    const started = Date.now();
     for (let attempt = 1;; attempt++) {
         try {
             return await operation(attempt);
@@ -29561,6 +29569,9 @@ async function withRetry(what, operation, options = {}) {
             }
             const retryAfter = error instanceof TransientError ? error.retryAfterMs : undefined;
             const delayMs = backoffDelay(attempt, options, retryAfter);
+            if (options.deadlineMs !== undefined && Date.now() + delayMs - started >= options.deadlineMs) {
+                throw new types_CredentialError(`${what} failed after ${attempt} attempt${attempt === 1 ? '' : 's'} (gave up at the ${options.deadlineMs} ms deadline): ${error.message}`, 'transient');
+            }
             options.onRetry?.({ attempt, delayMs, reason: error.message });
             await sleep(delayMs);
         }
@@ -29615,23 +29626,29 @@ function networkReason(error) {
         return 'timed out';
     return error instanceof Error ? error.message : String(error);
 }
-/** One attempt: no retries here. */
-async function httpOnce(fetchImpl, call) {
+/** One attempt: no retries here. The timeout covers the answer's body too, not only its headers. */
+async function httpOnce(fetchImpl, call, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS) {
     const headers = { accept: 'application/json', ...call.headers };
     const body = encode(call.body, headers);
-    const origin = new URL(call.url).origin;
+    const url = new URL(call.url);
+    const origin = url.origin;
+    const unreachable = (error) => new TransientError(isTimeout(error)
+        ? `${call.what}: ${url.host} did not answer within ${timeoutMs} ms`
+        : `${call.what}: cannot reach ${origin} (${scrub(networkReason(error), call.secrets)})`);
     let response;
+    let text;
     try {
         response = await fetchImpl(call.url, {
             method: call.method,
             headers,
+            signal: AbortSignal.timeout(timeoutMs),
             ...(body === undefined ? {} : { body }),
         });
+        text = await response.text();
     }
     catch (error) {
-        throw new TransientError(`${call.what}: cannot reach ${origin} (${scrub(networkReason(error), call.secrets)})`);
+        throw unreachable(error);
     }
-    const text = await response.text().catch(() => '');
     if (response.ok) {
         if (text.trim() === '')
             return { status: response.status, json: undefined };
@@ -29652,7 +29669,7 @@ async function httpOnce(fetchImpl, call) {
     throw new types_CredentialError(`${call.what}: HTTP ${response.status}${said}${cause ? ` — ${cause}` : ''}`, response.status === 401 || response.status === 403 ? 'auth' : 'provider');
 }
 function httpJson(fetchImpl, call, retry) {
-    return withRetry(call.what, () => httpOnce(fetchImpl, call), retry);
+    return withRetry(call.what, () => httpOnce(fetchImpl, call, retry?.timeoutMs), retry);
 }
 /** Reads a required string field from a provider's answer, failing with the field's name only. */
 function field(json, name, what) {
