@@ -13,8 +13,8 @@ import { ensureTestDeps, startRegistry } from '../../../helpers/registry.js';
 import type { RunningRegistry } from '../../../helpers/registry.js';
 import { openRegistryImage } from '../../../../scanners/sources/image/registry/source.js';
 import type { RegistryImageOptions } from '../../../../scanners/sources/image/registry/source.js';
-import { ImageError } from '../../../../scanners/sources/image/types.js';
 import type { ImageSource } from '../../../../scanners/sources/image/types.js';
+import { caught } from './registry-helpers.js';
 
 let basic: RunningRegistry;
 let token: RunningRegistry;
@@ -31,16 +31,6 @@ function open(options: RegistryImageOptions): ImageSource {
   });
   opened.push(source);
   return source;
-}
-
-async function caught(promise: Promise<unknown>): Promise<ImageError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ImageError) return err;
-    throw err;
-  }
-  throw new Error('expected an ImageError');
 }
 
 async function pullsImage(source: ImageSource): Promise<void> {

@@ -11,8 +11,8 @@ import { registryError, send, sendTruncated, startFakeServer } from '../../../fa
 import type { FakeServer } from '../../../fakes/registry-server.js';
 import { openRegistryImage } from '../../../../scanners/sources/image/registry/source.js';
 import type { RegistryImageOptions } from '../../../../scanners/sources/image/registry/source.js';
-import { ImageError } from '../../../../scanners/sources/image/types.js';
 import type { ImageSource } from '../../../../scanners/sources/image/types.js';
+import { caught, readAll } from './registry-helpers.js';
 
 let server: FakeServer;
 let storage: FakeServer;
@@ -35,16 +35,6 @@ function open(options: Partial<RegistryImageOptions> = {}): ImageSource {
   return source;
 }
 
-async function caught(promise: Promise<unknown>): Promise<ImageError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ImageError) return err;
-    throw err;
-  }
-  throw new Error('expected an ImageError');
-}
-
 /** Serves `image` like a registry; `override` may answer first (return true when it did). */
 function serve(override?: (req: IncomingMessage, res: ServerResponse) => boolean): void {
   server.handle((req, res) => {
@@ -60,12 +50,6 @@ function serve(override?: (req: IncomingMessage, res: ServerResponse) => boolean
     if (blob) send(res, blob.bytes, 'application/octet-stream');
     else registryError(res, 404, 'BLOB_UNKNOWN');
   });
-}
-
-async function readAll(iterable: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of iterable) chunks.push(chunk);
-  return Buffer.concat(chunks);
 }
 
 beforeAll(async () => {

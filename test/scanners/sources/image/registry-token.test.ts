@@ -13,8 +13,8 @@ import { registryError, send, startFakeServer } from '../../../fakes/registry-se
 import type { FakeServer } from '../../../fakes/registry-server.js';
 import { openRegistryImage } from '../../../../scanners/sources/image/registry/source.js';
 import type { RegistryImageOptions } from '../../../../scanners/sources/image/registry/source.js';
-import { ImageError } from '../../../../scanners/sources/image/types.js';
 import type { ImageSource } from '../../../../scanners/sources/image/types.js';
+import { caught } from './registry-helpers.js';
 
 let registry: FakeServer;
 let auth: FakeServer;
@@ -32,16 +32,6 @@ function open(options: Partial<RegistryImageOptions> = {}): ImageSource {
   });
   opened.push(source);
   return source;
-}
-
-async function caught(promise: Promise<unknown>): Promise<ImageError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ImageError) return err;
-    throw err;
-  }
-  throw new Error('expected an ImageError');
 }
 
 /** A registry that wants `Bearer <accepted>` and otherwise challenges (optionally with an error). */

@@ -12,8 +12,8 @@ import { ensureTestDeps, startRegistry } from '../../../helpers/registry.js';
 import type { RunningRegistry } from '../../../helpers/registry.js';
 import { openRegistryImage } from '../../../../scanners/sources/image/registry/source.js';
 import { MEDIA_TYPE } from '../../../../scanners/sources/image/manifest.js';
-import { ImageError } from '../../../../scanners/sources/image/types.js';
 import type { ImageSource } from '../../../../scanners/sources/image/types.js';
+import { caught, readAll } from './registry-helpers.js';
 
 let registry: RunningRegistry;
 let work: string;
@@ -25,22 +25,6 @@ function open(reference: string): ImageSource {
   const source = openRegistryImage({ reference, timeoutMs: 10_000, retry: { attempts: 2, baseDelayMs: 10 } });
   opened.push(source);
   return source;
-}
-
-async function readAll(iterable: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of iterable) chunks.push(chunk);
-  return Buffer.concat(chunks);
-}
-
-async function caught(promise: Promise<unknown>): Promise<ImageError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ImageError) return err;
-    throw err;
-  }
-  throw new Error('expected an ImageError');
 }
 
 beforeAll(async () => {
