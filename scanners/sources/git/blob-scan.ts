@@ -1,15 +1,14 @@
 import { availableParallelism } from 'node:os';
 
-import type { KeylessConfig } from '../../config/load.js';
 import { buildRules } from '../../config/ruleset.js';
 import type { CompiledRules } from '../../engine/detect.js';
-import type { Finding, Rule } from '../../engine/types.js';
+import type { Finding } from '../../engine/types.js';
 import { builtinRules } from '../../rules/index.js';
 import { ScanPool } from '../pool.js';
-import type { CleanCache } from '../scan-cache.js';
 import { compileForScan, scanFile, type FileOutcome, type ScanTask } from '../scan-file.js';
 import type { BlobBatch } from './blob-batch.js';
 import { runGit } from './exec.js';
+import type { GitScanOptions } from './types.js';
 
 /** A blob to scan and the path its findings are reported at (and path-scoped rules judge it by). */
 export interface BlobRequest {
@@ -19,20 +18,14 @@ export interface BlobRequest {
   size?: number;
 }
 
-export interface BlobScanOptions {
+/** A git scan's options, pointed at the repository (blobs are scanned wherever they live). */
+export type BlobScanOptions = Pick<
+  GitScanOptions,
+  'config' | 'maxFileSize' | 'rules' | 'workers' | 'workerUrl' | 'cache' | 'onProgress'
+> & {
   /** Any directory inside the repository. */
   cwd: string;
-  config: KeylessConfig;
-  maxFileSize: number;
-  /** Replaces the built-in rules; forces scanning on this thread (rules cannot cross threads). */
-  rules?: Rule[] | undefined;
-  /** Worker threads; undefined = one per core, 0 = this thread. */
-  workers?: number | undefined;
-  workerUrl?: URL | undefined;
-  /** Blobs known clean are not read; blobs found clean are added. */
-  cache?: CleanCache | undefined;
-  onProgress?: ((progress: { files: number; bytes: number }) => void) | undefined;
-}
+};
 
 export interface BlobScanResult {
   /** One outcome per distinct oid scanned (cached blobs have none). */
@@ -94,7 +87,9 @@ export async function scanBlobs(
     const byBlob = new Map<string, Finding[]>();
     for (const finding of outcome.findings) {
       const oid = finding.location.blob ?? '';
-      byBlob.set(oid, [...(byBlob.get(oid) ?? []), finding]);
+      const list = byBlob.get(oid);
+      if (list) list.push(finding);
+      else byBlob.set(oid, [finding]);
     }
     for (const part of outcome.parts ?? []) {
       if ('skipped' in part) {
