@@ -16,6 +16,7 @@ import { startOidcIssuer } from '../fakes/oidc-issuer.js';
 import { startSilentServer } from '../fakes/silent-server.js';
 import { instantRetry } from './providers/helpers.js';
 import type { OidcIssuer } from '../fakes/oidc-issuer.js';
+import { credentialFailure } from './providers/helpers.js';
 
 let issuer: OidcIssuer;
 let endpoint: GithubIdTokenEndpoint;
@@ -28,15 +29,6 @@ afterAll(async () => {
   await endpoint.close();
   await issuer.close();
 });
-
-async function failure(promise: Promise<unknown>): Promise<CredentialError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CredentialError);
-  return error as CredentialError;
-}
 
 describe('GitHub Actions identity', () => {
   it('requests the token with Bearer and &audience=, and decodes it', async () => {
@@ -67,7 +59,7 @@ describe('GitHub Actions identity', () => {
 
   it('fails with the permission hint when the variables are missing, without any request', async () => {
     const before = endpoint.requests.length;
-    const error = await failure(
+    const error = await credentialFailure(
       new GithubActionsIdentity({ requestUrl: undefined, requestToken: 'x' }).token('a'),
     );
     expect(error.kind).toBe('config');
@@ -77,7 +69,7 @@ describe('GitHub Actions identity', () => {
 
   it('reports a refused request token as an auth error without echoing it', async () => {
     const wrong = 'bad' + endpoint.requestToken.slice(3);
-    const error = await failure(
+    const error = await credentialFailure(
       new GithubActionsIdentity({ requestUrl: endpoint.requestUrl, requestToken: wrong }).token('a'),
     );
     expect(error.kind).toBe('auth');
@@ -91,7 +83,7 @@ describe('GitHub Actions identity timeouts', () => {
     const silent = await startSilentServer();
     try {
       const requestToken = 'Rk3vQ9tLm2ZpX7cW1aYdE5hN';
-      const error = await failure(
+      const error = await credentialFailure(
         new GithubActionsIdentity({
           requestUrl: `${silent.base}/idtoken?api-version=2.0`,
           requestToken,
@@ -121,7 +113,7 @@ describe('GitLab, file and value identities', () => {
   });
 
   it('GitLab names the missing variable and how to declare it', async () => {
-    const error = await failure(
+    const error = await credentialFailure(
       new GitlabIdentity({ variable: 'VAULT_ID_TOKEN', value: '' }).token('https://vault.x'),
     );
     expect(error.message).toBe(
@@ -149,14 +141,14 @@ describe('GitLab, file and value identities', () => {
     });
     writeFileSync(path, second);
     expect((await source.token('vault')).claims['exp']).toBe(2);
-    const missing = await failure(new FileIdentity({ path: join(dir, 'nope') }).token('a'));
+    const missing = await credentialFailure(new FileIdentity({ path: join(dir, 'nope') }).token('a'));
     expect(missing.message).toBe(`cannot read the token file ${join(dir, 'nope')}: it does not exist`);
   });
 
   it('value identity decodes and names an empty variable', async () => {
     const token = await new ValueIdentity('CI_TOKEN', issuer.github()).token('a');
     expect(token.source).toBe('variable CI_TOKEN');
-    expect((await failure(new ValueIdentity('CI_TOKEN', undefined).token('a'))).message).toBe(
+    expect((await credentialFailure(new ValueIdentity('CI_TOKEN', undefined).token('a'))).message).toBe(
       'the token variable CI_TOKEN is not set or empty',
     );
   });

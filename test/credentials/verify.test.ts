@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { identityToken } from '../../credentials/identity/jwt.js';
 import { checkToken } from '../../credentials/policy/check.js';
 import { verifySignature } from '../../credentials/policy/jwks.js';
-import { CredentialError } from '../../credentials/types.js';
 import { otherRsaKey, startOidcIssuer } from '../fakes/oidc-issuer.js';
 import type { OidcIssuer } from '../fakes/oidc-issuer.js';
 import { startSilentServer } from '../fakes/silent-server.js';
+import { credentialFailure } from './providers/helpers.js';
 
 let issuer: OidcIssuer;
 let ghes: OidcIssuer;
@@ -18,15 +18,6 @@ afterAll(async () => {
   await issuer.close();
   await ghes.close();
 });
-
-async function failure(promise: Promise<unknown>): Promise<CredentialError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CredentialError);
-  return error as CredentialError;
-}
 
 describe('verifySignature', () => {
   it('verifies RS256 through discovery and picks the key by kid', async () => {
@@ -57,7 +48,7 @@ describe('verifySignature', () => {
 
   it('fails on a signature made with another key under a valid kid', async () => {
     const raw = issuer.github({}, { signWith: otherRsaKey() });
-    const error = await failure(verifySignature(identityToken(raw, 'file /t')));
+    const error = await credentialFailure(verifySignature(identityToken(raw, 'file /t')));
     expect(error.kind).toBe('claims');
     expect(error.message).toBe(
       `the token from file /t failed signature verification: the signature does not match key "${issuer.kids.RS256}" of ${issuer.issuer}`,
@@ -70,11 +61,11 @@ describe('verifySignature', () => {
     const forged = Buffer.from(JSON.stringify(issuer.githubClaims({ repository: 'intruder/app' }))).toString(
       'base64url',
     );
-    await failure(verifySignature(identityToken(`${h}.${forged}.${s}`, 't')));
+    await credentialFailure(verifySignature(identityToken(`${h}.${forged}.${s}`, 't')));
   });
 
   it('fails on an unknown kid', async () => {
-    const error = await failure(
+    const error = await credentialFailure(
       verifySignature(identityToken(issuer.github({}, { kid: 'retired-key' }), 't')),
     );
     expect(error.message).toBe(
@@ -84,7 +75,7 @@ describe('verifySignature', () => {
 
   it('fails on a key of the wrong type for the alg', async () => {
     const raw = issuer.github({}, { kid: issuer.kids.ES256 });
-    const error = await failure(verifySignature(identityToken(raw, 't')));
+    const error = await credentialFailure(verifySignature(identityToken(raw, 't')));
     expect(error.message).toContain(`key "${issuer.kids.ES256}" is a EC key, not usable for RS256`);
   });
 
@@ -92,7 +83,7 @@ describe('verifySignature', () => {
     const b = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
     for (const alg of ['none', 'HS256']) {
       const raw = `${b({ alg })}.${b(issuer.githubClaims())}.`;
-      const error = await failure(verifySignature(identityToken(raw, 't')));
+      const error = await credentialFailure(verifySignature(identityToken(raw, 't')));
       expect(error.message).toBe(
         `the token from t failed signature verification: algorithm "${alg}" is not accepted (expected RS256 or ES256)`,
       );
@@ -139,7 +130,9 @@ describe('checkToken', () => {
   it('checks claims before contacting the issuer', async () => {
     issuer.requests.length = 0;
     const token = identityToken(issuer.github({ aud: 'sts.amazonaws.com' }), 't');
-    const error = await failure(checkToken(token, { issuer: 'https://token.actions.githubusercontent.com' }));
+    const error = await credentialFailure(
+      checkToken(token, { issuer: 'https://token.actions.githubusercontent.com' }),
+    );
     expect(error.kind).toBe('claims');
     expect(error.message).toContain('iss: expected https://token.actions.githubusercontent.com');
     expect(issuer.requests).toEqual([]);
@@ -163,6 +156,6 @@ describe('checkToken', () => {
 
   it('fails a bad signature even when the claims match', async () => {
     const token = identityToken(issuer.github({}, { signWith: otherRsaKey() }), 't');
-    await failure(checkToken(token, { issuer: issuer.issuer, audience: 'sts.amazonaws.com' }));
+    await credentialFailure(checkToken(token, { issuer: issuer.issuer, audience: 'sts.amazonaws.com' }));
   });
 });

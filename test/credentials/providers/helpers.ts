@@ -1,5 +1,5 @@
 /** Shared bits of the provider tests: a decoded IdentityToken from a minted JWT, and instant retries. */
-import type { IdentityToken } from '../../../credentials/types.js';
+import { CredentialError, type IdentityToken } from '../../../credentials/types.js';
 import type { RetryOptions } from '../../../credentials/retry.js';
 
 export function identity(raw: string): IdentityToken {
@@ -37,4 +37,12 @@ export async function failure(promise: Promise<unknown>): Promise<Error> {
     return error as Error;
   }
   throw new Error('expected a failure');
+}
+
+/** The CredentialError `promise` rejects with; success or any other error fails the test. */
+export async function credentialFailure(promise: Promise<unknown>): Promise<CredentialError> {
+  const error = await failure(promise);
+  if (!(error instanceof CredentialError))
+    throw new Error(`expected a CredentialError, got ${String(error)}`);
+  return error;
 }
