@@ -52299,7 +52299,11 @@ async function scanBlobs(requests, options) {
         const byBlob = new Map();
         for (const finding of outcome.findings) {
             const oid = finding.location.blob ?? '';
-            byBlob.set(oid, [...(byBlob.get(oid) ?? []), finding]);
+            const list = byBlob.get(oid);
+            if (list)
+                list.push(finding);
+            else
+                byBlob.set(oid, [finding]);
         }
         for (const part of outcome.parts ?? []) {
             if ('skipped' in part) {
