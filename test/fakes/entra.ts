@@ -13,12 +13,21 @@ export interface FakeEntra {
   failures: FailureSwitch[];
   requests: Record<string, string>[];
   issued: string[];
+  /** What each issued token is for: Key Vault checks its audience (the scope's resource). */
+  grants: Map<string, { tenant: string; clientId: string; scope: string }>;
   close(): Promise<void>;
 }
 
 /** `apps[tenant][clientId]` = the federated credential's trust. */
 export async function startFakeEntra(apps: Record<string, Record<string, Trust>>): Promise<FakeEntra> {
-  const fake: FakeEntra = { url: '', failures: [], requests: [], issued: [], close: async () => undefined };
+  const fake: FakeEntra = {
+    url: '',
+    failures: [],
+    requests: [],
+    issued: [],
+    grants: new Map(),
+    close: async () => undefined,
+  };
   const server = await listen(async (req, res) => {
     const form = Object.fromEntries(new URLSearchParams(req.body));
     fake.requests.push(form);
@@ -62,6 +71,11 @@ export async function startFakeEntra(apps: Record<string, Record<string, Trust>>
     }
     const token = `eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.${randomBytes(60).toString('base64url')}.${randomBytes(64).toString('base64url')}`;
     fake.issued.push(token);
+    fake.grants.set(token, {
+      tenant: decodeURIComponent(tenant),
+      clientId: form.client_id!,
+      scope: form.scope,
+    });
     json(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: token });
   });
   fake.url = server.base;
