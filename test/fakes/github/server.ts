@@ -6,7 +6,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import sodium from 'libsodium-wrappers';
+
+import type { AreaAnswer, FakeArea } from './area.js';
+import { FakeGitData } from './git-data.js';
 import { OpenApi, type MatchedOperation } from './openapi.js';
+import { FakePulls } from './pulls.js';
+import { FakeSecrets } from './secrets.js';
 
 export interface RecordedRequest {
   method: string;
@@ -41,6 +47,14 @@ export class FakeGitHub {
   readonly sarifs: Record<string, unknown>[] = [];
   /** operationIds answered with 403 (as for a read-only token). */
   readonly forbidden = new Set<string>();
+  /** operationIds answered with 404 (as for a token that may not see the resource). */
+  readonly hidden = new Set<string>();
+  /** Repository content: blobs, trees, commits, refs. */
+  readonly git = new FakeGitData();
+  readonly pulls = new FakePulls(this.git);
+  /** Actions secrets (sealed boxes opened with the fake's private keys). */
+  readonly secrets = new FakeSecrets();
+  private readonly areas: FakeArea[] = [this.git, this.pulls, this.secrets];
   private nextId = 1000;
   private server: Server | undefined;
   private readonly api: OpenApi;
@@ -57,6 +71,7 @@ export class FakeGitHub {
   }
 
   async start(): Promise<this> {
+    await sodium.ready;
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         this.violations.push(`fake failed: ${(error as Error).message}`);
@@ -128,15 +143,26 @@ export class FakeGitHub {
         documentation_url: 'https://docs.github.com/rest',
       });
     }
-    const [status, answer] = this.answer(
+    if (this.hidden.has(operationId)) {
+      return send(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
+    }
+    const [status, answer, headers] = this.answer(
       operationId,
       matched,
-      body as Record<string, unknown>,
+      (body ?? {}) as Record<string, unknown>,
       url.searchParams,
     );
-    const responseProblems = this.api.validateResponse(matched, status, answer);
-    this.violations.push(...responseProblems.map((p) => `${operationId} (fake's answer): ${p}`));
-    send(res, status, answer);
+    const documented = matched.operation.responses[String(status)];
+    if (answer === undefined && documented && !documented.content) {
+      res.writeHead(status).end();
+      return;
+    }
+    // Error answers of the areas (404/422) are GitHub's `basic-error` shape, documented or not.
+    if (status < 400 || documented) {
+      const responseProblems = this.api.validateResponse(matched, status, answer);
+      this.violations.push(...responseProblems.map((p) => `${operationId} (fake's answer): ${p}`));
+    }
+    send(res, status, answer, headers);
   }
 
   private answer(
@@ -144,7 +170,7 @@ export class FakeGitHub {
     matched: MatchedOperation,
     body: Record<string, unknown>,
     query: URLSearchParams,
-  ): [number, unknown] {
+  ): AreaAnswer {
     const { owner, repo } = matched.params;
     const example = (status: number): Record<string, unknown> =>
       (this.api.example(matched, status) ?? {}) as Record<string, unknown>;
@@ -187,9 +213,23 @@ export class FakeGitHub {
         this.sarifs.push(body);
         return [202, { ...example(202), id: `sarif-${this.nextId++}` }];
       }
-      default:
+      default: {
+        const context = {
+          operationId,
+          matched,
+          params: matched.params,
+          body,
+          query,
+          url: this.url,
+          example: (status: number) => example(status),
+        };
+        for (const area of this.areas) {
+          const answer = area.answer(context);
+          if (answer) return answer;
+        }
         this.violations.push(`${operationId}: not implemented by the fake`);
         return [501, { message: 'not implemented by the fake' }];
+      }
     }
   }
 
@@ -215,7 +255,12 @@ export class FakeGitHub {
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
 }
