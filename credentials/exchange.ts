@@ -9,6 +9,7 @@ import { whoOf, safeGrant } from './audit.js';
 import type { AuditEvent, AuditRecord } from './audit.js';
 import { checkToken } from './policy/check.js';
 import { AwsProvider } from './providers/aws.js';
+import { checkProfileNames } from './providers/aws-names.js';
 import type { RunInfo } from './providers/aws-names.js';
 import { AzureProvider } from './providers/azure.js';
 import { GcpProvider } from './providers/gcp.js';
@@ -92,9 +93,41 @@ export function providerRequest(
   if (part[audField] === undefined && request.audience !== undefined) part[audField] = request.audience;
   if (key === 'aws') {
     delete part['profile'];
+    delete part['profiles'];
     if (runInfo) part['run'] = runInfo;
   }
   return part;
+}
+
+/** One exchange: a provider's request, and for AWS profiles the profile it is written under. */
+export interface ExchangeStep {
+  part: Record<string, unknown>;
+  profile?: string;
+}
+
+/**
+ * A provider's exchanges: one, except for AWS with `profiles` — the section's role (if any) and then
+ * one per profile line, each with the section's options but its own role and region (no chain).
+ */
+export function exchangeSteps(
+  request: CredentialsRequest,
+  key: ProviderKey,
+  runInfo: RunInfo | undefined,
+): ExchangeStep[] {
+  const part = providerRequest(request, key, runInfo);
+  const aws = request.aws;
+  if (key !== 'aws' || !aws || (aws.profile === undefined && aws.profiles === undefined)) return [{ part }];
+  const steps: ExchangeStep[] = [];
+  if (aws.roleArn !== undefined) steps.push({ part, profile: aws.profile ?? 'default' });
+  for (const line of aws.profiles ?? []) {
+    const { chain: _chain, ...rest } = part;
+    steps.push({
+      part: { ...rest, roleArn: line.roleArn, region: line.region ?? part['region'] },
+      profile: line.profile,
+    });
+  }
+  checkProfileNames(steps.map((s) => s.profile!));
+  return steps;
 }
 
 function runLabel(run: ObtainOptions['runInfo']): string | undefined {
@@ -108,6 +141,7 @@ interface Planned {
   key: ProviderKey;
   provider: AnyProvider;
   part: Record<string, unknown>;
+  profile?: string;
   token: IdentityToken;
 }
 
@@ -141,9 +175,16 @@ export async function obtainCredentials(
   const planned: Planned[] = [];
 
   // Every token is checked before the first exchange: one mismatch and nothing is sent anywhere.
-  for (const key of requestedProviders(request)) {
+  const steps = requestedProviders(request).flatMap((key) => {
+    try {
+      return exchangeSteps(request, key, options.runInfo).map((step) => ({ key, ...step }));
+    } catch (error) {
+      record('refused', providers[key].name, undefined, { error: errorInfo(error, undefined) });
+      throw error;
+    }
+  });
+  for (const { key, part, profile } of steps) {
     const provider = providers[key];
-    const part = providerRequest(request, key, options.runInfo);
     const audience = provider.defaultAudience(part);
     let token = tokens.get(audience);
     try {
@@ -165,7 +206,7 @@ export async function obtainCredentials(
       record('refused', provider.name, token, { error: errorInfo(error, token) });
       throw error;
     }
-    planned.push({ key, provider, part, token });
+    planned.push({ key, provider, part, token, ...(profile !== undefined ? { profile } : {}) });
   }
 
   const granted: Credentials[] = [];
@@ -173,9 +214,12 @@ export async function obtainCredentials(
     let credentials: Credentials;
     try {
       credentials = await step.provider.exchange(step.token, step.part);
+      // The adapters write profile files from this; the audit shows which profile got which role.
+      if (step.profile !== undefined)
+        credentials = { ...credentials, grant: { ...credentials.grant, profile: step.profile } };
     } catch (error) {
       record('failed', step.provider.name, step.token, {
-        what: grantOfRequest(step.key, step.part),
+        what: grantOfRequest(step.key, { ...step.part, profile: step.profile }),
         error: errorInfo(error, step.token),
       });
       const undo = await revokeAll(granted, {
@@ -197,6 +241,7 @@ export async function obtainCredentials(
 /** What was asked for, for the audit of a failed exchange (no secrets exist yet). */
 function grantOfRequest(key: ProviderKey, part: Record<string, unknown>): Record<string, string | string[]> {
   const pick = [
+    'profile',
     'roleArn',
     'role',
     'address',

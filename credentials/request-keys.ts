@@ -8,7 +8,7 @@ export const PROVIDER_KEYS = ['aws', 'gcp', 'vault', 'tokenExchange', 'github', 
 export type ProviderKey = (typeof PROVIDER_KEYS)[number];
 
 /** How a flat string becomes a typed field. `lines`: one item a line (or `;`); `list`: commas or lines. */
-export type KeyKind = 'string' | 'int' | 'bool' | 'list' | 'lines' | 'chain';
+export type KeyKind = 'string' | 'int' | 'bool' | 'list' | 'lines' | 'chain' | 'profiles';
 
 export interface KeySpec {
   section: ProviderKey | 'endpoints' | 'check';
@@ -16,11 +16,20 @@ export interface KeySpec {
   kind: KeyKind;
   /** Required once any key of the section is given. */
   required?: boolean;
+  /** ...unless this field of the section is given (aws-role is optional with aws-profiles). */
+  requiredUnless?: string;
   help: string;
 }
 
 export const REQUEST_KEYS: Record<string, KeySpec> = {
-  'aws-role': { section: 'aws', field: 'roleArn', kind: 'string', required: true, help: 'IAM role ARN' },
+  'aws-role': {
+    section: 'aws',
+    field: 'roleArn',
+    kind: 'string',
+    required: true,
+    requiredUnless: 'profiles',
+    help: 'IAM role ARN',
+  },
   'aws-region': { section: 'aws', field: 'region', kind: 'string', required: true, help: 'AWS region' },
   'aws-session-name': { section: 'aws', field: 'sessionName', kind: 'string', help: 'role session name' },
   'aws-duration': { section: 'aws', field: 'durationSeconds', kind: 'int', help: 'seconds, 900..43200' },
@@ -34,7 +43,13 @@ export const REQUEST_KEYS: Record<string, KeySpec> = {
   'aws-role-chain': { section: 'aws', field: 'chain', kind: 'chain', help: 'lines: ROLE_ARN [EXTERNAL_ID]' },
   'aws-allowed-account-ids': { section: 'aws', field: 'allowedAccountIds', kind: 'list', help: 'accounts' },
   'aws-verify': { section: 'aws', field: 'verify', kind: 'bool', help: 'GetCallerIdentity after (true)' },
-  'aws-profile': { section: 'aws', field: 'profile', kind: 'string', help: 'named profile to write' },
+  'aws-profile': { section: 'aws', field: 'profile', kind: 'string', help: 'profile of aws-role' },
+  'aws-profiles': {
+    section: 'aws',
+    field: 'profiles',
+    kind: 'profiles',
+    help: 'lines: PROFILE ROLE_ARN [REGION]',
+  },
   'aws-audience': { section: 'aws', field: 'audience', kind: 'string', help: 'token aud for AWS' },
   'gcp-workload-identity-provider': {
     section: 'gcp',

@@ -17,8 +17,25 @@ import type { KeySpec, ProviderKey } from './request-keys.js';
 export { PROVIDER_KEYS, REQUEST_KEYS, isRequestKey, envName } from './request-keys.js';
 export type { ProviderKey } from './request-keys.js';
 
-/** `run` is filled by the orchestration from `runInfo`; `profile` names an AWS profile to write. */
-export type AwsPart = Omit<AwsRequest, 'run'> & { profile?: string };
+/** One more role for the same step, written as a named profile (`aws-profiles` line). */
+export interface AwsProfileRole {
+  profile: string;
+  roleArn: string;
+  /** Default: the section's `region`. */
+  region?: string;
+}
+
+/**
+ * `run` is filled by the orchestration from `runInfo`. `profile` names the profile of `roleArn`
+ * (default `default`); `profiles` are further roles, each exchanged with the section's other options
+ * (session name, duration, policies, audience...) but not its `chain`. With either set, the AWS
+ * credentials are handed over as shared credentials/config files, not as AWS_* variables.
+ */
+export type AwsPart = Omit<AwsRequest, 'run' | 'roleArn'> & {
+  roleArn?: string;
+  profile?: string;
+  profiles?: AwsProfileRole[];
+};
 
 export interface ProviderParts {
   aws?: AwsPart;
@@ -103,6 +120,20 @@ function convert(key: string, spec: KeySpec, raw: string): unknown {
             );
           return { roleArn: roleArn!, ...(externalId ? { externalId } : {}) };
         });
+    case 'profiles':
+      return value
+        .split(/[\n;]/)
+        .map((s) => s.trim())
+        .filter((s) => s && !s.startsWith('#'))
+        .map((line) => {
+          const [profile, roleArn, region, ...rest] = line.split(/\s+/);
+          if (!roleArn || rest.length > 0)
+            throw new CredentialError(
+              `${key}: expected "PROFILE ROLE_ARN [REGION]" a line, got "${line.slice(0, 200)}"`,
+              'config',
+            );
+          return { profile: profile!, roleArn, ...(region ? { region } : {}) };
+        });
   }
 }
 
@@ -165,7 +196,13 @@ export function parseRequest(
       continue;
     }
     const missing = Object.entries(REQUEST_KEYS)
-      .filter(([, s]) => s.section === section && s.required && fields[s.field] === undefined)
+      .filter(
+        ([, s]) =>
+          s.section === section &&
+          s.required &&
+          fields[s.field] === undefined &&
+          !(s.requiredUnless !== undefined && fields[s.requiredUnless] !== undefined),
+      )
       .map(([k]) => k);
     if (missing.length > 0) {
       const given = Object.entries(REQUEST_KEYS)

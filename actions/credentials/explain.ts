@@ -14,7 +14,8 @@ export function explainLines(claims: Record<string, unknown>, request: Credentia
   );
   let accountId: string | undefined;
   try {
-    accountId = request.aws ? roleAccount(request.aws.roleArn) : undefined;
+    const roleArn = request.aws?.roleArn ?? request.aws?.profiles?.[0]?.roleArn;
+    accountId = roleArn ? roleAccount(roleArn) : undefined;
   } catch {
     accountId = undefined;
   }

@@ -7,9 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { planAwsProfiles } from '../../credentials/aws-profiles.js';
 import { renderProfiles } from '../../credentials/providers/aws-names.js';
 import { renderExternalAccount } from '../../credentials/providers/gcp-external-account.js';
 import type { SubjectTokenSource } from '../../credentials/providers/gcp-external-account.js';
+import type { AwsPart } from '../../credentials/request.js';
 import type { Credentials } from '../../credentials/types.js';
 
 export const EXPORT_MODES = ['env', 'outputs', 'file', 'none'] as const;
@@ -17,6 +19,8 @@ export type ExportMode = (typeof EXPORT_MODES)[number];
 
 export interface ExposurePlan {
   env: [string, string][];
+  /** Only for the `run` command (AWS profile files): never exported to the job. */
+  commandEnv: [string, string][];
   outputs: [string, string][];
   /** Written 0600 inside `dir` (created 0700). */
   files: { path: string; content: string }[];
@@ -26,6 +30,10 @@ export interface ExposurePlan {
 export interface ExposeOptions {
   mode: ExportMode;
   runnerTemp: string;
+  /** The request's AWS part: with `aws-profile`/`aws-profiles` the AWS grants become profile files. */
+  aws?: AwsPart;
+  /** A `run` command gets the profile files (mode is then `none`). */
+  run?: boolean;
   /** Where gcloud/client libraries fetch a fresh job token for a GCP external_account file. */
   gcpTokenSource?: (credentials: Credentials) => SubjectTokenSource | undefined;
 }
@@ -50,9 +58,11 @@ function describe(all: readonly Credentials[]): [string, string][] {
   return out;
 }
 
+const privateDir = (runnerTemp: string): string =>
+  join(runnerTemp, `keyless-credentials-${randomBytes(6).toString('hex')}`);
+
 function fileExposure(all: readonly Credentials[], options: ExposeOptions, plan: ExposurePlan): void {
-  const dir = join(options.runnerTemp, `keyless-credentials-${randomBytes(6).toString('hex')}`);
-  plan.dir = dir;
+  const dir = (plan.dir ??= privateDir(options.runnerTemp));
   const aws = all.filter((c) => c.provider === 'aws');
   if (aws.length > 0) {
     // Several roles: the first is `default`, the others are named after their role.
@@ -105,8 +115,28 @@ function fileExposure(all: readonly Credentials[], options: ExposeOptions, plan:
   }
 }
 
+/** AWS profiles are files in every mode: the values of several roles cannot share AWS_* variables. */
+function profileExposure(
+  all: readonly Credentials[],
+  options: ExposeOptions,
+  plan: ExposurePlan,
+): readonly Credentials[] {
+  if (options.mode === 'none' && !options.run) return all;
+  const dir = privateDir(options.runnerTemp);
+  const profiles = planAwsProfiles(all, options.aws, dir);
+  if (!profiles) return all;
+  plan.dir = dir;
+  plan.files.push(...profiles.files);
+  if (options.run) plan.commandEnv.push(...profiles.env);
+  else if (options.mode === 'outputs')
+    for (const [name, value] of profiles.env) plan.outputs.push([outputName(name), value]);
+  else plan.env.push(...profiles.env);
+  return profiles.others;
+}
+
 export function planExposure(all: readonly Credentials[], options: ExposeOptions): ExposurePlan {
-  const plan: ExposurePlan = { env: [], outputs: describe(all), files: [] };
+  const plan: ExposurePlan = { env: [], commandEnv: [], outputs: describe(all), files: [] };
+  all = profileExposure(all, options, plan);
   const values = all.flatMap((c) => c.values);
   if (options.mode === 'env') for (const v of values) plan.env.push([v.name, v.value]);
   if (options.mode === 'outputs') {

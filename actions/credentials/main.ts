@@ -3,7 +3,7 @@
  * every secret is masked before anything else happens, the post step's cleanup list is saved before
  * anything is exported, and the values go where `export` says (or only to the `run` command).
  */
-import { appendFile } from 'node:fs/promises';
+import { appendFile, rm } from 'node:fs/promises';
 
 import { renderAuditLines, renderAuditMarkdown } from '../../credentials/audit.js';
 import type { AuditRecord } from '../../credentials/audit.js';
@@ -103,6 +103,8 @@ export async function runCredentialsStep(step: CredentialsStep): Promise<void> {
   const plan = planExposure(visible, {
     mode: inputs.exportMode,
     runnerTemp: context.runnerTemp,
+    ...(inputs.request.aws ? { aws: inputs.request.aws } : {}),
+    run: inputs.run !== undefined,
     gcpTokenSource: (c) => {
       const url = env['ACTIONS_ID_TOKEN_REQUEST_URL'];
       const bearer = env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -127,14 +129,24 @@ export async function runCredentialsStep(step: CredentialsStep): Promise<void> {
     for (const [name, value] of plan.env) runtime.exportVariable(name, value);
     for (const [name, value] of plan.outputs) runtime.setOutput(name, value);
     for (const c of obtained) {
-      const names = exposed(c, inputs).values.map((v) => v.name);
+      const profile = profileOf(c);
+      const names = profile ? [`profile ${profile}`] : exposed(c, inputs).values.map((v) => v.name);
       runtime.info(
         `${c.provider}: ${names.length ? names.join(', ') : 'no values'} (${describeExport(inputs)})`,
       );
     }
     if (inputs.run !== undefined) {
-      const values = visible.flatMap((c) => c.values);
-      const code = await runWithCredentials(inputs.run, values, env, context.workspace);
+      const values = [
+        ...plan.commandEnv.map(([name, value]) => ({ name, value, secret: false })),
+        ...visible.filter((c) => !profileOf(c)).flatMap((c) => c.values),
+      ];
+      let code: number;
+      try {
+        code = await runWithCredentials(inputs.run, values, env, context.workspace);
+      } finally {
+        // Just in time: the profile files go with the command (post deletes them if this fails).
+        if (plan.dir !== undefined) await rm(plan.dir, { recursive: true, force: true });
+      }
       // Just in time: the grant ends with the command, not with the job.
       const undo = await revokeAll(obtained, { onAudit: (record) => records.push(record) });
       for (const warning of undo.warnings) runtime.warning(warning);
@@ -144,6 +156,12 @@ export async function runCredentialsStep(step: CredentialsStep): Promise<void> {
   } finally {
     await writeAudit(step, inputs, records);
   }
+}
+
+/** The AWS profile a grant was written under, if the request asked for profiles. */
+function profileOf(c: Credentials): string | undefined {
+  const profile = c.grant['profile'];
+  return c.provider === 'aws' && typeof profile === 'string' ? profile : undefined;
 }
 
 function describeExport(inputs: CredentialsInputs): string {

@@ -4,9 +4,12 @@
  * it ends; `env` prints shell `export` lines for `eval`. Values never reach stderr or the audit file.
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AuditRecord } from '../../credentials/audit.js';
 import { renderAuditLines } from '../../credentials/audit.js';
+import { planAwsProfiles, wantsAwsProfiles } from '../../credentials/aws-profiles.js';
 import { obtainCredentials, revokeAll } from '../../credentials/exchange.js';
 import { FileIdentity, GitlabIdentity, ValueIdentity } from '../../credentials/identity/index.js';
 import type { RunInfo } from '../../credentials/providers/aws-names.js';
@@ -17,7 +20,7 @@ import type { Io } from '../io.js';
 
 const OWN_KEYS = ['token-env', 'token-file', 'audit'] as const;
 /** Keys that may be given more than once; the values are joined a line each. */
-const MULTI = new Set(['vault-secrets', 'aws-role-chain', 'aws-policy-arns', 'gcp-scopes']);
+const MULTI = new Set(['vault-secrets', 'aws-role-chain', 'aws-policy-arns', 'gcp-scopes', 'aws-profiles']);
 const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 interface Parsed {
@@ -98,7 +101,7 @@ async function obtain(args: string[], sub: string, io: Io) {
         throw new UsageError(`${c.provider}: "${v.name}" is not a valid environment variable name`);
       }
   const tokenEnv = flags['token-file'] ? undefined : (flags['token-env'] ?? 'KEYLESS_ID_TOKEN');
-  return { command, credentials: result.credentials, onAudit, tokenEnv };
+  return { command, credentials: result.credentials, onAudit, tokenEnv, aws: request.aws };
 }
 
 function expiry(credentials: readonly Credentials[]): string {
@@ -115,7 +118,7 @@ const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 
 
 /** Runs CMD with the credentials in its environment only; revokes when it ends; exits with its code. */
 export async function execCommand(args: string[], io: Io): Promise<number> {
-  const { command, credentials, onAudit, tokenEnv } = await obtain(args, 'exec', io);
+  const { command, credentials, onAudit, tokenEnv, aws } = await obtain(args, 'exec', io);
   const [file, ...rest] = command;
   const revoke = async (): Promise<void> => {
     const { warnings } = await revokeAll(credentials, { onAudit });
@@ -129,7 +132,21 @@ export async function execCommand(args: string[], io: Io): Promise<number> {
   const env: NodeJS.ProcessEnv = { ...io.env };
   // The command gets the credentials it asked for, not the identity that can mint more of them.
   if (tokenEnv) delete env[tokenEnv];
-  for (const c of credentials) for (const v of c.values) env[v.name] = v.value;
+  // Several AWS roles: profile files in a private temp dir, deleted when the command ends.
+  const dir = wantsAwsProfiles(aws) ? mkdtempSync(join(tmpdir(), 'keyless-aws-')) : undefined;
+  const profiles = dir === undefined ? undefined : planAwsProfiles(credentials, aws, dir);
+  try {
+    for (const f of profiles?.files ?? []) {
+      writeFileSync(f.path, f.content, { mode: 0o600 });
+      chmodSync(f.path, 0o600);
+    }
+  } catch (error) {
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    await revoke();
+    throw error;
+  }
+  for (const [name, value] of profiles?.env ?? []) env[name] = value;
+  for (const c of profiles?.others ?? credentials) for (const v of c.values) env[v.name] = v.value;
   const inherit = io.stdout === process.stdout && io.stderr === process.stderr;
   const child = spawn(file, rest, { env, stdio: inherit ? 'inherit' : ['inherit', 'pipe', 'pipe'] });
   if (!inherit) {
@@ -155,6 +172,7 @@ export async function execCommand(args: string[], io: Io): Promise<number> {
     return code;
   } finally {
     for (const s of SIGNALS) process.off(s, forward);
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
     await revoke();
   }
 }
@@ -163,8 +181,16 @@ const shellQuote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'
 
 /** Prints `export NAME='value'` lines for `eval "$(keyless credentials env ...)"`. */
 export async function envCommand(args: string[], io: Io): Promise<number> {
-  const { command, credentials } = await obtain(args, 'env', io);
-  if (command.length > 0) throw new UsageError('credentials env: takes no command (use exec)');
+  const { command, credentials, onAudit, aws } = await obtain(args, 'env', io);
+  if (command.length > 0 || wantsAwsProfiles(aws)) {
+    // AWS profiles are files, and env cannot know when to delete them: exec can.
+    await revokeAll(credentials, { onAudit });
+    throw new UsageError(
+      command.length > 0
+        ? 'credentials env: takes no command (use exec)'
+        : 'credentials env: AWS profiles (aws-profile, aws-profiles) are files deleted after the command: use exec',
+    );
+  }
   const lines = credentials.flatMap((c) => c.values.map((v) => `export ${v.name}=${shellQuote(v.value)}\n`));
   io.stdout.write(lines.join(''));
   const revocable = credentials.filter((c) => c.revoke).map((c) => c.provider);

@@ -76,12 +76,10 @@ function valueOf(credentials: Credentials, name: string): string | undefined {
   return credentials.values.find((v) => v.name === name)?.value;
 }
 
-/** Renders several roles' credentials as named profiles; the adapter writes both files 0600 outside the workspace. */
-export function renderProfiles(entries: readonly ProfileEntry[]): ProfileFiles {
+/** Refuses invalid or repeated profile names — before any exchange, so nothing is granted in vain. */
+export function checkProfileNames(names: readonly string[]): void {
   const seen = new Set<string>();
-  const credentials: string[] = [];
-  const config: string[] = [];
-  for (const { profile, credentials: creds } of entries) {
+  for (const profile of names) {
     if (!PROFILE.test(profile)) {
       throw new CredentialError(
         `AWS profile name "${profile.slice(0, 80)}" is invalid (letters, digits, +.@_-)`,
@@ -90,6 +88,15 @@ export function renderProfiles(entries: readonly ProfileEntry[]): ProfileFiles {
     }
     if (seen.has(profile)) throw new CredentialError(`AWS profile "${profile}" is requested twice`, 'config');
     seen.add(profile);
+  }
+}
+
+/** Renders several roles' credentials as named profiles; the adapter writes both files 0600 outside the workspace. */
+export function renderProfiles(entries: readonly ProfileEntry[]): ProfileFiles {
+  checkProfileNames(entries.map((e) => e.profile));
+  const credentials: string[] = [];
+  const config: string[] = [];
+  for (const { profile, credentials: creds } of entries) {
     const key = valueOf(creds, 'AWS_ACCESS_KEY_ID');
     const secret = valueOf(creds, 'AWS_SECRET_ACCESS_KEY');
     const session = valueOf(creds, 'AWS_SESSION_TOKEN');
