@@ -17,6 +17,7 @@ import { GithubStsProvider } from './providers/github.js';
 import { TokenExchangeProvider } from './providers/token-exchange.js';
 import { VaultProvider } from './providers/vault.js';
 import { scrub } from './redact.js';
+import { credentialsFor, planSecretReads } from './secret-managers/index.js';
 import { requestedProviders } from './request.js';
 import type { CredentialsRequest, ProviderKey } from './request.js';
 import type { RetryOptions } from './retry.js';
@@ -171,6 +172,8 @@ export async function obtainCredentials(
     options.onAudit?.(r);
   };
   const providers = buildProviders(request, options);
+  // Secret selectors are parsed before any token is requested: a typo costs no exchange.
+  const reads = planSecretReads(request, options);
   const tokens = new Map<string, IdentityToken>();
   const planned: Planned[] = [];
 
@@ -234,6 +237,25 @@ export async function obtainCredentials(
       what: safeGrant(credentials),
       ...(credentials.expiresAt ? { expiresAt: credentials.expiresAt.toISOString() } : {}),
     });
+  }
+  // Secret managers read with what their provider just granted; a failed read revokes it all.
+  for (const read of reads) {
+    const step = planned.find((p) => p.key === read.key)!;
+    try {
+      const source = credentialsFor(read.key, granted);
+      if (!source) throw new CredentialError(`${read.provider}: no ${read.key} credentials to read with`);
+      const credentials = await read.read({ credentials: source, token: step.token, part: step.part });
+      granted.push(credentials);
+      record('granted', credentials.provider, step.token, { what: safeGrant(credentials) });
+    } catch (error) {
+      record('failed', read.provider, step.token, { what: read.what, error: errorInfo(error, step.token) });
+      const undo = await revokeAll(granted, {
+        now,
+        ...(options.onAudit ? { onAudit: options.onAudit } : {}),
+      });
+      audit.push(...undo.audit);
+      throw error;
+    }
   }
   return { credentials: granted, audit, warnings };
 }

@@ -51,6 +51,12 @@ export const REQUEST_KEYS: Record<string, KeySpec> = {
     help: 'lines: PROFILE ROLE_ARN [REGION]',
   },
   'aws-audience': { section: 'aws', field: 'audience', kind: 'string', help: 'token aud for AWS' },
+  'aws-secrets': {
+    section: 'aws',
+    field: 'secretsManager',
+    kind: 'lines',
+    help: 'Secrets Manager lines: SECRET_ID_OR_ARN[:JSON_KEY[:VERSION_STAGE[:VERSION_ID]]] | NAME',
+  },
   'gcp-workload-identity-provider': {
     section: 'gcp',
     field: 'workloadIdentityProvider',
@@ -65,6 +71,12 @@ export const REQUEST_KEYS: Record<string, KeySpec> = {
   'gcp-id-token-audience': { section: 'gcp', field: 'idTokenAudience', kind: 'string', help: 'ID token aud' },
   'gcp-project-id': { section: 'gcp', field: 'projectId', kind: 'string', help: 'GOOGLE_CLOUD_PROJECT' },
   'gcp-audience': { section: 'gcp', field: 'audience', kind: 'string', help: 'token aud for GCP' },
+  'gcp-secrets': {
+    section: 'gcp',
+    field: 'secretManager',
+    kind: 'lines',
+    help: 'Secret Manager lines: projects/P/secrets/S[/versions/V] (or S with gcp-project-id) | NAME',
+  },
   'vault-url': { section: 'vault', field: 'address', kind: 'string', required: true, help: 'Vault address' },
   'vault-role': { section: 'vault', field: 'role', kind: 'string', required: true, help: 'JWT auth role' },
   'vault-mount': { section: 'vault', field: 'mount', kind: 'string', help: 'auth mount (jwt)' },
@@ -138,6 +150,12 @@ export const REQUEST_KEYS: Record<string, KeySpec> = {
     help: 'subscription',
   },
   'azure-audience': { section: 'azure', field: 'audience', kind: 'string', help: 'token aud for Entra' },
+  'azure-keyvault-secrets': {
+    section: 'azure',
+    field: 'keyVault',
+    kind: 'lines',
+    help: 'Key Vault lines: VAULT_NAME/SECRET[/VERSION] | NAME',
+  },
   'aws-sts-endpoint': { section: 'endpoints', field: 'awsSts', kind: 'string', help: 'STS endpoint' },
   'gcp-sts-url': { section: 'endpoints', field: 'gcpSts', kind: 'string', help: 'GCP STS base URL' },
   'gcp-iam-credentials-url': {
@@ -153,6 +171,24 @@ export const REQUEST_KEYS: Record<string, KeySpec> = {
     help: 'authority',
   },
   'github-api-url': { section: 'endpoints', field: 'githubApi', kind: 'string', help: 'API base (GHES)' },
+  'aws-secrets-manager-endpoint': {
+    section: 'endpoints',
+    field: 'awsSecretsManager',
+    kind: 'string',
+    help: 'Secrets Manager endpoint',
+  },
+  'gcp-secret-manager-url': {
+    section: 'endpoints',
+    field: 'gcpSecretManager',
+    kind: 'string',
+    help: 'Secret Manager base URL',
+  },
+  'azure-keyvault-url': {
+    section: 'endpoints',
+    field: 'azureKeyVault',
+    kind: 'string',
+    help: 'vault URL with {vault}',
+  },
   audience: { section: 'check', field: 'audience', kind: 'string', help: 'aud for every provider' },
   issuer: { section: 'check', field: 'issuer', kind: 'list', help: 'accepted token issuers' },
   'verify-signature': { section: 'check', field: 'verify', kind: 'bool', help: 'JWKS check (true)' },

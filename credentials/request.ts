@@ -35,15 +35,19 @@ export type AwsPart = Omit<AwsRequest, 'run' | 'roleArn'> & {
   roleArn?: string;
   profile?: string;
   profiles?: AwsProfileRole[];
+  /** `aws-secrets`: Secrets Manager selectors read with the (default profile's) session. */
+  secretsManager?: string[];
 };
 
 export interface ProviderParts {
   aws?: AwsPart;
-  gcp?: GcpRequest;
+  /** `secretManager`: `gcp-secrets` selectors read with the access token. */
+  gcp?: GcpRequest & { secretManager?: string[] };
   vault?: VaultRequest;
   tokenExchange?: TokenExchangeRequest;
   github?: GithubStsRequest;
-  azure?: AzureRequest;
+  /** `keyVault`: `azure-keyvault-secrets` selectors read with a Key Vault token. */
+  azure?: AzureRequest & { keyVault?: string[] };
 }
 
 export interface Endpoints {
@@ -52,6 +56,10 @@ export interface Endpoints {
   gcpIamCredentials?: string;
   azureAuthority?: string;
   githubApi?: string;
+  awsSecretsManager?: string;
+  gcpSecretManager?: string;
+  /** Vault URL template with `{vault}` (default `https://{vault}.vault.azure.net`). */
+  azureKeyVault?: string;
 }
 
 export interface CredentialsRequest extends ProviderParts {
