@@ -20,7 +20,16 @@ import type { Io } from '../io.js';
 
 const OWN_KEYS = ['token-env', 'token-file', 'audit'] as const;
 /** Keys that may be given more than once; the values are joined a line each. */
-const MULTI = new Set(['vault-secrets', 'aws-role-chain', 'aws-policy-arns', 'gcp-scopes', 'aws-profiles']);
+const MULTI = new Set([
+  'vault-secrets',
+  'aws-role-chain',
+  'aws-policy-arns',
+  'gcp-scopes',
+  'aws-profiles',
+  'aws-secrets',
+  'gcp-secrets',
+  'azure-keyvault-secrets',
+]);
 const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 interface Parsed {
