@@ -39,6 +39,8 @@ Usage:
         request: --aws-role ARN --aws-region R, --vault-url URL --vault-role R --vault-secrets 'PATH FIELD | NAME',
         --gcp-workload-identity-provider, --azure-tenant-id/--azure-client-id, --github-sts/-scope/-identity,
         --token-exchange-url, --audience AUD, --expect-<claim> GLOB ... (each also as KEYLESS_<NAME>)
+        secret managers (repeatable): --aws-secrets 'ID[:JSON_KEY] | NAME', --gcp-secrets 'SECRET | NAME',
+        --azure-keyvault-secrets 'VAULT/SECRET | NAME'
   keyless --version | --help
 
 Scan options:
