@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { startFakeKeyVault, versionId } from '../fakes/azure-key-vault.js';
+import type { FakeKeyVault } from '../fakes/azure-key-vault.js';
+import { startFakeEntra } from '../fakes/entra.js';
+import type { FakeEntra } from '../fakes/entra.js';
+import { startFakeGcp } from '../fakes/gcp.js';
+import type { FakeGcp } from '../fakes/gcp.js';
+import { startFakeSecretManager } from '../fakes/gcp-secret-manager.js';
+import type { FakeSecretManager } from '../fakes/gcp-secret-manager.js';
+import { runCredentialsAction } from '../helpers/run-credentials-action.js';
+import { expectMasksFirst, expectNowhere, REPO, sha256, startFakes } from './credentials-fixtures.js';
+import type { Fakes } from './credentials-fixtures.js';
+
+const TENANT = '5c7e2a91-3f4d-4b8e-9a61-d2f08c37b4e5';
+const CLIENT = 'a83f1d26-97c4-4e5b-b1d0-6e29f7c4a815';
+const PROVIDER = 'projects/730914552861/locations/global/workloadIdentityPools/github-ci/providers/northwind';
+// Two lines: the runner masks line by line, so each line must be registered too.
+const SIGNING_KEY = 'Nf5Kq8Wz2Xr7Lb4Tm9Hc3Vd\nYp6Js1Gw8Qe3Zn5Ra7Ku2Fx';
+const SENDGRID = 'Lc9Tv4Wm1Zq6Xb3Nr8Hk5Pd';
+
+let fakes: Fakes;
+let entra: FakeEntra;
+let kv: FakeKeyVault;
+let gcp: FakeGcp;
+let gcpSm: FakeSecretManager;
+
+beforeAll(async () => {
+  fakes = await startFakes();
+  const trust = (aud: string) => ({
+    issuer: fakes.issuer.issuer,
+    jwksUri: fakes.issuer.jwksUri,
+    audiences: [aud],
+    claims: { repository: REPO },
+  });
+  entra = await startFakeEntra({ [TENANT]: { [CLIENT]: trust('api://AzureADTokenExchange') } });
+  kv = await startFakeKeyVault(entra, {
+    'ledger-kv': {
+      readers: [CLIENT],
+      secrets: { 'sendgrid-key': { versions: [{ id: versionId(), value: SENDGRID }] } },
+    },
+  });
+  gcp = await startFakeGcp({
+    providers: { [`//iam.googleapis.com/${PROVIDER}`]: trust(`https://iam.googleapis.com/${PROVIDER}`) },
+    serviceAccounts: {},
+  });
+  gcpSm = await startFakeSecretManager((token) => (gcp.federated.has(token) ? 'wif' : undefined), {
+    'projects/northwind-prod/secrets/release-signing-key': {
+      accessors: ['wif'],
+      versions: [{ data: SIGNING_KEY }],
+    },
+  });
+});
+afterAll(async () => {
+  await Promise.all([kv.close(), entra.close(), gcpSm.close(), gcp.close()]);
+  await fakes.close();
+});
+
+describe('keyless credentials action: GCP Secret Manager and Azure Key Vault', () => {
+  it('run: the command alone gets the Key Vault secret; the Key Vault token is never exposed', async () => {
+    const run = await runCredentialsAction({
+      inputs: {
+        'azure-tenant-id': TENANT,
+        'azure-client-id': CLIENT,
+        'azure-authority-host': entra.url,
+        'azure-keyvault-url': kv.url,
+        'azure-keyvault-secrets': 'ledger-kv/sendgrid-key | SENDGRID_API_KEY',
+        run: 'printf %s "$SENDGRID_API_KEY" | sha256sum | cut -c1-64 > "$RUNNER_TEMP/kv-seen"',
+      },
+      idToken: fakes.idToken,
+    });
+    expect(run.main.code).toBe(0);
+    expect(readFileSync(join(run.dir, 'kv-seen'), 'utf8').trim()).toBe(sha256(SENDGRID));
+    expect(run.main.env).toEqual({});
+    expect(kv.requests.map((r) => r.scope)).toEqual(['https://vault.azure.net/.default']);
+    expectMasksFirst(run.main, [SENDGRID]);
+    expectNowhere(run, [SENDGRID, ...entra.issued]);
+  });
+
+  it('export: file writes <NAME>_FILE (0600), every line masked, deleted in post', async () => {
+    let path = '';
+    const run = await runCredentialsAction({
+      inputs: {
+        'gcp-workload-identity-provider': PROVIDER,
+        'gcp-project-id': 'northwind-prod',
+        'gcp-sts-url': gcp.url,
+        'gcp-secret-manager-url': gcpSm.url,
+        'gcp-secrets': 'release-signing-key',
+        export: 'file',
+      },
+      idToken: fakes.idToken,
+      between: (main) => {
+        path = main.env['RELEASE_SIGNING_KEY_FILE'] ?? '';
+        expect(statSync(path).mode & 0o777).toBe(0o600);
+        expect(readFileSync(path, 'utf8')).toBe(SIGNING_KEY);
+      },
+    });
+    expect(run.main.code).toBe(0);
+    expect(run.main.env).not.toHaveProperty('RELEASE_SIGNING_KEY');
+    expectMasksFirst(run.main, SIGNING_KEY.split('\n'));
+    expect(run.post.code).toBe(0);
+    expect(existsSync(path)).toBe(false);
+    expectNowhere(run, [...SIGNING_KEY.split('\n'), ...gcp.federated.keys()]);
+  });
+});
