@@ -8,6 +8,7 @@ import { appendFile, rm } from 'node:fs/promises';
 import { renderAuditLines, renderAuditMarkdown } from '../../credentials/audit.js';
 import type { AuditRecord } from '../../credentials/audit.js';
 import type { StepRuntime } from '../runtime.js';
+import { azLogout, findAz } from './azure-cli.js';
 import { revokeHandles } from './revoke.js';
 import { parseState, STATE_NAME } from './state.js';
 import type { RevocationHandle } from './state.js';
@@ -30,7 +31,23 @@ async function auditRevocations(runtime: StepRuntime, records: AuditRecord[]): P
   if (file) await appendFile(file, renderAuditLines(records), { mode: 0o600 });
 }
 
-export async function runCredentialsPost(runtime: StepRuntime): Promise<void> {
+/** Signs the Azure CLI out of the step's private config directory (deleted with the other files). */
+async function azureCliLogout(
+  runtime: StepRuntime,
+  configDir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  const az = await findAz(env);
+  if (az === undefined) return;
+  const failed = await azLogout(az, configDir, env);
+  if (failed) runtime.warning(`keyless credentials post: ${failed}`);
+  else runtime.info('az logout: done');
+}
+
+export async function runCredentialsPost(
+  runtime: StepRuntime,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
   let state;
   try {
     state = parseState(runtime.state(STATE_NAME));
@@ -64,6 +81,7 @@ export async function runCredentialsPost(runtime: StepRuntime): Promise<void> {
   } catch (error) {
     runtime.warning(`keyless credentials post: cannot write the audit records: ${(error as Error).message}`);
   }
+  if (state.azureConfigDir !== undefined) await azureCliLogout(runtime, state.azureConfigDir, env);
   for (const path of state.files) {
     try {
       await rm(path, { recursive: true, force: true });

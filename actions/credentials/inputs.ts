@@ -6,10 +6,12 @@
 import { parseRequest } from '../../credentials/request.js';
 import type { CredentialsRequest } from '../../credentials/request.js';
 import { CredentialError } from '../../credentials/types.js';
+import { AZURE_CLI_MODES } from './azure-cli.js';
+import type { AzureCliMode } from './azure-cli.js';
 import { EXPORT_MODES } from './expose.js';
 import type { ExportMode } from './expose.js';
 
-export const ACTION_KEYS = ['export', 'run', 'audit-file', 'explain'] as const;
+export const ACTION_KEYS = ['export', 'run', 'audit-file', 'explain', 'azure-cli-login'] as const;
 export const EXPLAIN_MODES = ['false', 'true', 'only'] as const;
 export type ExplainMode = (typeof EXPLAIN_MODES)[number];
 
@@ -19,6 +21,8 @@ export interface CredentialsInputs {
   run?: string;
   auditFile?: string;
   explain: ExplainMode;
+  /** `az login` with the job token: `auto` when az is on PATH, `true` requires it, `false` never. */
+  azureCliLogin: AzureCliMode;
   /** Whether the user asked for VAULT_TOKEN; the step always takes it, to revoke it in post. */
   exportVaultToken: boolean;
 }
@@ -62,6 +66,7 @@ export function readCredentialsInputs(
     request,
     exportMode: run !== undefined ? 'none' : exportMode,
     explain: oneOf('explain', inputs['explain'] || 'false', EXPLAIN_MODES),
+    azureCliLogin: oneOf('azure-cli-login', inputs['azure-cli-login'] || 'auto', AZURE_CLI_MODES),
     exportVaultToken,
     ...(run !== undefined ? { run } : {}),
     ...(auditFile !== undefined ? { auditFile } : {}),

@@ -3,14 +3,18 @@
  * every secret is masked before anything else happens, the post step's cleanup list is saved before
  * anything is exported, and the values go where `export` says (or only to the `run` command).
  */
-import { appendFile, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { appendFile, mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 
 import { renderAuditLines, renderAuditMarkdown } from '../../credentials/audit.js';
 import type { AuditRecord } from '../../credentials/audit.js';
 import { obtainCredentials, revokeAll } from '../../credentials/exchange.js';
 import { identityToken } from '../../credentials/identity/index.js';
+import { CredentialError } from '../../credentials/types.js';
 import type { Credentials, IdentitySource } from '../../credentials/types.js';
 import type { RunContext, StepRuntime } from '../runtime.js';
+import { azLogin, azLogout, findAz } from './azure-cli.js';
 import { explainLines } from './explain.js';
 import { planExposure, writeFiles } from './expose.js';
 import { inputsFromEnv, readCredentialsInputs } from './inputs.js';
@@ -73,6 +77,9 @@ export async function runCredentialsStep(step: CredentialsStep): Promise<void> {
     if (inputs.explain === 'only') return;
   }
 
+  // Decided before any exchange: a missing az must not cost a grant.
+  const az = await azureCliFor(inputs, env);
+
   let obtained: Credentials[];
   try {
     const result = await obtainCredentials(inputs.request, {
@@ -120,12 +127,36 @@ export async function runCredentialsStep(step: CredentialsStep): Promise<void> {
       };
     },
   });
+  const azDir = az ? join(context.runnerTemp, `keyless-az-${randomBytes(6).toString('hex')}`) : undefined;
+  if (azDir !== undefined) {
+    if (inputs.run !== undefined) plan.commandEnv.push(['AZURE_CONFIG_DIR', azDir]);
+    else if (inputs.exportMode === 'outputs') plan.outputs.push(['azure-config-dir', azDir]);
+    else plan.env.push(['AZURE_CONFIG_DIR', azDir]);
+    state.azureConfigDir = azDir;
+  }
   state.env = plan.env.map(([name]) => name);
-  if (plan.dir) state.files = [plan.dir];
+  state.files = [plan.dir, azDir].filter((d): d is string => d !== undefined);
   runtime.saveState(STATE_NAME, JSON.stringify(state));
 
   try {
     await writeFiles(plan);
+    if (az !== undefined && azDir !== undefined && inputs.request.azure) {
+      const azure = inputs.request.azure;
+      await mkdir(azDir, { recursive: true, mode: 0o700 });
+      const audience = azure.audience ?? inputs.request.audience ?? 'api://AzureADTokenExchange';
+      // A fresh job token (masked by the runtime); it goes to az as one argv entry, never to the log.
+      const token = await source.token(audience);
+      await azLogin({
+        az,
+        configDir: azDir,
+        tenantId: azure.tenantId,
+        clientId: azure.clientId,
+        ...(azure.subscriptionId !== undefined ? { subscriptionId: azure.subscriptionId } : {}),
+        federatedToken: token.raw,
+        env,
+      });
+      runtime.info(`azure: az login as ${azure.clientId} (AZURE_CONFIG_DIR ${describeExport(inputs)})`);
+    }
     for (const [name, value] of plan.env) runtime.exportVariable(name, value);
     for (const [name, value] of plan.outputs) runtime.setOutput(name, value);
     for (const c of obtained) {
@@ -144,18 +175,36 @@ export async function runCredentialsStep(step: CredentialsStep): Promise<void> {
       try {
         code = await runWithCredentials(inputs.run, values, env, context.workspace);
       } finally {
-        // Just in time: the profile files go with the command (post deletes them if this fails).
-        if (plan.dir !== undefined) await rm(plan.dir, { recursive: true, force: true });
+        // Just in time: the files and the az login go with the command (post cleans up if this fails).
+        if (az !== undefined && azDir !== undefined) {
+          const failed = await azLogout(az, azDir, env);
+          if (failed) runtime.warning(failed);
+        }
+        for (const dir of state.files) await rm(dir, { recursive: true, force: true });
       }
       // Just in time: the grant ends with the command, not with the job.
       const undo = await revokeAll(obtained, { onAudit: (record) => records.push(record) });
       for (const warning of undo.warnings) runtime.warning(warning);
-      runtime.saveState(STATE_NAME, JSON.stringify({ ...state, revoke: [] }));
+      // Revoked, logged out and deleted: post has nothing left of this step to undo.
+      runtime.saveState(STATE_NAME, JSON.stringify({ ...emptyState(), env: state.env }));
       if (code !== 0) throw new Error(`run: the command exited with ${code}`);
     }
   } finally {
     await writeAudit(step, inputs, records);
   }
+}
+
+/** The az executable to log in with, or undefined; `azure-cli-login: true` without az fails here. */
+async function azureCliFor(inputs: CredentialsInputs, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const used = inputs.exportMode !== 'none' || inputs.run !== undefined;
+  if (!inputs.request.azure || inputs.azureCliLogin === 'false' || !used) return undefined;
+  const az = await findAz(env);
+  if (az === undefined && inputs.azureCliLogin === 'true')
+    throw new CredentialError(
+      'azure-cli-login: true but no az executable on PATH (Linux/macOS runners only)',
+      'config',
+    );
+  return az;
 }
 
 /** The AWS profile a grant was written under, if the request asked for profiles. */

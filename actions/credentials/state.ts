@@ -31,6 +31,8 @@ export interface PostState {
   files: string[];
   /** Variables exported to later steps. */
   env: string[];
+  /** The private AZURE_CONFIG_DIR of an `az login`: post runs `az logout` in it (it is in `files` too). */
+  azureConfigDir?: string;
 }
 
 export const emptyState = (): PostState => ({ revoke: [], files: [], env: [] });
@@ -42,6 +44,7 @@ export function parseState(text: string): PostState {
     revoke: Array.isArray(raw.revoke) ? raw.revoke : [],
     files: Array.isArray(raw.files) ? raw.files.filter((f) => typeof f === 'string') : [],
     env: Array.isArray(raw.env) ? raw.env.filter((f) => typeof f === 'string') : [],
+    ...(typeof raw.azureConfigDir === 'string' ? { azureConfigDir: raw.azureConfigDir } : {}),
   };
 }
 
