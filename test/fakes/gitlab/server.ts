@@ -1,6 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import type { GitlabArea } from './area.js';
+import { FakeGitlabRepo } from './repo.js';
+import { FakeVariables } from './variables.js';
+
 /*
  * A GitLab REST API v4 fake on loopback, limited to merge request notes (list, create, update), in
  * the shapes GitLab documents: offset pagination with x-page/x-per-page/x-total/x-total-pages/
@@ -41,6 +45,8 @@ export interface FakeGitlabOptions {
   mrIid: number;
   /** Answer 403 to every authenticated request (a token without the needed role or scope). */
   forbidden?: boolean;
+  /** `group/project`, also accepted in place of the id (default northwind-labs/ledger). */
+  projectPath?: string;
 }
 
 export interface RecordedRequest {
@@ -61,8 +67,17 @@ export class FakeGitlab {
   private clock = Date.UTC(2025, 0, 1);
   private server: Server | undefined;
   url = '';
+  /** Repository, commits, branches, merge requests, groups (see repo.ts). */
+  readonly repo: FakeGitlabRepo;
+  /** Project and group CI/CD variables (see variables.ts). */
+  readonly variables: FakeVariables;
+  private readonly areas: GitlabArea[];
 
-  constructor(private readonly options: FakeGitlabOptions) {}
+  constructor(private readonly options: FakeGitlabOptions) {
+    this.repo = new FakeGitlabRepo(options.projectId, options.projectPath ?? 'northwind-labs/ledger');
+    this.variables = new FakeVariables(this.repo);
+    this.areas = [this.variables, this.repo];
+  }
 
   /** API base as in CI_API_V4_URL. */
   get apiUrl(): string {
@@ -126,6 +141,35 @@ export class FakeGitlab {
 
     if (token !== this.options.token) return send(res, 401, { message: '401 Unauthorized' });
     if (this.options.forbidden) return send(res, 403, { message: '403 Forbidden' });
+
+    if (url.pathname.startsWith('/api/v4/') && !url.pathname.includes('/notes')) {
+      let parsed: Record<string, unknown> = {};
+      if (raw !== '') {
+        if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
+          return send(res, 415, { message: '415 Unsupported Media Type' });
+        parsed = JSON.parse(raw) as Record<string, unknown>;
+        recorded.body = parsed;
+      }
+      const segments = url.pathname.slice('/api/v4/'.length).split('/').map(decodeURIComponent);
+      const request = {
+        method: recorded.method,
+        segments,
+        query: url.searchParams,
+        body: parsed,
+        url: this.url,
+      };
+      for (const area of this.areas) {
+        const answer = area.answer(request);
+        if (!answer) continue;
+        const [status, body, headers] = answer;
+        if (body === undefined) {
+          res.writeHead(status).end();
+          return;
+        }
+        return send(res, status, body, headers);
+      }
+      return send(res, 404, { error: '404 Not Found' });
+    }
 
     const match = /^\/api\/v4\/projects\/([^/]+)\/merge_requests\/([^/]+)\/notes(?:\/([^/]+))?$/.exec(
       url.pathname,

@@ -1,0 +1,334 @@
+/**
+ * The fake GitLab's project: a flat commit model (commit -> full file map), branches, the Commits API
+ * with actions (create/update/delete, start_sha, force), files lookups, merge requests, the current
+ * user, and the project's group chain.
+ */
+import { createHash } from 'node:crypto';
+
+import { pageOf, type GitlabAnswer, type GitlabArea, type GitlabRequest } from './area.js';
+
+export interface FakeGitlabCommit {
+  id: string;
+  parent?: string;
+  files: Map<string, string>;
+  message: string;
+  authorEmail: string;
+  committerEmail: string;
+}
+
+export interface FakeMergeRequest {
+  iid: number;
+  title: string;
+  description: string;
+  source_branch: string;
+  target_branch: string;
+  state: 'opened' | 'closed' | 'merged';
+  labels: string[];
+  /** Another project's branch (a fork) when set. */
+  source_project_id?: number;
+}
+
+export interface FakeGroup {
+  id: number;
+  full_path: string;
+  parent_id: number | null;
+}
+
+export const BOT_USER = {
+  id: 91,
+  username: 'project_7_bot_3f1a',
+  name: 'keyless rotation',
+  email: 'project_7_bot_3f1a@noreply.gitlab.test',
+};
+const HUMAN_EMAIL = 'ines.marchetti@northwind-labs.dev';
+
+export class FakeGitlabRepo implements GitlabArea {
+  readonly commits = new Map<string, FakeGitlabCommit>();
+  readonly branches = new Map<string, string>();
+  readonly mergeRequests: FakeMergeRequest[] = [];
+  readonly groups: FakeGroup[] = [];
+  defaultBranch = 'main';
+  private counter = 0;
+  private nextIid = 11;
+
+  constructor(
+    readonly projectId: number,
+    readonly projectPath: string,
+  ) {}
+
+  /** The project's namespace group (last of `groups`, whose chain goes up by parent_id). */
+  get namespace(): FakeGroup | undefined {
+    return this.groups.find(
+      (g) =>
+        this.projectPath.startsWith(`${g.full_path}/`) &&
+        !this.projectPath.slice(g.full_path.length + 1).includes('/'),
+    );
+  }
+
+  private addCommit(c: Omit<FakeGitlabCommit, 'id'>): FakeGitlabCommit {
+    const id = createHash('sha1').update(`${++this.counter}:${c.message}`).digest('hex');
+    const commit = { ...c, id };
+    this.commits.set(id, commit);
+    return commit;
+  }
+
+  /** A commit by a person on `branch` (created from the default branch when missing). */
+  commitFiles(
+    files: Record<string, string | null>,
+    options: { branch?: string; message?: string; committerEmail?: string } = {},
+  ): string {
+    const branch = options.branch ?? this.defaultBranch;
+    const parent = this.branches.get(branch) ?? this.branches.get(this.defaultBranch);
+    const map = new Map(parent ? this.commits.get(parent)?.files : []);
+    for (const [path, content] of Object.entries(files)) {
+      if (content === null) map.delete(path);
+      else map.set(path, content);
+    }
+    const email = options.committerEmail ?? HUMAN_EMAIL;
+    const commit = this.addCommit({
+      ...(parent ? { parent } : {}),
+      files: map,
+      message: options.message ?? 'Update files',
+      authorEmail: email,
+      committerEmail: email,
+    });
+    this.branches.set(branch, commit.id);
+    return commit.id;
+  }
+
+  files(branchOrSha: string): Record<string, string> {
+    const sha = this.branches.get(branchOrSha) ?? branchOrSha;
+    const commit = this.commits.get(sha);
+    if (!commit) throw new Error(`no commit ${branchOrSha}`);
+    return Object.fromEntries(commit.files);
+  }
+
+  isProject(id: string | undefined): boolean {
+    return id === String(this.projectId) || id === this.projectPath;
+  }
+
+  answer(request: GitlabRequest): GitlabAnswer | undefined {
+    const { method, segments: s } = request;
+    if (method === 'GET' && s.length === 1 && s[0] === 'user')
+      return [200, { ...BOT_USER, state: 'active', bot: true }];
+    if (s[0] === 'groups' && s.length === 2 && method === 'GET') {
+      const group = this.groups.find((g) => String(g.id) === s[1] || g.full_path === s[1]);
+      return group
+        ? [
+            200,
+            {
+              ...group,
+              name: group.full_path.split('/').at(-1),
+              web_url: `${request.url}/groups/${group.full_path}`,
+            },
+          ]
+        : [404, { message: '404 Group Not Found' }];
+    }
+    if (s[0] !== 'projects' || !this.isProject(s[1])) return undefined;
+    const rest = s.slice(2);
+    const path = rest.join('/');
+    if (method === 'GET' && rest.length === 0) return [200, this.projectView(request.url)];
+    if (method === 'GET' && path.startsWith('repository/branches/') && rest.length === 3) {
+      const sha = this.branches.get(rest[2] ?? '');
+      if (!sha) return [404, { message: '404 Branch Not Found' }];
+      return [
+        200,
+        {
+          name: rest[2],
+          merged: false,
+          protected: rest[2] === this.defaultBranch,
+          default: rest[2] === this.defaultBranch,
+          commit: this.commitView(sha),
+        },
+      ];
+    }
+    if (method === 'GET' && rest[0] === 'repository' && rest[1] === 'files' && rest.length === 3) {
+      const ref = request.query.get('ref');
+      if (!ref) return [400, { error: 'ref is missing' }];
+      const commit = this.commits.get(this.branches.get(ref) ?? ref);
+      const content = commit?.files.get(rest[2] ?? '');
+      if (content === undefined) return [404, { message: '404 File Not Found' }];
+      return [
+        200,
+        {
+          file_name: rest[2]?.split('/').at(-1),
+          file_path: rest[2],
+          size: content.length,
+          encoding: 'base64',
+          content: Buffer.from(content).toString('base64'),
+          ref,
+          commit_id: commit?.id,
+          last_commit_id: commit?.id,
+        },
+      ];
+    }
+    if (method === 'GET' && rest[0] === 'repository' && rest[1] === 'commits' && rest.length === 3) {
+      return this.commits.has(rest[2] ?? '')
+        ? [200, this.commitView(rest[2] ?? '')]
+        : [404, { message: '404 Commit Not Found' }];
+    }
+    if (method === 'POST' && path === 'repository/commits') return this.createCommit(request);
+    if (rest[0] === 'merge_requests') return this.mergeRequestsAnswer(request, rest.slice(1));
+    return undefined;
+  }
+
+  private projectView(url: string) {
+    const ns = this.namespace;
+    return {
+      id: this.projectId,
+      path_with_namespace: this.projectPath,
+      default_branch: this.defaultBranch,
+      web_url: `${url}/${this.projectPath}`,
+      namespace: ns
+        ? { id: ns.id, kind: 'group', full_path: ns.full_path, parent_id: ns.parent_id }
+        : { id: 3, kind: 'user', full_path: this.projectPath.split('/')[0], parent_id: null },
+    };
+  }
+
+  private commitView(sha: string) {
+    const c = this.commits.get(sha) as FakeGitlabCommit;
+    return {
+      id: c.id,
+      short_id: c.id.slice(0, 8),
+      title: c.message.split('\n')[0],
+      message: c.message,
+      parent_ids: c.parent ? [c.parent] : [],
+      author_email: c.authorEmail,
+      author_name: c.authorEmail.split('@')[0],
+      committer_email: c.committerEmail,
+      committer_name: c.committerEmail.split('@')[0],
+      created_at: '2026-01-05T09:00:00.000Z',
+    };
+  }
+
+  private createCommit(request: GitlabRequest): GitlabAnswer {
+    const body = request.body;
+    const branch = body['branch'];
+    const message = body['commit_message'];
+    if (typeof branch !== 'string' || typeof message !== 'string')
+      return [400, { error: 'branch is missing, commit_message is missing' }];
+    const start =
+      typeof body['start_sha'] === 'string'
+        ? body['start_sha']
+        : typeof body['start_branch'] === 'string'
+          ? this.branches.get(body['start_branch'])
+          : undefined;
+    const existing = this.branches.get(branch);
+    if (existing && start !== undefined && body['force'] !== true)
+      return [
+        400,
+        {
+          message: `A branch called '${branch}' already exists. Switch to that branch in order to make changes`,
+        },
+      ];
+    const parent = body['force'] === true || !existing ? start : existing;
+    if (parent === undefined || !this.commits.has(parent))
+      return [400, { message: 'You can only create or edit files when you are on a branch' }];
+    const files = new Map(this.commits.get(parent)?.files);
+    for (const action of (body['actions'] as Record<string, unknown>[] | undefined) ?? []) {
+      const path = String(action['file_path']);
+      const kind = action['action'];
+      if (kind === 'create' && files.has(path))
+        return [400, { message: 'A file with this name already exists' }];
+      if ((kind === 'update' || kind === 'delete') && !files.has(path))
+        return [400, { message: "A file with this name doesn't exist" }];
+      if (kind === 'delete') files.delete(path);
+      else if (kind === 'create' || kind === 'update') files.set(path, String(action['content'] ?? ''));
+      else return [400, { error: 'actions[action] does not have a valid value' }];
+    }
+    const commit = this.addCommit({
+      parent,
+      files,
+      message,
+      authorEmail: String(body['author_email'] ?? BOT_USER.email),
+      committerEmail: BOT_USER.email,
+    });
+    this.branches.set(branch, commit.id);
+    return [201, this.commitView(commit.id)];
+  }
+
+  private mergeRequestsAnswer(request: GitlabRequest, rest: string[]): GitlabAnswer | undefined {
+    const { method, body, query } = request;
+    if (method === 'GET' && rest.length === 0) {
+      const state = query.get('state') ?? 'all';
+      const source = query.get('source_branch');
+      const all = this.mergeRequests.filter(
+        (mr) => (state === 'all' || mr.state === state) && (source === null || mr.source_branch === source),
+      );
+      const [items, headers] = pageOf(all, request);
+      return [200, items.map((mr) => this.mrView(mr, request.url)), headers];
+    }
+    if (method === 'POST' && rest.length === 0) {
+      const source = String(body['source_branch'] ?? '');
+      const target = String(body['target_branch'] ?? '');
+      if (!source || !target || typeof body['title'] !== 'string')
+        return [400, { error: 'source_branch, target_branch, title are missing' }];
+      if (!this.branches.has(source)) return [400, { message: ['Source branch does not exist'] }];
+      const open = this.mergeRequests.find(
+        (mr) =>
+          mr.state === 'opened' &&
+          mr.source_branch === source &&
+          mr.target_branch === target &&
+          mr.source_project_id === undefined,
+      );
+      if (open)
+        return [
+          409,
+          { message: [`Another open merge request already exists for this source branch: !${open.iid}`] },
+        ];
+      const mr = this.seedMergeRequest({
+        title: body['title'],
+        description: String(body['description'] ?? ''),
+        source_branch: source,
+        target_branch: target,
+        labels: splitLabels(body['labels']),
+      });
+      return [201, this.mrView(mr, request.url)];
+    }
+    if (method === 'PUT' && rest.length === 1) {
+      const mr = this.mergeRequests.find((m) => String(m.iid) === rest[0]);
+      if (!mr) return [404, { message: '404 Not found' }];
+      if (typeof body['title'] === 'string') mr.title = body['title'];
+      if (typeof body['description'] === 'string') mr.description = body['description'];
+      for (const label of splitLabels(body['add_labels']))
+        if (!mr.labels.includes(label)) mr.labels.push(label);
+      return [200, this.mrView(mr, request.url)];
+    }
+    return undefined;
+  }
+
+  seedMergeRequest(
+    mr: Omit<FakeMergeRequest, 'iid' | 'state' | 'labels'> & Partial<FakeMergeRequest>,
+  ): FakeMergeRequest {
+    const full: FakeMergeRequest = { iid: this.nextIid++, state: 'opened', labels: [], ...mr };
+    this.mergeRequests.push(full);
+    return full;
+  }
+
+  private mrView(mr: FakeMergeRequest, url: string) {
+    return {
+      id: 5000 + mr.iid,
+      iid: mr.iid,
+      project_id: this.projectId,
+      source_project_id: mr.source_project_id ?? this.projectId,
+      target_project_id: this.projectId,
+      title: mr.title,
+      description: mr.description,
+      state: mr.state,
+      source_branch: mr.source_branch,
+      target_branch: mr.target_branch,
+      labels: mr.labels,
+      sha: this.branches.get(mr.source_branch) ?? null,
+      web_url: `${url}/${this.projectPath}/-/merge_requests/${mr.iid}`,
+    };
+  }
+}
+
+function splitLabels(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value !== 'string' || value === '') return [];
+  return value
+    .split(',')
+    .map((l) => l.trim())
+    .filter(Boolean);
+}
