@@ -5,11 +5,13 @@ const BUNDLE_FILES = 512;
 
 /**
  * Packs small in-memory files into bundles of a few megabytes, so a layer of thousands of small files
- * costs a few hundred messages to the workers instead of thousands. Each file's bytes are copied in as
- * soon as it is added: the caller may reuse its buffers right away.
+ * costs a few hundred messages to the workers instead of thousands. Each file's bytes are copied
+ * straight into the bundle's buffer as soon as it is added: the caller may reuse its buffers right away,
+ * and no per-file allocation is left for the collector.
  */
 export class Bundler {
-  private files: { data: Uint8Array; rel: string; key: string }[] = [];
+  private buffer: Uint8Array | undefined;
+  private files: FileBundle['files'] = [];
   private size = 0;
 
   constructor(private readonly submit: (task: ScanTask) => Promise<void>) {}
@@ -21,24 +23,21 @@ export class Bundler {
     ) {
       await this.flush();
     }
-    this.files.push({ data: data.slice(), rel, key });
+    // A file larger than a bundle gets a buffer of its own size and travels alone.
+    this.buffer ??= new Uint8Array(Math.max(BUNDLE_BYTES, data.length));
+    this.buffer.set(data, this.size);
     this.size += data.length;
+    this.files.push({ rel, key, end: this.size });
   }
 
   async flush(): Promise<void> {
-    if (this.files.length === 0) return;
-    const files = this.files;
+    const first = this.files[0];
+    if (!first || !this.buffer) return;
+    // The pool moves the whole underlying buffer to the worker; the view says how much of it is used.
+    const bundle: FileBundle = { data: this.buffer.subarray(0, this.size), files: this.files };
+    this.buffer = undefined;
     this.files = [];
-    const data = new Uint8Array(this.size);
     this.size = 0;
-    const entries: FileBundle['files'] = [];
-    let end = 0;
-    for (const file of files) {
-      data.set(file.data, end);
-      end += file.data.length;
-      entries.push({ rel: file.rel, key: file.key, end });
-    }
-    const first = entries[0] as FileBundle['files'][number];
-    await this.submit({ bundle: { data, files: entries }, rel: first.rel, key: first.key });
+    await this.submit({ bundle, rel: first.rel, key: first.key });
   }
 }

@@ -154,8 +154,6 @@ export class ScanPool {
       // Bundles are built for the pool: their buffer is theirs alone and moves without a copy.
       const message: TaskMessage = { id, rel: task.rel, bundle: task.bundle };
       slot.worker.postMessage(message, [task.bundle.data.buffer as ArrayBuffer]);
-    } else if ('batch' in task) {
-      slot.worker.postMessage({ id, batch: task.batch, rel: task.rel } satisfies TaskMessage);
     } else {
       slot.worker.postMessage({ id, abs: task.abs, rel: task.rel } satisfies TaskMessage);
     }

@@ -3,7 +3,6 @@ import { buildRules } from '../config/ruleset.js';
 import { compileRules, detect, detectUtf8, type CompiledRules } from '../engine/detect.js';
 import type { Finding, Rule, Skipped } from '../engine/types.js';
 import { builtinRules } from '../rules/index.js';
-import { scanBlobBatch, type BlobBatch, type BlobPart } from './git/blob-batch.js';
 import { classifyBytes, readScanInputSync, type ScanInput } from './read-file.js';
 
 /**
@@ -14,7 +13,6 @@ import { classifyBytes, readScanInputSync, type ScanInput } from './read-file.js
 export type ScanTask =
   | { abs: string; rel: string; key?: string }
   | { data: Uint8Array; rel: string; key?: string }
-  | { batch: BlobBatch; rel: string; key?: string }
   | { bundle: FileBundle; rel: string; key?: string };
 
 /**
@@ -34,12 +32,8 @@ export interface BundlePart {
   outcome: { findings: Finding[]; bytes: number } | { skipped: Skipped };
 }
 
-/**
- * `parts`: for a blob batch, what became of each blob (its findings carry `location.blob`); `files`: the
- * same for a bundle (its own `findings` and `bytes` are then empty).
- */
-export type FileOutcome =
-  { findings: Finding[]; bytes: number; parts?: BlobPart[]; files?: BundlePart[] } | { skipped: Skipped };
+/** `files`: for a bundle, what became of each of its files (the bundle's own `findings` and `bytes` are empty). */
+export type FileOutcome = { findings: Finding[]; bytes: number; files?: BundlePart[] } | { skipped: Skipped };
 
 /** What a scan worker is started with; plain data, because it is structured-cloned into the thread. */
 export interface ScanWorkerInit {
@@ -54,14 +48,6 @@ export function compileForScan(config: KeylessConfig, rules: Rule[] = builtinRul
 
 /** Read, decode and detect one file, synchronously. Never throws: failures come back as a `Skipped`. */
 export function scanFile(task: ScanTask, compiled: CompiledRules, maxFileSize: number): FileOutcome {
-  if ('batch' in task) {
-    try {
-      return scanBlobBatch(task.batch, (data, path) => scanBytes(data, path, compiled, maxFileSize));
-    } catch (error) {
-      const detail = `reading blobs from git failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
-      return { skipped: { path: task.rel, reason: 'unreadable', detail } };
-    }
-  }
   if ('bundle' in task) {
     const files: BundlePart[] = [];
     let start = 0;

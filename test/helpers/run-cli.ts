@@ -3,8 +3,11 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-/** `npm test` compiles with tsc first; the end-to-end tests run that build as a user would. */
-export const BUILT_CLI = join(process.cwd(), 'build/cli/index.js');
+/**
+ * `npm test` compiles with tsc first; the end-to-end tests run that build as a user would.
+ * KEYLESS_TEST_CLI points them at a private build instead (`npx tsc -p tsconfig.build.json --outDir DIR`).
+ */
+export const BUILT_CLI = process.env['KEYLESS_TEST_CLI'] ?? join(process.cwd(), 'build/cli/index.js');
 export const BUNDLED_CLI = join(process.cwd(), 'dist/cli/index.js');
 
 export interface CliResult {

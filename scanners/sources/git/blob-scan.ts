@@ -6,7 +6,8 @@ import type { Finding } from '../../engine/types.js';
 import { builtinRules } from '../../rules/index.js';
 import { ScanPool } from '../pool.js';
 import { compileForScan, scanFile, type FileOutcome, type ScanTask } from '../scan-file.js';
-import type { BlobBatch } from './blob-batch.js';
+import { Bundler } from '../bundle.js';
+import { readBlobs } from './blob-reader.js';
 import { runGit } from './exec.js';
 import type { GitScanOptions } from './types.js';
 
@@ -37,15 +38,9 @@ export interface BlobScanResult {
   warnings: string[];
 }
 
-// A batch is one `git cat-file` run on a worker: large enough that the process start is noise, small
-// enough that several batches per worker keep every core busy and memory bounded.
-const BATCH_BYTES = 8 * 1024 * 1024;
-const BATCH_BLOBS = 512;
-
 /**
- * Scans each distinct blob once. Blobs go to the scan workers in batches that each worker reads from
- * git itself, so content never crosses threads. A blob git cannot produce is an `unreadable` outcome,
- * never a silent gap.
+ * Scans each distinct blob once, read by one `git cat-file --batch` and handed to the scan workers in
+ * bundles. A blob git cannot produce is an `unreadable` outcome, never a silent gap.
  */
 export async function scanBlobs(
   requests: Iterable<BlobRequest>,
@@ -76,33 +71,23 @@ export async function scanBlobs(
   }
   if (toRead.size === 0) return { outcomes, blobs, bytes, cached, warnings };
 
-  const record = (task: ScanTask, outcome: FileOutcome): void => {
-    if (!('batch' in task)) return;
+  const record = (oid: string, outcome: FileOutcome): void => {
+    outcomes.set(oid, outcome);
+    if ('skipped' in outcome) return;
+    blobs++;
+    bytes += outcome.bytes;
+    if (outcome.findings.length === 0) options.cache?.add(oid);
+    options.onProgress?.({ files: blobs, bytes });
+  };
+  const recordTask = (task: ScanTask, outcome: FileOutcome): void => {
+    if (!('bundle' in task)) return;
     if ('skipped' in outcome) {
-      for (const blob of task.batch.blobs) {
-        outcomes.set(blob.oid, { skipped: { ...outcome.skipped, path: blob.path } });
-      }
+      // The whole bundle failed (its worker died): every blob in it is unscanned.
+      for (const file of task.bundle.files)
+        outcomes.set(file.key, { skipped: { ...outcome.skipped, path: file.rel } });
       return;
     }
-    const byBlob = new Map<string, Finding[]>();
-    for (const finding of outcome.findings) {
-      const oid = finding.location.blob ?? '';
-      const list = byBlob.get(oid);
-      if (list) list.push(finding);
-      else byBlob.set(oid, [finding]);
-    }
-    for (const part of outcome.parts ?? []) {
-      if ('skipped' in part) {
-        outcomes.set(part.oid, { skipped: part.skipped });
-        continue;
-      }
-      const findings = byBlob.get(part.oid) ?? [];
-      outcomes.set(part.oid, { findings, bytes: part.bytes });
-      blobs++;
-      bytes += part.bytes;
-      if (findings.length === 0) options.cache?.add(part.oid);
-    }
-    options.onProgress?.({ files: blobs, bytes });
+    for (const part of outcome.files ?? []) record(part.key, part.outcome);
   };
 
   let compiled: CompiledRules | undefined;
@@ -110,10 +95,17 @@ export async function scanBlobs(
     compiled ??= compileForScan(options.config, options.rules ?? builtinRules);
     return scanFile(task, compiled, options.maxFileSize);
   };
-  const batches = [...makeBatches(options.cwd, toRead.values())];
-  const workers = Math.min(options.workers ?? availableParallelism(), batches.length);
+  const wanted = [...toRead.values()];
+  const unreadable = (oid: string, detail: string): void => {
+    const path = toRead.get(oid)?.path ?? '';
+    outcomes.set(oid, { skipped: { path, reason: 'unreadable', detail } });
+  };
+  const workers = Math.min(options.workers ?? availableParallelism(), wanted.length);
   if (options.workerUrl === undefined || workers <= 0 || options.rules !== undefined) {
-    for (const task of batches) record(task, scanHere(task));
+    await readBlobs(options.cwd, wanted, (read) => {
+      if ('unreadable' in read) return unreadable(read.oid, read.unreadable);
+      record(read.oid, scanHere({ data: read.data, rel: toRead.get(read.oid)?.path ?? '' }));
+    });
     return { outcomes, blobs, bytes, cached, warnings };
   }
   // A bad configuration fails here, once, rather than in every worker.
@@ -122,35 +114,23 @@ export async function scanBlobs(
     workerUrl: options.workerUrl,
     workers,
     init: { config: options.config, maxFileSize: options.maxFileSize },
-    onResult: record,
+    onResult: recordTask,
     fallback: async (task) => scanHere(task),
   });
+  // Blobs travel to the workers a few megabytes per message, bytes moved rather than copied.
+  const bundler = new Bundler((task) => pool.submit(task));
   try {
-    for (const task of batches) await pool.submit(task);
+    await readBlobs(options.cwd, wanted, async (read) => {
+      if ('unreadable' in read) return unreadable(read.oid, read.unreadable);
+      await bundler.add(read.data, toRead.get(read.oid)?.path ?? '', read.oid);
+    });
+    await bundler.flush();
     await pool.drain();
   } finally {
     await pool.close();
   }
   warnings.push(...pool.warnings);
   return { outcomes, blobs, bytes, cached, warnings };
-}
-
-function* makeBatches(repo: string, requests: Iterable<BlobRequest>): Generator<ScanTask> {
-  let blobs: BlobBatch['blobs'] = [];
-  let size = 0;
-  const flush = (): ScanTask => {
-    const task: ScanTask = { batch: { repo, blobs }, rel: blobs[0]?.path ?? '', key: blobs[0]?.oid ?? '' };
-    blobs = [];
-    size = 0;
-    return task;
-  };
-  for (const request of requests) {
-    const blobSize = request.size ?? 0;
-    if (blobs.length > 0 && (size + blobSize > BATCH_BYTES || blobs.length >= BATCH_BLOBS)) yield flush();
-    blobs.push({ oid: request.oid, path: request.path, size: blobSize });
-    size += blobSize;
-  }
-  if (blobs.length > 0) yield flush();
 }
 
 /** Sizes (and existence) of blobs a caller named without them, from `cat-file --batch-check`. */

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { Writable } from 'node:stream';
 
 /** A git failure with what the user should do about it; never carries file content. */
 export class GitError extends Error {
@@ -27,6 +28,19 @@ export function spawnGit(cwd: string, args: string[]): ChildProcessWithoutNullSt
     cwd,
     env: { ...process.env, ...GIT_ENV },
     stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
+/** Resolves once `stream` can take more, or is gone; leaves no listener behind either way. */
+export function waitForDrain(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
   });
 }
 

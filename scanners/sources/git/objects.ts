@@ -1,6 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 
-import { GitError, runGit, spawnGit } from './exec.js';
+import { GitError, runGit, spawnGit, waitForDrain } from './exec.js';
 import type { BlobRequest } from './blob-scan.js';
 
 export interface ObjectListing {
@@ -84,12 +84,7 @@ async function forward(from: Readable, to: Writable, missing: ObjectListing['mis
       if (line.startsWith('?')) missing.push({ oid: line.slice(1) });
       else out += `${line}\n`;
     }
-    if (out && !to.write(Buffer.from(out, 'latin1'))) {
-      await new Promise((resolve) => {
-        to.once('drain', resolve);
-        to.once('close', resolve);
-      });
-    }
+    if (out && !to.write(Buffer.from(out, 'latin1'))) await waitForDrain(to);
   }
   if (rest.startsWith('?')) missing.push({ oid: rest.slice(1) });
   to.end(rest && !rest.startsWith('?') ? Buffer.from(`${rest}\n`, 'latin1') : undefined);
