@@ -154,9 +154,14 @@ export class AwsSecretsManagerReader {
 
   constructor(private readonly options: AwsSecretsManagerOptions = {}) {}
 
+  private get timeoutMs(): number {
+    return this.options.retry?.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  }
+
   private client(region: string, aws: Credentials): SecretsManagerClient {
-    const timeout = this.options.retry?.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const timeout = this.timeoutMs;
     return new SecretsManagerClient({
+      // Without these the SDK waits forever on a server that accepts the connection and never answers.
       requestHandler: { requestTimeout: timeout, connectionTimeout: timeout, throwOnRequestTimeout: true },
       ...this.options.clientConfig,
       region,
@@ -178,39 +183,25 @@ export class AwsSecretsManagerReader {
     const answers = new Map<string, GetSecretValueCommandOutput>();
     const values: CredentialValue[] = [];
     const versions: string[] = [];
-    for (const s of selectors) {
-      const key = [s.secretId, s.versionStage ?? '', s.versionId ?? ''].join('\n');
-      let answer = answers.get(key);
-      if (!answer) {
-        const at = s.region ?? region;
-        const client = clients.get(at) ?? this.client(at, aws);
-        clients.set(at, client);
-        const command = new GetSecretValueCommand({
-          SecretId: s.secretId,
-          ...(s.versionStage ? { VersionStage: s.versionStage } : {}),
-          ...(s.versionId ? { VersionId: s.versionId } : {}),
-        });
-        answer = await withRetry(
-          `${MANAGER} GetSecretValue ${s.secretId}`,
-          async () => {
-            try {
-              return await client.send(command);
-            } catch (error) {
-              if (isTimeout(error) && (error as SdkError).$metadata?.httpStatusCode === undefined)
-                throw new TransientError(`${MANAGER} GetSecretValue ${s.secretId}: no answer in time`);
-              throw classifySecretsManagerError(error, s.secretId, secrets);
-            }
-          },
-          { deadlineMs: DEFAULT_DEADLINE_MS, ...this.options.retry },
-        );
-        answers.set(key, answer);
-        versions.push(`${s.secretId}@${answer.VersionId ?? s.versionStage ?? 'AWSCURRENT'}`);
+    try {
+      for (const s of selectors) {
+        const key = [s.secretId, s.versionStage ?? '', s.versionId ?? ''].join('\n');
+        let answer = answers.get(key);
+        if (!answer) {
+          const at = s.region ?? region;
+          const client = clients.get(at) ?? this.client(at, aws);
+          clients.set(at, client);
+          answer = await this.get(client, s, at, secrets);
+          answers.set(key, answer);
+          versions.push(`${s.secretId}@${answer.VersionId ?? s.versionStage ?? 'AWSCURRENT'}`);
+        }
+        const value = this.value(answer, s);
+        secrets.push(value);
+        values.push({ name: s.name, value, secret: true });
       }
-      const value = this.value(answer, s);
-      secrets.push(value);
-      values.push({ name: s.name, value, secret: true });
+    } finally {
+      for (const client of clients.values()) client.destroy();
     }
-    for (const client of clients.values()) client.destroy();
     return {
       provider: this.name,
       values,
@@ -221,6 +212,37 @@ export class AwsSecretsManagerReader {
         names: values.map((v) => v.name),
       },
     };
+  }
+
+  private get(
+    client: SecretsManagerClient,
+    s: AwsSecretSelector,
+    region: string,
+    secrets: readonly string[],
+  ): Promise<GetSecretValueCommandOutput> {
+    const command = new GetSecretValueCommand({
+      SecretId: s.secretId,
+      ...(s.versionStage ? { VersionStage: s.versionStage } : {}),
+      ...(s.versionId ? { VersionId: s.versionId } : {}),
+    });
+    const what = `${MANAGER} GetSecretValue ${s.secretId}`;
+    return withRetry(
+      what,
+      async () => {
+        try {
+          return await client.send(command);
+        } catch (error) {
+          if (isTimeout(error) && (error as SdkError).$metadata?.httpStatusCode === undefined) {
+            const host = this.options.endpoint
+              ? new URL(this.options.endpoint).host
+              : `secretsmanager.${region}.amazonaws.com`;
+            throw new TransientError(`${what}: ${host} did not answer within ${this.timeoutMs} ms`);
+          }
+          throw classifySecretsManagerError(error, s.secretId, secrets);
+        }
+      },
+      { deadlineMs: DEFAULT_DEADLINE_MS, ...this.options.retry },
+    );
   }
 
   private value(answer: GetSecretValueCommandOutput, s: AwsSecretSelector): string {

@@ -3,6 +3,7 @@ import { AwsProvider } from '../../../credentials/providers/aws.js';
 import { AwsSecretsManagerReader, parseAwsSecrets } from '../../../credentials/secret-managers/aws.js';
 import type { Credentials } from '../../../credentials/types.js';
 import { startFakeSts } from '../../fakes/aws-sts.js';
+import { startSilentServer } from '../../fakes/silent-server.js';
 import type { FakeSts } from '../../fakes/aws-sts.js';
 import { currentVersion, startFakeSecretsManager } from '../../fakes/aws-secrets-manager.js';
 import type { FakeSecretsManager } from '../../fakes/aws-secrets-manager.js';
@@ -219,5 +220,26 @@ describe('AwsSecretsManagerReader', () => {
     expect(error.message).toMatch(
       /^AWS Secrets Manager GetSecretValue ledger\/api-token failed after 2 attempts/,
     );
+  });
+
+  it('times out on an endpoint that never answers, naming the host', async () => {
+    const silent = await startSilentServer();
+    try {
+      const retry = { ...instantRetry(2), timeoutMs: 200 };
+      const error = await credentialFailure(
+        new AwsSecretsManagerReader({ endpoint: silent.base, retry }).read(
+          await session(),
+          REGION,
+          parseAwsSecrets('ledger/api-token'),
+        ),
+      );
+      expect(error.kind).toBe('transient');
+      expect(error.message).toBe(
+        `AWS Secrets Manager GetSecretValue ledger/api-token failed after 2 attempts: AWS Secrets Manager GetSecretValue ledger/api-token: ${silent.host} did not answer within 200 ms`,
+      );
+      expect(silent.requests).toEqual(['POST /', 'POST /']);
+    } finally {
+      await silent.close();
+    }
   });
 });
