@@ -2,7 +2,6 @@ import { availableParallelism } from 'node:os';
 
 import { buildRules } from '../../config/ruleset.js';
 import type { CompiledRules } from '../../engine/detect.js';
-import type { Finding } from '../../engine/types.js';
 import { builtinRules } from '../../rules/index.js';
 import { ScanPool } from '../pool.js';
 import { compileForScan, scanFile, type FileOutcome, type ScanTask } from '../scan-file.js';
