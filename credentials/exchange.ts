@@ -8,6 +8,7 @@ import type { STSClientConfig } from '@aws-sdk/client-sts';
 import { whoOf, safeGrant } from './audit.js';
 import type { AuditEvent, AuditRecord } from './audit.js';
 import { checkToken } from './policy/check.js';
+import { JwksCache } from './policy/jwks-cache.js';
 import { AwsProvider } from './providers/aws.js';
 import { checkProfileNames } from './providers/aws-names.js';
 import type { RunInfo } from './providers/aws-names.js';
@@ -41,6 +42,8 @@ export interface ObtainOptions {
   awsClientConfig?: Partial<STSClientConfig>;
   /** Sees every audit record as it happens, also those of a failed run. */
   onAudit?: (record: AuditRecord) => void;
+  /** Issuer keys shared by every token check (default: a fresh in-memory cache per call). */
+  jwksCache?: JwksCache;
 }
 
 export interface ObtainResult {
@@ -175,6 +178,8 @@ export async function obtainCredentials(
   // Secret selectors are parsed before any token is requested: a typo costs no exchange.
   const reads = planSecretReads(request, options);
   const tokens = new Map<string, IdentityToken>();
+  // One JWKS fetch per issuer for the whole step, however many providers check a token.
+  const jwksCache = options.jwksCache ?? new JwksCache();
   const planned: Planned[] = [];
 
   // Every token is checked before the first exchange: one mismatch and nothing is sent anywhere.
@@ -200,6 +205,7 @@ export async function obtainCredentials(
         ...(request.issuer ? { issuer: request.issuer } : {}),
         ...(request.expect ? { claims: request.expect } : {}),
         verify: request.verify ?? true,
+        cache: jwksCache,
         ...(options.fetch ? { fetch: options.fetch } : {}),
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
         now: now(),

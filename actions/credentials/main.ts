@@ -11,6 +11,7 @@ import { renderAuditLines, renderAuditMarkdown } from '../../credentials/audit.j
 import type { AuditRecord } from '../../credentials/audit.js';
 import { obtainCredentials, revokeAll } from '../../credentials/exchange.js';
 import { identityToken } from '../../credentials/identity/index.js';
+import { JwksCache } from '../../credentials/policy/jwks-cache.js';
 import { CredentialError } from '../../credentials/types.js';
 import type { Credentials, IdentitySource } from '../../credentials/types.js';
 import type { RunContext, StepRuntime } from '../runtime.js';
@@ -92,6 +93,8 @@ export async function runCredentialsStep(step: CredentialsStep): Promise<void> {
         url: `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}`,
       },
       onAudit: (record) => records.push(record),
+      // Later credentials steps of the job reuse the issuer's keys (public; RUNNER_TEMP is per job).
+      jwksCache: new JwksCache({ dir: join(context.runnerTemp, 'keyless-jwks') }),
     });
     obtained = result.credentials;
     maskAll(runtime, obtained);

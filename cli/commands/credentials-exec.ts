@@ -12,6 +12,7 @@ import { renderAuditLines } from '../../credentials/audit.js';
 import { planAwsProfiles, wantsAwsProfiles } from '../../credentials/aws-profiles.js';
 import { obtainCredentials, revokeAll } from '../../credentials/exchange.js';
 import { FileIdentity, GitlabIdentity, ValueIdentity } from '../../credentials/identity/index.js';
+import { JwksCache } from '../../credentials/policy/jwks-cache.js';
 import type { RunInfo } from '../../credentials/providers/aws-names.js';
 import { isRequestKey, parseRequest, requestInputsFromEnv } from '../../credentials/request.js';
 import type { Credentials, IdentitySource } from '../../credentials/types.js';
@@ -101,6 +102,9 @@ async function obtain(args: string[], sub: string, io: Io) {
     identity: identityOf(flags, io),
     runInfo: runInfoOf(io.env),
     onAudit,
+    ...(io.env['KEYLESS_JWKS_CACHE_DIR']
+      ? { jwksCache: new JwksCache({ dir: io.env['KEYLESS_JWKS_CACHE_DIR'] }) }
+      : {}),
   });
   for (const w of result.warnings) io.stderr.write(`keyless: warning: ${w}\n`);
   for (const c of result.credentials)

@@ -1,26 +1,24 @@
 import { createPublicKey, verify } from 'node:crypto';
-import type { JsonWebKey, KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { decodeJwt } from '../identity/jwt.js';
 import { isTimeout } from '../retry.js';
 import { CredentialError } from '../types.js';
 import type { Fetch, IdentityToken } from '../types.js';
+import { cacheSeconds } from './jwks-cache.js';
+import type { IssuerKeys, Jwk, JwksCache } from './jwks-cache.js';
 
 export interface VerifyOptions {
   fetch?: Fetch;
   /** Per request; an issuer slower than this counts as unreachable. Default 5000 ms. */
   timeoutMs?: number;
+  /** Keys fetched before (this step, or on disk); without it every call fetches. */
+  cache?: JwksCache;
 }
 
 export type VerifyResult =
   | { status: 'verified'; alg: string; kid: string | undefined; jwksUri: string }
   /** The issuer could not be asked: the caller warns and goes on (the provider verifies anyway). */
   | { status: 'skipped'; warning: string };
-
-interface Jwk extends JsonWebKey {
-  kid?: string;
-  alg?: string;
-  use?: string;
-}
 
 const SUPPORTED: Record<string, { kty: string; crv?: string }> = {
   RS256: { kty: 'RSA' },
@@ -30,7 +28,7 @@ const SUPPORTED: Record<string, { kty: string; crv?: string }> = {
 /** The issuer is not reachable or not answering OIDC discovery: not the token's fault. */
 class Unreachable extends Error {}
 
-async function getJson(url: string, options: VerifyOptions): Promise<unknown> {
+async function getJson(url: string, options: VerifyOptions): Promise<{ body: unknown; maxAge?: number }> {
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 5000;
   const unreachable = (error: unknown): Unreachable =>
@@ -50,7 +48,8 @@ async function getJson(url: string, options: VerifyOptions): Promise<unknown> {
     throw error instanceof Unreachable ? error : unreachable(error);
   }
   try {
-    return JSON.parse(text);
+    const maxAge = cacheSeconds(response.headers.get('cache-control'));
+    return { body: JSON.parse(text), ...(maxAge !== undefined ? { maxAge } : {}) };
   } catch {
     throw new Unreachable(`${url}: the answer is not JSON`);
   }
@@ -61,14 +60,25 @@ export function discoveryUrl(issuer: string): string {
   return `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
 }
 
-async function fetchKeys(issuer: string, options: VerifyOptions): Promise<{ jwksUri: string; keys: Jwk[] }> {
-  const discovery = (await getJson(discoveryUrl(issuer), options)) as { jwks_uri?: unknown } | null;
-  const jwksUri = discovery?.jwks_uri;
+/** Discovery then the JWKS; cached for the shorter of the two answers' max-age. */
+async function fetchKeys(issuer: string, options: VerifyOptions): Promise<IssuerKeys> {
+  const discovery = await getJson(discoveryUrl(issuer), options);
+  const jwksUri = (discovery.body as { jwks_uri?: unknown } | null)?.jwks_uri;
   if (typeof jwksUri !== 'string') throw new Unreachable(`${discoveryUrl(issuer)}: no jwks_uri`);
-  const jwks = (await getJson(jwksUri, options)) as { keys?: unknown } | null;
-  if (!Array.isArray(jwks?.keys)) throw new Unreachable(`${jwksUri}: no "keys" array`);
-  return { jwksUri, keys: jwks.keys as Jwk[] };
+  const jwks = await getJson(jwksUri, options);
+  const keys = (jwks.body as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(keys)) throw new Unreachable(`${jwksUri}: no "keys" array`);
+  const ages = [discovery.maxAge, jwks.maxAge].filter((a): a is number => a !== undefined);
+  const result = { jwksUri, keys: keys as Jwk[] };
+  await options.cache?.set(issuer, result, ages.length > 0 ? Math.min(...ages) : undefined);
+  return result;
 }
+
+/** True when the token names a kid the keys do not have: the issuer may have rotated since. */
+const unknownKid = (token: IdentityToken, keys: Jwk[]): boolean => {
+  const kid = token.header['kid'];
+  return typeof kid === 'string' && !keys.some((k) => k.kid === kid);
+};
 
 function fail(token: IdentityToken, why: string): CredentialError {
   return new CredentialError(
@@ -121,16 +131,25 @@ export async function verifySignature(
   const iss = token.claims['iss'];
   if (typeof iss !== 'string' || !/^https?:\/\//.test(iss))
     throw fail(token, 'the "iss" claim is not an issuer URL');
-  let jwks: { jwksUri: string; keys: Jwk[] };
+  let jwks: IssuerKeys;
+  let cached: IssuerKeys | undefined;
   try {
-    jwks = await fetchKeys(iss, options);
+    cached = await options.cache?.get(iss);
+    // Cached keys without the token's kid: refetch once, in case the issuer rotated its keys.
+    jwks = cached && !unknownKid(token, cached.keys) ? cached : await fetchKeys(iss, options);
   } catch (error) {
     if (!(error instanceof Unreachable)) throw error;
+    // Not reachable now, but its keys are known: judge by them (an unknown kid then fails).
+    if (cached) return checkWith(token, cached, alg, iss);
     return {
       status: 'skipped',
       warning: `signature not verified: the issuer's keys could not be fetched (${error.message})`,
     };
   }
+  return checkWith(token, jwks, alg, iss);
+}
+
+function checkWith(token: IdentityToken, jwks: IssuerKeys, alg: string, iss: string): VerifyResult {
   const key = pickKey(token, jwks.keys, alg, jwks.jwksUri);
   const { signingInput, signature } = decodeJwt(token.raw, token.source);
   const ok =

@@ -36,6 +36,10 @@ export interface OidcIssuer {
   requests: string[];
   /** When set, every endpoint answers with this status (e.g. 503) instead of its document. */
   failWith: number | undefined;
+  /** `Cache-Control` sent with the discovery document and the JWKS (none when undefined). */
+  cacheControl: string | undefined;
+  /** A new RS256 key: added to the JWKS (the old one stays), used by RS256 mints from now on. */
+  rotate(): string;
   /** Signs `claims` as given (add iss/aud/exp yourself, or use github()/gitlab()). */
   mint(claims: Claims, options?: MintOptions): string;
   /** Realistic GitHub Actions claims, `iss` = this issuer, valid for 5 minutes; `overrides` win. */
@@ -148,13 +152,16 @@ export function gitlabClaims(issuer: string, overrides: Claims = {}): Claims {
   };
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
+function send(res: ServerResponse, status: number, body: unknown, cacheControl?: string): void {
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    ...(cacheControl !== undefined ? { 'cache-control': cacheControl } : {}),
+  });
   res.end(JSON.stringify(body));
 }
 
 export async function startOidcIssuer(options: OidcIssuerOptions = {}): Promise<OidcIssuer> {
-  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  let rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const kids = { RS256: b64u(randomBytes(12)), ES256: b64u(randomBytes(12)) };
   const prefix = options.path ?? '';
@@ -168,6 +175,12 @@ export async function startOidcIssuer(options: OidcIssuerOptions = {}): Promise<
   const jwks = {
     keys: [jwk(rsa.publicKey, kids.RS256, 'RS256'), jwk(ec.publicKey, kids.ES256, 'ES256')],
   };
+  const rotate = (): string => {
+    rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    kids.RS256 = b64u(randomBytes(12));
+    jwks.keys.push(jwk(rsa.publicKey, kids.RS256, 'RS256'));
+    return kids.RS256;
+  };
 
   const state = { base: '' };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -175,17 +188,22 @@ export async function startOidcIssuer(options: OidcIssuerOptions = {}): Promise<
     issuer.requests.push(path);
     if (issuer.failWith !== undefined) return send(res, issuer.failWith, { error: 'unavailable' });
     if (path === `${prefix}/.well-known/openid-configuration`) {
-      return send(res, 200, {
-        issuer: issuer.issuer,
-        jwks_uri: issuer.jwksUri,
-        subject_types_supported: ['public', 'pairwise'],
-        response_types_supported: ['id_token'],
-        id_token_signing_alg_values_supported: ['RS256', 'ES256'],
-        claims_supported: ['sub', 'aud', 'exp', 'iat', 'iss', 'jti', 'nbf', 'ref', 'repository'],
-        scopes_supported: ['openid'],
-      });
+      return send(
+        res,
+        200,
+        {
+          issuer: issuer.issuer,
+          jwks_uri: issuer.jwksUri,
+          subject_types_supported: ['public', 'pairwise'],
+          response_types_supported: ['id_token'],
+          id_token_signing_alg_values_supported: ['RS256', 'ES256'],
+          claims_supported: ['sub', 'aud', 'exp', 'iat', 'iss', 'jti', 'nbf', 'ref', 'repository'],
+          scopes_supported: ['openid'],
+        },
+        issuer.cacheControl,
+      );
     }
-    if (path === jwksPath) return send(res, 200, jwks);
+    if (path === jwksPath) return send(res, 200, jwks, issuer.cacheControl);
     send(res, 404, { error: 'not found' });
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -203,6 +221,8 @@ export async function startOidcIssuer(options: OidcIssuerOptions = {}): Promise<
     kids,
     requests: [],
     failWith: undefined,
+    cacheControl: undefined,
+    rotate,
     mint,
     githubClaims: (overrides) => githubClaims(issuer.issuer, overrides),
     gitlabClaims: (overrides) => gitlabClaims(issuer.issuer, overrides),
