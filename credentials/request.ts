@@ -35,7 +35,7 @@ export type AwsPart = Omit<AwsRequest, 'run' | 'roleArn'> & {
   roleArn?: string;
   profile?: string;
   profiles?: AwsProfileRole[];
-  /** `aws-secrets`: Secrets Manager selectors read with the (default profile's) session. */
+  /** `aws-secrets`: Secrets Manager selectors read with `aws-role`'s session (else the first profile's). */
   secretsManager?: string[];
 };
 

@@ -22,7 +22,7 @@ export interface SecretReadOptions {
 }
 
 export interface SecretReadContext {
-  /** The provider's credentials (for AWS with profiles: the default profile's). */
+  /** The provider's credentials (for AWS with profiles: `aws-role`'s, else the first profile's). */
   credentials: Credentials;
   /** The job token the provider's exchange used (Azure presents it again for Key Vault). */
   token: IdentityToken;
@@ -106,11 +106,13 @@ export function planSecretReads(request: CredentialsRequest, options: SecretRead
   return reads;
 }
 
-/** The credentials a read uses: the provider's first grant, or for AWS profiles the default one. */
+/**
+ * The credentials a read uses: the provider's first grant — for AWS with profiles that is `aws-role`'s
+ * (the default profile), else the first `aws-profiles` line's.
+ */
 export function credentialsFor(
   key: SecretProviderKey,
   granted: readonly Credentials[],
 ): Credentials | undefined {
-  const mine = granted.filter((c) => c.provider === key);
-  return mine.find((c) => c.grant['profile'] === undefined || c.grant['profile'] === 'default') ?? mine[0];
+  return granted.find((c) => c.provider === key);
 }

@@ -27,6 +27,7 @@ import { credentialFailure, expectNoSecrets, instantRetry } from '../providers/h
 const ACCOUNT = '530817264913';
 const REGION = 'eu-central-1';
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/ledger-deploy`;
+const AUDIT = `arn:aws:iam::${ACCOUNT}:role/ledger-audit`;
 const PROVIDER = 'projects/730914552861/locations/global/workloadIdentityPools/github-ci/providers/northwind';
 const TENANT = '5c7e2a91-3f4d-4b8e-9a61-d2f08c37b4e5';
 const CLIENT = 'a83f1d26-97c4-4e5b-b1d0-6e29f7c4a815';
@@ -50,7 +51,10 @@ beforeAll(async () => {
   issuer = await startOidcIssuer();
   idEndpoint = await startGithubIdTokenEndpoint(issuer);
   const trust = (aud: string) => ({ issuer: issuer.issuer, jwksUri: issuer.jwksUri, audiences: [aud] });
-  sts = await startFakeSts({ [ROLE]: { webIdentity: trust('sts.amazonaws.com') } });
+  sts = await startFakeSts({
+    [ROLE]: { webIdentity: trust('sts.amazonaws.com') },
+    [AUDIT]: { webIdentity: trust('sts.amazonaws.com') },
+  });
   awsSm = await startFakeSecretsManager(
     sts,
     {
@@ -185,6 +189,31 @@ describe('obtainCredentials with secret managers', () => {
     });
     expect(seen.at(-1)).toMatchObject({ event: 'revoked', provider: 'vault' });
     expectNoSecrets(renderAuditLines(seen) + error.message, [DB_PASSWORD, KV_KEY]);
+  });
+
+  it("with AWS profiles, reads with aws-role's session (the default profile)", async () => {
+    const result = await obtainCredentials(
+      parseRequest({
+        'aws-role': ROLE,
+        'aws-region': REGION,
+        'aws-profile': 'deploy',
+        'aws-profiles': `audit ${AUDIT}`,
+        'aws-secrets': 'ledger/db:password | DB_PASSWORD',
+        'aws-sts-endpoint': sts.endpoint,
+        'aws-secrets-manager-endpoint': awsSm.endpoint,
+      }),
+      { identity: identity(), retry: instantRetry() },
+    );
+    expect(result.credentials.map((c) => [c.provider, c.grant['profile']])).toEqual([
+      ['aws', 'deploy'],
+      ['aws', 'audit'],
+      ['aws-secrets-manager', undefined],
+    ]);
+    const deployKey = result.credentials[0]!.values.find((v) => v.name === 'AWS_ACCESS_KEY_ID')!.value;
+    expect(awsSm.calls.map((c) => c.signedBy)).toEqual([deployKey]);
+    expect(result.credentials[2]!.values).toEqual([
+      { name: 'DB_PASSWORD', value: DB_PASSWORD, secret: true },
+    ]);
   });
 
   it('needs the provider: secrets alone are an incomplete request', () => {
