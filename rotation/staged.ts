@@ -121,3 +121,25 @@ export async function promoteStaged(
   }
   return results;
 }
+
+/** A forge that can say what a merge brought in and read staged values back (GitLab). */
+export interface ReadableForge extends Forge {
+  mergedRotationBodies(sha: string): Promise<string[]>;
+  readVariable(name: string, scope: SecretScope): Promise<string | undefined>;
+}
+
+/**
+ * Phase 2 in a pipeline on the default branch (GitLab): the merged rotation requests that brought `sha`
+ * name the staged secrets; their values are read back from the platform.
+ */
+export async function promoteMerged(
+  forge: ReadableForge,
+  sha: string,
+  options: Omit<PromoteOptions, 'read' | 'values'> = {},
+): Promise<PromoteResult[]> {
+  const bodies = await forge.mergedRotationBodies(sha);
+  const staged = bodies.flatMap((body) => stagedFromBody(body));
+  if (staged.length === 0)
+    options.log?.(`keyless: no merged rotation request with staged secrets brought ${sha}`);
+  return promoteStaged(forge, staged, { ...options, read: (name, scope) => forge.readVariable(name, scope) });
+}

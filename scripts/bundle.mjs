@@ -1,5 +1,5 @@
 // Bundles each entry from build/ (tsc output) into one self-contained file under dist/.
-// Options: --build DIR (tsc output, default build), --out DIR (default dist), --only NAME (cli, action, credentials).
+// Options: --build DIR (tsc output, default build), --out DIR (default dist), --only NAME (cli, action, credentials, rotate).
 import { mkdir, readFile, rm, writeFile, chmod } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,6 +28,8 @@ const entries = [
     output: 'credentials/post.js',
     executable: false,
   },
+  // actions/rotate/action.yml: publish and promote (one entry, the mode is an input).
+  { name: 'rotate', input: 'actions/rotate/index.js', output: 'rotate/index.js', executable: false },
 ].filter((entry) => values.only === undefined || entry.name === values.only);
 
 const cleaned = new Set();

@@ -251,6 +251,19 @@ export class GitLabForge implements Forge {
     );
   }
 
+  /**
+   * Descriptions of the merged rotation merge requests (source `keyless/rotate/*`) that brought `sha` to
+   * the target branch: a pipeline on the default branch after a merge learns what to promote from them.
+   */
+  async mergedRotationBodies(sha: string): Promise<string[]> {
+    const requests = await this.call(`list merge requests of commit ${sha}`, () =>
+      this.api.Commits.allMergeRequests(this.project, sha),
+    );
+    return requests
+      .filter((mr) => mr.state === 'merged' && String(mr.source_branch).startsWith('keyless/rotate/'))
+      .map((mr) => String(mr.description ?? ''));
+  }
+
   /** A variable's value (GitLab returns it to Maintainers); undefined when it does not exist. */
   async readVariable(name: string, scope: SecretScope): Promise<string | undefined> {
     const { group, environment } = this.target(scope);

@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { forgeFromConfig, type ConfiguredForge } from '../../rotation/forges/from-config.js';
 import { trailerFor } from '../../rotation/forges/identity.js';
 import { branchFor, markerFor, publishPlan } from '../../rotation/publish.js';
-import { promoteStaged, stagedFromBody } from '../../rotation/staged.js';
+import { promoteMerged, promoteStaged, stagedFromBody } from '../../rotation/staged.js';
+import type { GitLabForge } from '../../rotation/forges/gitlab.js';
 import { ForgeError, type RotationItem } from '../../rotation/types.js';
 import { FakeGitlab } from '../fakes/gitlab/server.js';
 
@@ -236,5 +237,37 @@ describe('GitLabForge', () => {
     const error = await caught(forge('glpat-wR4nGt0kenZ8pLq2Vx7s').repository());
     expect(error.status).toBe(401);
     expect(error.message).toMatch(/project or group access token/);
+  });
+});
+
+describe('promoteMerged (GitLab, pipeline on the default branch after the merge)', () => {
+  it('finds the merged rotation request of the commit and promotes with the values GitLab returns', async () => {
+    const value = fresh();
+    const item: RotationItem = {
+      id: 'hmac',
+      kind: 'generated',
+      title: 'Rotate PARTNER_HMAC',
+      body: 'Staged.',
+      files: [],
+      labels: [],
+      secrets: [{ name: 'PARTNER_HMAC', scope: { kind: 'environment', environment: 'production' }, value }],
+    };
+    const f = forge() as GitLabForge;
+    const [published] = await publishPlan({ items: [item], notes: [] }, f);
+    // Before the merge, nothing is promoted for the default branch head.
+    const before = await promoteMerged(f, gitlab.repo.branches.get('main') ?? '');
+    expect(before).toEqual([]);
+    const sha = gitlab.repo.merge(published?.number ?? 0);
+    const lines: string[] = [];
+    const results = await promoteMerged(f, sha, { log: (l) => lines.push(l) });
+    expect(results).toEqual([
+      { name: 'PARTNER_HMAC', scope: { kind: 'environment', environment: 'production' }, action: 'promoted' },
+    ]);
+    expect(gitlab.variables.get('project', 'PARTNER_HMAC', 'production')?.value).toBe(value);
+    expect(gitlab.variables.get('project', 'PARTNER_HMAC_NEXT', 'production')).toBeUndefined();
+    expect(lines.join('\n')).not.toContain(value);
+    // A second run finds nothing staged any more.
+    const again = await promoteMerged(f, sha);
+    expect(again.map((r) => r.action)).toEqual(['missing']);
   });
 });

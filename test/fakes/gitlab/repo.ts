@@ -26,6 +26,7 @@ export interface FakeMergeRequest {
   labels: string[];
   /** Another project's branch (a fork) when set. */
   source_project_id?: number;
+  merge_commit_sha?: string;
 }
 
 export interface FakeGroup {
@@ -168,6 +169,15 @@ export class FakeGitlabRepo implements GitlabArea {
         : [404, { message: '404 Commit Not Found' }];
     }
     if (method === 'POST' && path === 'repository/commits') return this.createCommit(request);
+    if (
+      method === 'GET' &&
+      rest[0] === 'repository' &&
+      rest[1] === 'commits' &&
+      rest[3] === 'merge_requests'
+    ) {
+      const found = this.mergeRequests.filter((mr) => mr.merge_commit_sha === rest[2]);
+      return [200, found.map((mr) => this.mrView(mr, request.url))];
+    }
     if (rest[0] === 'merge_requests') return this.mergeRequestsAnswer(request, rest.slice(1));
     return undefined;
   }
@@ -295,6 +305,17 @@ export class FakeGitlabRepo implements GitlabArea {
       return [200, this.mrView(mr, request.url)];
     }
     return undefined;
+  }
+
+  /** Fast-forwards the target branch to the request's head, as a merge would. */
+  merge(iid: number): string {
+    const mr = this.mergeRequests.find((m) => m.iid === iid);
+    const head = mr ? this.branches.get(mr.source_branch) : undefined;
+    if (!mr || !head) throw new Error(`no merge request !${iid} with a branch`);
+    this.branches.set(mr.target_branch, head);
+    mr.state = 'merged';
+    mr.merge_commit_sha = head;
+    return head;
   }
 
   seedMergeRequest(
