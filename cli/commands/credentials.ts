@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { decodeJwt } from '../../credentials/identity/jwt.js';
+import { decodeJwt, identityToken } from '../../credentials/identity/jwt.js';
+import type { Expected } from '../../credentials/policy/claims.js';
+import { renderVerifyReport, verifyReport } from '../../credentials/policy/verify-report.js';
+import type { VerifyReport } from '../../credentials/policy/verify-report.js';
 import { EXPLAIN_PROVIDERS, explain } from '../../credentials/policy/explain/index.js';
 import type { ExplainProvider, Explanation } from '../../credentials/policy/explain/index.js';
 import { lintAwsTrustPolicy } from '../../credentials/policy/lint-aws.js';
@@ -16,7 +19,43 @@ const SPEC = {
   lint: { type: 'string' },
   'aws-account-id': { type: 'string' },
   format: { type: 'string', short: 'f' },
+  verify: { type: 'boolean' },
+  audience: { type: 'string' },
+  issuer: { type: 'string', multiple: true },
+  expect: { type: 'string', multiple: true },
 } as const;
+
+/** `--expect claim=value` (repeatable; `a|b` = any of; `true`/`false` as in expect-* keys). */
+function expectations(values: string[]): Record<string, Expected> {
+  const out: Record<string, Expected> = {};
+  for (const item of values) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--expect: expected CLAIM=VALUE, got "${item}"`);
+    const value = item.slice(eq + 1);
+    const many = value.split('|').map((v) => (v === 'true' ? true : v === 'false' ? false : v));
+    out[item.slice(0, eq)] = many.length > 1 ? many : many[0]!;
+  }
+  return out;
+}
+
+/** `--verify`, `--audience`, `--issuer`, `--expect`: the pre-exchange checks as a report (undefined: none asked). */
+async function verification(
+  v: Record<string, unknown>,
+  raw: string,
+  source: string,
+): Promise<VerifyReport | undefined> {
+  const audience = v['audience'] as string | undefined;
+  const issuer = v['issuer'] as string[] | undefined;
+  const expect = expectations((v['expect'] as string[] | undefined) ?? []);
+  const asked = v['verify'] === true || audience !== undefined || issuer !== undefined;
+  if (!asked && Object.keys(expect).length === 0) return undefined;
+  return verifyReport(identityToken(raw, source), {
+    signature: v['verify'] === true,
+    ...(audience !== undefined ? { audience } : {}),
+    ...(issuer !== undefined ? { issuer: issuer.flatMap((i) => i.split(',')) } : {}),
+    ...(Object.keys(expect).length > 0 ? { claims: expect } : {}),
+  });
+}
 
 function readToken(values: Record<string, unknown>, io: Io): { raw: string; source: string } {
   const file = values['token-file'] as string | undefined;
@@ -56,6 +95,7 @@ function renderText(
   header: Record<string, unknown>,
   result: Explanation,
   lint: LintFinding[] | undefined,
+  verified: VerifyReport | undefined,
 ): string {
   const out: string[] = [
     `Token: ${result.shape.kind} job token, alg ${String(header['alg'])}, issuer ${result.shape.issuer}`,
@@ -72,6 +112,7 @@ function renderText(
         : '';
     out.push(`  ${name.padEnd(width)}  ${shown}${when}`);
   }
+  if (verified) out.push('', ...renderVerifyReport(verified));
   for (const p of result.providers) {
     out.push('', `${p.title} (${p.provider}):`, JSON.stringify(p.config, null, 2));
     for (const note of p.notes) out.push(`  - ${note}`);
@@ -98,7 +139,7 @@ async function explainCommand(args: string[], io: Io): Promise<number> {
     if (!(EXPLAIN_PROVIDERS as readonly string[]).includes(p))
       throw new UsageError(`--provider: expected one of ${EXPLAIN_PROVIDERS.join(', ')}, got "${p}"`);
   const { raw, source } = readToken(v, io);
-  // Decoded only: explain reads claims and never prints, sends or verifies the token.
+  // Decoded: explain never prints or sends the token (--verify fetches only the issuer's public keys).
   const { header, claims } = decodeJwt(raw, source);
   const accountId = v['aws-account-id'] as string | undefined;
   const result = explain(claims, {
@@ -106,6 +147,7 @@ async function explainCommand(args: string[], io: Io): Promise<number> {
     ...(accountId ? { aws: { accountId } } : {}),
   });
   const lint = v['lint'] ? lintFile(v['lint'] as string) : undefined;
+  const verified = await verification(v, raw, source);
   if (format === 'json') {
     const body = {
       source,
@@ -114,12 +156,14 @@ async function explainCommand(args: string[], io: Io): Promise<number> {
       claims,
       providers: result.providers,
       ...(lint ? { lint } : {}),
+      ...(verified ? { verification: verified } : {}),
     };
     io.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
   } else {
-    io.stdout.write(renderText(claims, header, result, lint));
+    io.stdout.write(renderText(claims, header, result, lint, verified));
   }
-  return lint?.some((f) => f.severity === 'critical' || f.severity === 'high') ? EXIT.findings : EXIT.ok;
+  const lintFails = lint?.some((f) => f.severity === 'critical' || f.severity === 'high') ?? false;
+  return lintFails || (verified !== undefined && !verified.ok) ? EXIT.findings : EXIT.ok;
 }
 
 export async function credentialsCommand(args: string[], io: Io): Promise<number> {
