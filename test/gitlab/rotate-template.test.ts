@@ -85,7 +85,7 @@ describe('gitlab/templates/rotate.yml', () => {
 
   it('passes the inputs to keyless rotate', async () => {
     const { rotate } = jobs({
-      generate: 'webhook-secret,partner-hmac',
+      generate: 'WEBHOOK_SECRET,PARTNER_HMAC@environment:production',
       'max-age': '30d',
       labels: 'security',
     });
@@ -101,7 +101,7 @@ describe('gitlab/templates/rotate.yml', () => {
       '--labels',
       'security',
       '--generate',
-      'webhook-secret,partner-hmac',
+      'WEBHOOK_SECRET,PARTNER_HMAC@environment:production',
     ]);
   });
 
