@@ -132,6 +132,14 @@ export interface LiteralRewrite {
   reference: string;
 }
 
+/** Adds what a reference needs to compile (`import os` in Python, `"os"` in Go); other files unchanged. */
+export function addImport(path: string, text: string): string {
+  const kind = fileKind(path);
+  if (kind === 'python') return ensurePythonImport(text);
+  if (kind === 'go') return ensureGoImport(text);
+  return text;
+}
+
 /**
  * Replaces the value at `span` with a reference fitting the file. Returns undefined for files that
  * cannot hold a reference (`.env`, key files: see dotenv.ts) or when the span is outside the text.
@@ -141,17 +149,17 @@ export function replaceLiteral(
   path: string,
   span: Span,
   ruleId: string,
-  name?: string,
+  options: { name?: string; addImport?: boolean } = {},
 ): LiteralRewrite | undefined {
   const kind = fileKind(path);
   if (kind === 'dotenv' || kind === 'key-file') return undefined;
   const offsets = spanOffsets(text, span);
   if (!offsets) return undefined;
-  const chosen = name ?? referenceName(text, span, ruleId, kind);
+  const chosen = options.name ?? referenceName(text, span, ruleId, kind);
   const r = replacement(text, offsets.start, offsets.end, kind, chosen);
   let content = text.slice(0, r.from) + r.text + text.slice(r.to);
-  if (kind === 'python') content = ensurePythonImport(content);
-  if (kind === 'go') content = ensureGoImport(content);
+  // Several values in one file are replaced bottom-up; an import added at the top would move their spans.
+  if (options.addImport !== false) content = addImport(path, content);
   return {
     content,
     name: chosen,

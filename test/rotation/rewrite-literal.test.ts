@@ -61,9 +61,7 @@ describe('replaceLiteral per file type', () => {
 
   it('JS: a value inside a larger string is concatenated', async () => {
     const r = await rewrite('lib/api.js', `const auth = "token ${gh}";\n`);
-    expect(r.content).toBe(
-      `const auth = "token " + process.env.GITHUB_PAT;\n`.replace('GITHUB_PAT', r.name),
-    );
+    expect(r.content).toBe(`const auth = "token " + process.env.GITHUB_PAT;\n`.replace('GITHUB_PAT', r.name));
     expect(r.name).toMatch(/^[A-Z][A-Z0-9_]*$/);
   });
 
