@@ -7,7 +7,7 @@ export interface RotateInputs {
   token: string;
   dryRun: boolean;
   ledger: string;
-  /** Ledger ids of generated secrets to rotate now (empty: those past their maximum age). */
+  /** Secrets to rotate now with a generated value: `NAME` or `NAME@environment:ENV`. */
   generate: string[];
   /** Added to every item's own labels. */
   labels: string[];
