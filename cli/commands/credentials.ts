@@ -5,8 +5,9 @@ import { renderVerifyReport, verifyReport } from '../../credentials/policy/verif
 import type { VerifyReport } from '../../credentials/policy/verify-report.js';
 import { EXPLAIN_PROVIDERS, explain } from '../../credentials/policy/explain/index.js';
 import type { ExplainProvider, Explanation } from '../../credentials/policy/explain/index.js';
-import { lintAwsTrustPolicy } from '../../credentials/policy/lint-aws.js';
 import type { LintFinding } from '../../credentials/policy/lint-aws.js';
+import { LINT_KINDS, lintPolicy, parsePolicyText } from '../../credentials/policy/lint.js';
+import type { LintKind } from '../../credentials/policy/lint.js';
 import { parse } from '../args.js';
 import { envCommand, execCommand } from './credentials-exec.js';
 import { EXIT, UsageError } from '../exit-codes.js';
@@ -17,6 +18,7 @@ const SPEC = {
   'token-env': { type: 'string' },
   provider: { type: 'string', multiple: true },
   lint: { type: 'string' },
+  'lint-kind': { type: 'string' },
   'aws-account-id': { type: 'string' },
   format: { type: 'string', short: 'f' },
   verify: { type: 'boolean' },
@@ -76,15 +78,17 @@ function readToken(values: Record<string, unknown>, io: Io): { raw: string; sour
   return { raw, source: `variable ${env}` };
 }
 
-function lintFile(path: string): LintFinding[] {
+function lintFile(path: string, kind: string | undefined): { kind: LintKind; findings: LintFinding[] } {
+  if (kind !== undefined && !(LINT_KINDS as readonly string[]).includes(kind))
+    throw new UsageError(`--lint-kind: expected one of ${LINT_KINDS.join(', ')}, got "${kind}"`);
   let policy: unknown;
   try {
-    policy = JSON.parse(readFileSync(path, 'utf8'));
+    policy = parsePolicyText(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new UsageError(`--lint: cannot read ${path} as JSON: ${(error as Error).message}`);
+    throw new UsageError(`--lint: cannot read ${path} as JSON or YAML: ${(error as Error).message}`);
   }
   try {
-    return lintAwsTrustPolicy(policy);
+    return lintPolicy(policy, kind as LintKind | undefined);
   } catch (error) {
     throw new UsageError(`--lint: ${path}: ${(error as Error).message}`);
   }
@@ -94,7 +98,7 @@ function renderText(
   claims: Record<string, unknown>,
   header: Record<string, unknown>,
   result: Explanation,
-  lint: LintFinding[] | undefined,
+  linted: { kind: LintKind; findings: LintFinding[] } | undefined,
   verified: VerifyReport | undefined,
 ): string {
   const out: string[] = [
@@ -117,8 +121,12 @@ function renderText(
     out.push('', `${p.title} (${p.provider}):`, JSON.stringify(p.config, null, 2));
     for (const note of p.notes) out.push(`  - ${note}`);
   }
-  if (lint) {
-    out.push('', lint.length === 0 ? 'Lint: no findings' : `Lint: ${lint.length} finding(s)`);
+  if (linted) {
+    const lint = linted.findings;
+    out.push(
+      '',
+      `${lint.length === 0 ? 'Lint: no findings' : `Lint: ${lint.length} finding(s)`} (${linted.kind})`,
+    );
     for (const f of lint)
       out.push(`  ${f.severity.toUpperCase()} ${f.code} at ${f.where}: ${f.message}`, `    fix: ${f.fix}`);
   }
@@ -146,7 +154,8 @@ async function explainCommand(args: string[], io: Io): Promise<number> {
     ...(providers.length > 0 ? { providers: providers as ExplainProvider[] } : {}),
     ...(accountId ? { aws: { accountId } } : {}),
   });
-  const lint = v['lint'] ? lintFile(v['lint'] as string) : undefined;
+  const linted = v['lint'] ? lintFile(v['lint'] as string, v['lint-kind'] as string | undefined) : undefined;
+  if (!v['lint'] && v['lint-kind']) throw new UsageError('--lint-kind needs --lint FILE');
   const verified = await verification(v, raw, source);
   if (format === 'json') {
     const body = {
@@ -155,14 +164,14 @@ async function explainCommand(args: string[], io: Io): Promise<number> {
       kind: result.shape.kind,
       claims,
       providers: result.providers,
-      ...(lint ? { lint } : {}),
+      ...(linted ? { lint: linted.findings, lintKind: linted.kind } : {}),
       ...(verified ? { verification: verified } : {}),
     };
     io.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
   } else {
-    io.stdout.write(renderText(claims, header, result, lint, verified));
+    io.stdout.write(renderText(claims, header, result, linted, verified));
   }
-  const lintFails = lint?.some((f) => f.severity === 'critical' || f.severity === 'high') ?? false;
+  const lintFails = linted?.findings.some((f) => f.severity === 'critical' || f.severity === 'high') ?? false;
   return lintFails || (verified !== undefined && !verified.ok) ? EXIT.findings : EXIT.ok;
 }
 

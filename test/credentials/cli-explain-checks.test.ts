@@ -3,6 +3,9 @@
  * issuer answers the JWKS fetch from this process, so a blocking child process cannot be used).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 
 import { credentialsCommand } from '../../cli/commands/credentials.js';
@@ -111,6 +114,70 @@ describe('keyless credentials explain --verify', () => {
   it('--expect without = is a usage error', async () => {
     await expect(explain(['--expect', 'repository'], issuer.github())).rejects.toThrow(
       '--expect: expected CLAIM=VALUE, got "repository"',
+    );
+  });
+});
+
+describe('keyless credentials explain --lint beyond AWS', () => {
+  const file = (name: string, text: string): string => {
+    const path = join(mkdtempSync(join(tmpdir(), 'keyless-lint-')), name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('detects an octo-sts YAML policy and fails on subject_pattern .*', async () => {
+    const path = file(
+      'deploy.sts.yaml',
+      "issuer: https://token.actions.githubusercontent.com\nsubject_pattern: '.*'\npermissions:\n  contents: write\n",
+    );
+    const result = await explain(['--lint', path], issuer.github());
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('Lint: 1 finding(s) (octo-sts)');
+    expect(result.stdout).toContain(
+      'CRITICAL subject-wildcard at subject_pattern: subject_pattern ".*" matches any subject',
+    );
+  });
+
+  it('lints a Vault role as JSON, with --lint-kind, and a clean GCP provider exits 0', async () => {
+    const role = file(
+      'role.json',
+      JSON.stringify({
+        data: {
+          role_type: 'jwt',
+          bound_audiences: ['https://vault.northwind-labs.dev'],
+          bound_claims: { repository_owner: 'northwind-labs' },
+        },
+      }),
+    );
+    const vault = await explain(
+      ['--lint', role, '--lint-kind', 'vault', '--format', 'json'],
+      issuer.github(),
+    );
+    expect(vault.code).toBe(0);
+    const body = JSON.parse(vault.stdout) as { lintKind: string; lint: { severity: string; code: string }[] };
+    expect(body.lintKind).toBe('vault');
+    expect(body.lint.map((f) => [f.severity, f.code])).toEqual([['medium', 'name-based-claim']]);
+
+    const gcp = file(
+      'provider.json',
+      JSON.stringify({
+        attributeMapping: { 'google.subject': 'assertion.sub' },
+        attributeCondition: "assertion.repository_id == '812934605'",
+      }),
+    );
+    const clean = await explain(['--lint', gcp], issuer.github());
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toContain('Lint: no findings (gcp)');
+  });
+
+  it('an unknown kind, an undetectable file and --lint-kind alone are usage errors', async () => {
+    const odd = file('odd.json', '{"hello": "world"}');
+    await expect(explain(['--lint', odd], issuer.github())).rejects.toThrow('give --lint-kind');
+    await expect(explain(['--lint', odd, '--lint-kind', 'oracle'], issuer.github())).rejects.toThrow(
+      '--lint-kind: expected one of aws, gcp, vault, octo-sts, got "oracle"',
+    );
+    await expect(explain(['--lint-kind', 'gcp'], issuer.github())).rejects.toThrow(
+      '--lint-kind needs --lint FILE',
     );
   });
 });
