@@ -23,14 +23,12 @@ Usage:
                                         GitLab: create or update the one Keyless note on the merge request
                                         (token in KEYLESS_GITLAB_TOKEN or GITLAB_TOKEN; CI_JOB_TOKEN cannot)
   keyless credentials explain (--token-file FILE | --token-env NAME) [--provider P]... [--lint POLICY.json]
-        [--lint-kind K] [--aws-account-id ID] [--verify] [--audience AUD] [--issuer ISS]... [--expect CLAIM=VALUE]...
+        [--aws-account-id ID] [--verify] [--audience AUD] [--issuer ISS]... [--expect CLAIM=VALUE]...
         [--format text|json]
                                         print a CI job token's claims (never the token) and the trust
                                         configuration each provider needs for exactly this job
                                         (P: aws, gcp, azure, vault, github = octo-sts; default all);
-                                        --lint checks a trust configuration (JSON/YAML: AWS trust policy,
-                                        GCP WIF provider, Vault JWT role, octo-sts policy; detected, or
-                                        --lint-kind aws|gcp|vault|octo-sts; exit 1 on high/critical);
+                                        --lint checks an AWS role trust policy (exit 1 on high/critical);
                                         --verify checks the signature against the issuer's JWKS, with
                                         --audience/--issuer/--expect a claim-by-claim report (exit 1 if
                                         any check fails or the signature cannot be verified)
@@ -47,6 +45,18 @@ Usage:
         --token-exchange-url, --audience AUD, --expect-<claim> GLOB ... (each also as KEYLESS_<NAME>)
         secret managers (repeatable): --aws-secrets 'ID[:JSON_KEY] | NAME', --gcp-secrets 'SECRET | NAME',
         --azure-keyvault-secrets 'VAULT/SECRET | NAME'
+  keyless rotate [PATH] [--dry-run] [--format text|json] [--ledger FILE] [--max-age 90d]
+        [--generate NAME[@SCOPE]]... [--labels A,B] [--platform github|gitlab] [--repository O/R]
+        [--default-branch B] [--credentials-action REF]
+                                        plan one pull/merge request per static secret: hard-coded values
+                                        to remove, workflows to move to OIDC, generated secrets to rotate,
+                                        stale secrets (ledger .keyless/rotation.yml); --dry-run prints the
+                                        plan (never a value), otherwise publishes it (token in
+                                        KEYLESS_GITHUB_TOKEN/GITHUB_TOKEN or KEYLESS_GITLAB_TOKEN); exit 1
+                                        when an item could not be published
+  keyless rotate promote [--sha SHA] [--dry-run]
+                                        GitLab: promote NAME_NEXT -> NAME for the merged rotation requests
+                                        that brought SHA (default CI_COMMIT_SHA)
   keyless --version | --help
 
 Scan options:

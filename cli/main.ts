@@ -4,6 +4,7 @@ import { baselineCommand } from './commands/baseline.js';
 import { credentialsCommand } from './commands/credentials.js';
 import { gitlabCommand } from './commands/gitlab.js';
 import { installHookCommand } from './commands/install-hook.js';
+import { rotateCommand } from './commands/rotate.js';
 import { rulesCommand } from './commands/rules.js';
 import { scanCommand } from './commands/scan.js';
 import { EXIT, UsageError } from './exit-codes.js';
@@ -27,6 +28,8 @@ export async function main(argv: string[], io: Io, workerUrl?: URL): Promise<num
         return await credentialsCommand(args, io);
       case 'gitlab':
         return await gitlabCommand(args, io);
+      case 'rotate':
+        return await rotateCommand(args, io);
       case 'install-hook':
         // The hook runs this very keyless: this Node.js and this script, wherever they are installed.
         return await installHookCommand(args, io, {
