@@ -12,6 +12,7 @@ import type { AuditRecord } from '../../credentials/audit.js';
 import { obtainCredentials, revokeAll } from '../../credentials/exchange.js';
 import { identityToken } from '../../credentials/identity/index.js';
 import { JwksCache } from '../../credentials/policy/jwks-cache.js';
+import { renderVerifyReport, verifyReport } from '../../credentials/policy/verify-report.js';
 import { CredentialError } from '../../credentials/types.js';
 import type { Credentials, IdentitySource } from '../../credentials/types.js';
 import type { RunContext, StepRuntime } from '../runtime.js';
@@ -75,6 +76,17 @@ export async function runCredentialsStep(step: CredentialsStep): Promise<void> {
     const raw = await runtime.idToken(inputs.request.audience);
     const token = identityToken(raw, 'GitHub Actions id-token');
     for (const line of explainLines(token.claims, inputs.request)) runtime.info(line);
+    // The checks an exchange would run on this token (its aud is the runner's default unless
+    // `audience` is set, so aud is checked only then), reported claim by claim.
+    const report = await verifyReport(token, {
+      signature: inputs.request.verify ?? true,
+      ...(inputs.request.audience !== undefined ? { audience: inputs.request.audience } : {}),
+      ...(inputs.request.issuer ? { issuer: inputs.request.issuer } : {}),
+      ...(inputs.request.expect ? { claims: inputs.request.expect } : {}),
+    });
+    for (const line of ['', ...renderVerifyReport(report)]) runtime.info(line);
+    if (!report.ok)
+      runtime.warning('keyless credentials explain: the job token fails the checks listed above');
     if (inputs.explain === 'only') return;
   }
 
