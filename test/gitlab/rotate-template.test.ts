@@ -15,7 +15,7 @@ import { INPUT_REFERENCE, runJob, templateDocuments, type Job } from './template
 const TEXT = readFileSync(join(process.cwd(), 'gitlab/templates/rotate.yml'), 'utf8');
 const TOKEN = 'glpat-Jr5nW8qLx2Tz7KbV4mPd';
 
-function jobs(inputs: Record<string, string> = {}): Record<string, Job> {
+function jobs(inputs: Record<string, string> = {}): { rotate: Job; promote: Job } {
   const { spec, body } = templateDocuments(TEXT);
   const text = body.replace(INPUT_REFERENCE, (_, name: string) => {
     const value = name in inputs ? inputs[name] : spec.inputs[name]?.default;

@@ -26,6 +26,8 @@ export interface ActionInvocation {
   repository?: string;
   sha: string;
   ref: string;
+  /** Another action's bundle (default ACTION, the scan action). */
+  script?: string;
 }
 
 /** `name<<DELIM\nvalue\nDELIM` records of a GITHUB_OUTPUT file. */
@@ -79,7 +81,7 @@ export async function runAction(run: ActionInvocation): Promise<ActionRun> {
     ...inputs,
   };
   // Asynchronous: the fake GitHub answering this child lives in the test's own event loop.
-  const child = spawn(process.execPath, [ACTION], {
+  const child = spawn(process.execPath, [run.script ?? ACTION], {
     cwd: run.workspace,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -78,6 +78,8 @@ export class OpenApi {
     }
     this.ajv = new Ajv({ strict: false, allErrors: true, discriminator: true, verbose: true });
     addFormats(this.ajv);
+    // GitHub's own format for `owner/name` (pulls: head_repo).
+    this.ajv.addFormat('repo.nwo', /^[^/\s]+\/[^/\s]+$/);
   }
 
   match(method: string, path: string): MatchedOperation | undefined {
