@@ -47,9 +47,16 @@ export function migrateGithubJob(
     return n?.range ? text.slice(n.range[0], n.range[1]).trimEnd() : undefined;
   };
   const lineStart = (offset: number): number => text.lastIndexOf('\n', offset - 1) + 1;
+  // Line ends are kept as the file has them (CRLF files stay CRLF).
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const lineEnd = (offset: number): number => {
     const i = text.indexOf('\n', offset);
-    return i === -1 ? text.length : i;
+    if (i === -1) return text.length;
+    return text[i - 1] === '\r' ? i - 1 : i;
+  };
+  const nextLine = (offset: number): number => {
+    const i = text.indexOf('\n', offset);
+    return i === -1 ? text.length : i + 1;
   };
   const column = (offset: number): number => offset - lineStart(offset);
   const contentEnd = (node: Node): number => {
@@ -172,14 +179,14 @@ export function migrateGithubJob(
     const gone = env.items.filter((p) => names.has(keyOf(p)));
     if (gone.length === env.items.length) {
       const start = lineStart((envPair.key as Node).range?.[0] ?? 0);
-      edits.push({ from: start, to: Math.min(text.length, lineEnd(contentEnd(env)) + 1), text: '' });
+      edits.push({ from: start, to: nextLine(contentEnd(env)), text: '' });
       return;
     }
     for (const pair of gone) {
       const start = lineStart((pair.key as Node).range?.[0] ?? 0);
       edits.push({
         from: start,
-        to: Math.min(text.length, lineEnd(contentEnd(pair.value as Node)) + 1),
+        to: nextLine(contentEnd(pair.value as Node)),
         text: '',
       });
     }
@@ -220,7 +227,8 @@ export function migrateGithubJob(
 
   edits.sort((a, b) => b.from - a.from || b.to - a.to);
   let content = text;
-  for (const e of edits) content = content.slice(0, e.from) + e.text + content.slice(e.to);
+  for (const e of edits)
+    content = content.slice(0, e.from) + e.text.replace(/\r?\n/g, eol) + content.slice(e.to);
   return {
     content,
     providers: [...new Set(mine.map((u) => u.provider))],

@@ -142,6 +142,14 @@ describe('migrateGithubJob', () => {
     expect(result?.content).toContain('azure-client-id: ${{ vars.AZURE_CLIENT_ID }}');
   });
 
+  it('keeps CRLF line ends in CRLF files', () => {
+    const crlf = text.replace(/\n/g, '\r\n');
+    const result = migrateGithubJob(crlf, 'vault', githubWorkflowUses(FILE, crlf));
+    const out = result?.content as string;
+    expect(out.replace(/\r\n/g, '')).not.toContain('\n');
+    expect(out.replace(/\r\n/g, '\n')).toBe(migrateGithubJob(text, 'vault', uses)?.content);
+  });
+
   it('leaves jobs without static credentials alone', () => {
     expect(migrateGithubJob(text, 'nope', uses)).toBeUndefined();
   });
