@@ -1,6 +1,7 @@
 /**
- * `npm run bench [-- dir|git|image] [options]`: the directory benchmark (dir-bench.ts), the history
- * benchmark (git-bench.ts), then the image benchmark (image-bench.ts); naming one runs only that one.
+ * `npm run bench [-- dir|git|image|credentials] [options]`: the directory benchmark (dir-bench.ts), the
+ * history benchmark (git-bench.ts), the image benchmark (image-bench.ts), then the credentials action's
+ * cold start (credentials-bench.ts); naming one runs only that one.
  * Nothing is asserted: targets are printed as met or not met and the exit status does not depend on them.
  *
  * All:     --cli PATH (default dist/cli/index.js; for git, build/cli/index.js if dist has no `scan git`)
@@ -9,6 +10,7 @@
  *          --secretlint-profiler (keep secretlint 12's always-on profiler; see secretlint.ts)
  * git:     --git-size MB (default 320 of unique blobs)   --git-commits N (default 3200)   --git-corpus DIR
  * image:   --image-size MB (default 520 uncompressed)   --image-corpus DIR (default bench/corpus/image-oci)
+ * credentials: --credentials-action DIR (default dist/credentials; its index.js), --runs N (default 15 here)
  *
  * Paths are relative to the working directory: run it from the repository root.
  */
@@ -16,6 +18,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { runCredentialsBench } from './credentials-bench.js';
 import { runDirBench } from './dir-bench.js';
 import { runGitBench } from './git-bench.js';
 import { runImageBench } from './image-bench.js';
@@ -61,11 +64,12 @@ async function main(): Promise<void> {
       'git-corpus': { type: 'string' },
       'image-size': { type: 'string' },
       'image-corpus': { type: 'string' },
+      'credentials-action': { type: 'string' },
     },
   });
   const which = positionals[0] ?? 'all';
-  if (positionals.length > 1 || !['all', 'dir', 'git', 'image'].includes(which)) {
-    throw new Error(`usage: run.js [dir|git|image] [options]; got "${positionals.join(' ')}"`);
+  if (positionals.length > 1 || !['all', 'dir', 'git', 'image', 'credentials'].includes(which)) {
+    throw new Error(`usage: run.js [dir|git|image|credentials] [options]; got "${positionals.join(' ')}"`);
   }
   const outputs: Record<string, { result: object; text: string }> = {};
   if (which === 'all' || which === 'dir') outputs['dir'] = await runDirBench(values);
@@ -87,6 +91,14 @@ async function main(): Promise<void> {
       corpus: resolve(values['image-corpus'] ?? 'bench/corpus/image-oci'),
       sizeMB: positive(values['image-size'], '--image-size') ?? 520,
       runs: positive(values.runs, '--runs') ?? 2,
+      log,
+    });
+  }
+  if (which === 'all' || which === 'credentials') {
+    outputs['credentials'] = await runCredentialsBench({
+      action: resolve(values['credentials-action'] ?? 'dist/credentials'),
+      // Start-up times are short and noisy: more runs than the throughput benchmarks.
+      runs: positive(values.runs, '--runs') ?? 15,
       log,
     });
   }
