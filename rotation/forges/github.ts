@@ -240,6 +240,16 @@ export class GitHubForge implements Forge {
         tree: entries,
       }),
     );
+    // Same tree on the same base as the branch already has: keep the commit, so a rerun that changes
+    // nothing does not push (and retrigger CI on) an identical commit.
+    const current = await this.branchHead(input.branch);
+    if (
+      current &&
+      current.tree === tree.data.sha &&
+      current.parents.length === 1 &&
+      current.parents[0] === input.baseSha
+    )
+      return { sha: current.sha };
     const commit = await this.call('write the commit', () =>
       this.client.request('POST /repos/{owner}/{repo}/git/commits', {
         ...this.where,
@@ -251,8 +261,7 @@ export class GitHubForge implements Forge {
       }),
     );
     const sha = commit.data.sha;
-    const exists = await this.refExists(input.branch);
-    if (exists) {
+    if (current) {
       await this.call(`move branch ${input.branch}`, () =>
         this.client.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
           ...this.where,
@@ -273,17 +282,28 @@ export class GitHubForge implements Forge {
     return { sha };
   }
 
-  private async refExists(branch: string): Promise<boolean> {
+  /** The branch's head commit (its tree and parents), undefined when the branch does not exist. */
+  private async branchHead(
+    branch: string,
+  ): Promise<{ sha: string; tree: string; parents: string[] } | undefined> {
+    let sha: string;
     try {
-      await this.client.request('GET /repos/{owner}/{repo}/git/ref/{ref}', {
+      const ref = await this.client.request('GET /repos/{owner}/{repo}/git/ref/{ref}', {
         ...this.where,
         ref: `heads/${branch}`,
       });
-      return true;
+      sha = ref.data.object.sha;
     } catch (error) {
-      if (statusOf(error) === 404) return false;
+      if (statusOf(error) === 404) return undefined;
       throw this.wrap(`read branch ${branch}`, error);
     }
+    const commit = await this.call(`read commit ${sha}`, () =>
+      this.client.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', {
+        ...this.where,
+        commit_sha: sha,
+      }),
+    );
+    return { sha, tree: commit.data.tree.sha, parents: commit.data.parents.map((p) => p.sha) };
   }
 
   async publish(input: {

@@ -94,6 +94,12 @@ describe('publishPlan', () => {
     );
     expect(results.map((r) => r.action)).toEqual(['updated', 'updated']);
     expect(github.pulls.pulls).toHaveLength(before);
+    // Same files on the same base: the branches keep their commits (no push, no CI rerun).
+    expect(
+      github.requests.some(
+        (r) => r.operationId === 'git/create-commit' || r.operationId === 'git/update-ref',
+      ),
+    ).toBe(false);
     expect(github.requests.some((r) => r.operationId.startsWith('actions/create-or-update'))).toBe(false);
     expect(github.pulls.pulls.find((p) => p.head === branchFor('charge'))?.body).toBe(
       `Second wording.\n\n${markerFor('charge')}\n`,
