@@ -94,6 +94,11 @@ async function obtain(args: string[], sub: string, io: Io) {
   const inputs: Record<string, string> = { ...requestInputsFromEnv(io.env) };
   for (const [k, v] of Object.entries(flags)) if (isRequestKey(k)) inputs[k] = v;
   const request = parseRequest(inputs);
+  // AWS profiles are files, and env cannot know when to delete them: exec can. Refused before any exchange.
+  if (sub === 'env' && wantsAwsProfiles(request.aws))
+    throw new UsageError(
+      'credentials env: AWS profiles (aws-profile, aws-profiles) are files deleted after the command: use exec',
+    );
   const auditFile = flags['audit'] ?? (io.env['KEYLESS_AUDIT_FILE'] || undefined);
   const onAudit = (r: AuditRecord): void => {
     if (auditFile) appendFileSync(auditFile, renderAuditLines([r]), { mode: 0o600 });
@@ -194,15 +199,10 @@ const shellQuote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'
 
 /** Prints `export NAME='value'` lines for `eval "$(keyless credentials env ...)"`. */
 export async function envCommand(args: string[], io: Io): Promise<number> {
-  const { command, credentials, onAudit, aws } = await obtain(args, 'env', io);
-  if (command.length > 0 || wantsAwsProfiles(aws)) {
-    // AWS profiles are files, and env cannot know when to delete them: exec can.
+  const { command, credentials, onAudit } = await obtain(args, 'env', io);
+  if (command.length > 0) {
     await revokeAll(credentials, { onAudit });
-    throw new UsageError(
-      command.length > 0
-        ? 'credentials env: takes no command (use exec)'
-        : 'credentials env: AWS profiles (aws-profile, aws-profiles) are files deleted after the command: use exec',
-    );
+    throw new UsageError('credentials env: takes no command (use exec)');
   }
   const lines = credentials.flatMap((c) => c.values.map((v) => `export ${v.name}=${shellQuote(v.value)}\n`));
   io.stdout.write(lines.join(''));
