@@ -1,3 +1,5 @@
+import { durationDays } from '../../rotation/ledger.js';
+
 /** The rotate action's inputs as typed values (names, defaults and meaning documented in action.yml). */
 export const MODES = ['publish', 'promote'] as const;
 export type Mode = (typeof MODES)[number];
@@ -57,8 +59,8 @@ export function readRotateInputs(read: (name: string) => string): RotateInputs {
   if (!(MODES as readonly string[]).includes(mode))
     throw new InputError(`input mode: expected one of ${MODES.join(', ')}, got "${mode}"`);
   const maxAge = get('max-age') || '90d';
-  if (!/^\d+d$/.test(maxAge))
-    throw new InputError(`input max-age: expected days such as 90d, got "${maxAge}"`);
+  if (durationDays(maxAge) === undefined)
+    throw new InputError(`input max-age: expected a duration such as 90d, 12w or 1y, got "${maxAge}"`);
   return {
     mode: mode as Mode,
     token: get('token'),
