@@ -82,13 +82,6 @@ export function buildPlan(input: PlanInput): Plan {
   const uses = staticCredentialUses(input.workflows);
   const jobs = new Map<string, StaticCredentialUse[]>();
   for (const use of uses) {
-    if (use.platform === 'gitlab') {
-      notes.push(
-        `${use.file}: job ${use.job} reads ${use.key} (${use.provider}) from a CI/CD variable; move it to id_tokens and ` +
-          '`keyless credentials exec` (the credentials component) by hand',
-      );
-      continue;
-    }
     if (use.level === 'workflow') {
       notes.push(
         `${use.file}: ${use.key} is set for the whole workflow; move it into the jobs that need it, then rerun to migrate them`,
@@ -101,8 +94,14 @@ export function buildPlan(input: PlanInput): Plan {
   for (const [key, jobUses] of jobs) {
     const [file, job] = key.split('\0') as [string, string];
     const text = input.workflows.find((w) => w.path === file)?.text ?? '';
-    const item = migrationItem(file, text, job, jobUses, input.repository, input.credentialsAction);
+    const platform = jobUses[0]?.platform ?? 'github';
+    const item = migrationItem(file, text, job, jobUses, input.repository, input.credentialsAction, platform);
     if (item) items.push(item);
+    else if (platform === 'gitlab')
+      notes.push(
+        `${file}: job ${job} reads ${jobUses.map((u) => u.key).join(', ')} from CI/CD variables; its script could not be ` +
+          'rewritten automatically: add id_tokens and `keyless credentials exec` (the credentials component) by hand',
+      );
     else
       notes.push(
         `${file}: job ${job} uses static ${jobUses[0]?.provider} credentials but could not be rewritten automatically`,

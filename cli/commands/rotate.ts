@@ -145,6 +145,7 @@ export async function rotateCommand(
   const forge = !dryRun || where.token ? where.forge() : undefined;
   const remote = forge ? await forge.repository() : undefined;
   const repository = {
+    ...(where.platform === 'gitlab' && io.env['CI_SERVER_URL'] ? { issuer: io.env['CI_SERVER_URL'] } : {}),
     slug: where.slug ?? slugFromGit(root) ?? 'OWNER/REPO',
     defaultBranch:
       str('default-branch') ??

@@ -127,6 +127,14 @@ export function githubWorkflowUses(file: string, text: string): StaticCredential
   return uses;
 }
 
+/** `AWS_ACCESS_KEY_ID: $PROD_KEY` -> `PROD_KEY` (the CI/CD variable that holds the key). */
+function variableRefs(job: YAMLMap, name: string): string[] {
+  const vars = job.get('variables', true);
+  const value = isMap(vars) ? scalarText(vars.get(name, true)) : undefined;
+  const refs = [...(value ?? '').matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] as string);
+  return refs.length > 0 ? refs : [name];
+}
+
 const GITLAB_RESERVED = new Set([
   'stages',
   'variables',
@@ -154,6 +162,8 @@ export function gitlabCiUses(file: string, text: string): StaticCredentialUse[] 
     const job = keyOf(jobPair);
     if (GITLAB_RESERVED.has(job) || !isMap(jobPair.value)) continue;
     const jobMap = jobPair.value as YAMLMap;
+    const envNode = jobMap.get('environment', true);
+    const environment = scalarText(isMap(envNode) ? envNode.get('name', true) : envNode);
     const seen = new Set<string>();
     for (const section of ['variables', 'before_script', 'script', 'after_script']) {
       const node = jobMap.get(section, true) as Node | undefined;
@@ -170,7 +180,8 @@ export function gitlabCiUses(file: string, text: string): StaticCredentialUse[] 
           via: section === 'variables' ? 'env' : 'script',
           key: name,
           line: counter.linePos(node.range[0]).line,
-          secrets: [name],
+          secrets: section === 'variables' ? variableRefs(jobMap, name) : [name],
+          ...(environment && !environment.includes('$') ? { environment } : {}),
         });
       }
     }
