@@ -16,6 +16,7 @@ import {
   type SecretScope,
 } from '../types.js';
 import { DEFAULT_IDENTITY, hasTrailer, withTrailer, type CommitIdentity } from './identity.js';
+import { githubError, statusOf } from './github-errors.js';
 import { sealForGitHub } from './sealed-box.js';
 
 export interface GitHubForgeOptions {
@@ -33,33 +34,6 @@ export interface GitHubForgeOptions {
 
 const PagedOctokit = Octokit.plugin(paginateRest);
 type Client = InstanceType<typeof PagedOctokit>;
-
-const APP_TOKEN_HINT =
-  'GITHUB_TOKEN cannot read or write Actions secrets: use a GitHub App token (or a fine-grained token) ' +
-  'with the "Secrets: read and write" repository permission; the credentials action can mint one';
-
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown }).status;
-  return typeof status === 'number' ? status : undefined;
-}
-
-/** The API's own message (never the request, which may carry an encrypted value). */
-function apiMessage(error: unknown): string {
-  const data = (error as { response?: { data?: { message?: unknown } } }).response?.data;
-  if (typeof data?.message === 'string') return data.message;
-  return (error as Error).message.split('\n')[0] ?? 'request failed';
-}
-
-function likelyCause(what: string, status: number | undefined): string {
-  if (status === 401) return 'the token is invalid or expired';
-  if (what.includes('secret') && (status === 403 || status === 404)) return APP_TOKEN_HINT;
-  if (status === 403)
-    return 'the token lacks a permission (contents: write, pull-requests: write, issues: write for labels)';
-  if (status === 404) return 'not found, or the token cannot see it';
-  if (status === 409) return 'the repository is empty or the ref moved';
-  if (status === 422) return 'GitHub rejected the request (a branch or pull request may already exist)';
-  return 'GitHub could not be reached or failed';
-}
 
 export class GitHubForge implements Forge {
   private readonly client: Client;
@@ -93,12 +67,7 @@ export class GitHubForge implements Forge {
     try {
       return await run();
     } catch (error) {
-      if (error instanceof ForgeError) throw error;
-      const status = statusOf(error);
-      throw new ForgeError(
-        `GitHub: cannot ${what} (${status ?? 'no response'}: ${apiMessage(error)}); ${likelyCause(what, status)}`,
-        status,
-      );
+      throw githubError(what, error);
     }
   }
 
@@ -160,18 +129,10 @@ export class GitHubForge implements Forge {
       return await run();
     } catch (error) {
       const status = statusOf(error);
-      if (status !== 403 && status !== 404) throw this.wrap(what, error);
-      this.warn(`GitHub: cannot ${what} (${status}); skipped. ${likelyCause(what, status)}`);
+      if (status !== 403 && status !== 404) throw githubError(what, error);
+      this.warn(`${githubError(what, error).message} (skipped)`);
       return undefined;
     }
-  }
-
-  private wrap(what: string, error: unknown): ForgeError {
-    const status = statusOf(error);
-    return new ForgeError(
-      `GitHub: cannot ${what} (${status ?? 'no response'}: ${apiMessage(error)}); ${likelyCause(what, status)}`,
-      status,
-    );
   }
 
   async findChange(branch: string, marker: string): Promise<ExistingChange | undefined> {
@@ -295,7 +256,7 @@ export class GitHubForge implements Forge {
       sha = ref.data.object.sha;
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
-      throw this.wrap(`read branch ${branch}`, error);
+      throw githubError(`read branch ${branch}`, error);
     }
     const commit = await this.call(`read commit ${sha}`, () =>
       this.client.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', {
