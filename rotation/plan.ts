@@ -72,7 +72,7 @@ export function buildPlan(input: PlanInput): Plan {
 
   const known = new Set(ledger.entries.filter((e) => e.store === 'literal').map((e) => e.fingerprint));
   for (const subject of input.literals) {
-    const draft = literalDraft(subject, input.files);
+    const draft = literalDraft(subject, input.files, ledgerPath);
     for (const skip of draft.skipped) notes.push(`${draft.item.id}: ${skip}`);
     // Already recorded as compromised and nothing left to rewrite: the value is out of the files.
     if (known.has(subject.fingerprint) && draft.item.files.length === 0) continue;
@@ -115,7 +115,14 @@ export function buildPlan(input: PlanInput): Plan {
     generatedIds.add(id);
     const secret: CiSecret = { name, scope };
     const existing = matchEntry(ledger.entries, secret, input.repository.platform);
-    const draft = generatedDraft(name, scope, existing, input.now, storeOf(input.repository.platform));
+    const draft = generatedDraft(
+      name,
+      scope,
+      existing,
+      input.now,
+      storeOf(input.repository.platform),
+      ledgerPath,
+    );
     items.push(withLedger(draft.item, draft.ledger));
   };
   for (const { name, scope } of input.generate ?? []) generate(name, scope);
@@ -136,7 +143,7 @@ export function buildPlan(input: PlanInput): Plan {
       );
       return;
     }
-    const draft = staleDraft(entry, age, input.now, isNew);
+    const draft = staleDraft(entry, age, input.now, isNew, ledgerPath);
     items.push(withLedger(draft.item, draft.ledger));
   };
   for (const entry of ledger.entries) {

@@ -8,6 +8,7 @@ import { diskFiles } from '../../rotation/inventory/repository.js';
 import { durationDays, LEDGER_PATH } from '../../rotation/ledger.js';
 import { planDirectory } from '../../rotation/plan-dir.js';
 import { publishPlan } from '../../rotation/publish.js';
+import type { CiSecret } from '../../rotation/types.js';
 import { promoteMerged } from '../../rotation/staged.js';
 import type { ReadableForge } from '../../rotation/staged.js';
 import { parse } from '../args.js';
@@ -141,9 +142,22 @@ export async function rotateCommand(
 
   const root = resolve(positionals[0] ?? '.');
   if (!existsSync(root)) throw new UsageError(`${positionals[0] ?? '.'}: no such directory`);
-  // Reading CI secrets is harmless, so a dry run uses the forge too when a token is there.
-  const forge = !dryRun || where.token ? where.forge() : undefined;
-  const remote = forge ? await forge.repository() : undefined;
+  let forge: ConfiguredForge | undefined;
+  let remote: { defaultBranch: string } | undefined;
+  let ciSecrets: CiSecret[] | undefined;
+  if (!dryRun) {
+    forge = where.forge();
+    remote = await forge.repository();
+  } else if (where.token) {
+    // Reading CI secrets is harmless, so a dry run lists them when it can — and plans without them when not.
+    try {
+      const reader = where.forge();
+      remote = await reader.repository();
+      ciSecrets = await reader.listSecrets();
+    } catch (error) {
+      warn(`CI secrets not inventoried: ${(error as Error).message}`);
+    }
+  }
   const repository = {
     ...(where.platform === 'gitlab' && io.env['CI_SERVER_URL'] ? { issuer: io.env['CI_SERVER_URL'] } : {}),
     slug: where.slug ?? slugFromGit(root) ?? 'OWNER/REPO',
@@ -159,6 +173,7 @@ export async function rotateCommand(
     platform: where.platform,
     repository,
     ...(forge ? { forge } : {}),
+    ...(ciSecrets ? { ciSecrets } : {}),
     generate: (v['generate'] as string[] | undefined) ?? [],
     ledgerPath: str('ledger') ?? LEDGER_PATH,
     ...(maxAge !== undefined ? { defaultMaxAge: maxAge } : {}),

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import { formatScope } from '../ledger.js';
+import { formatScope, LEDGER_PATH } from '../ledger.js';
 import type { LedgerEntry } from '../ledger.js';
 import type { LedgerChange } from '../ledger-write.js';
 import type { RotationItem, SecretScope } from '../types.js';
@@ -36,6 +36,7 @@ export function generatedDraft(
   existing: LedgerEntry | undefined,
   now: Date,
   store: LedgerEntry['store'],
+  ledgerPath = LEDGER_PATH,
 ): GeneratedDraft {
   const id = generatedItemId(name, scope);
   const next = `${name}_NEXT`;
@@ -61,7 +62,7 @@ export function generatedDraft(
     '',
     list([
       `[ ] merging this change promotes ${code(next)} to ${code(name)} and deletes ${code(next)}`,
-      `[ ] the ledger (${code('.keyless/rotation.yml')}) records the rotation on ${isoDate(now)}`,
+      `[ ] the ledger (${code(ledgerPath)}) records the rotation on ${isoDate(now)}`,
       '[ ] after merging, check that the consumers work with the new value; the old one is gone',
     ]),
     '',

@@ -1,5 +1,6 @@
 import { fingerprint } from '../../scanners/engine/fingerprint.js';
 import type { LiteralSubject } from '../inventory/literals.js';
+import { LEDGER_PATH } from '../ledger.js';
 import type { LedgerChange } from '../ledger-write.js';
 import { retireSecretsFile } from '../rewrite/dotenv.js';
 import type { RepoFiles } from '../rewrite/dotenv.js';
@@ -24,7 +25,11 @@ export function literalItemId(subject: LiteralSubject): string {
  * One item per leaked value: every file holding it is rewritten. The span is re-checked against the
  * scanner's fingerprint before anything is replaced, so a file edited since the scan is left alone.
  */
-export function literalDraft(subject: LiteralSubject, files: RepoFiles): LiteralDraft {
+export function literalDraft(
+  subject: LiteralSubject,
+  files: RepoFiles,
+  ledgerPath = LEDGER_PATH,
+): LiteralDraft {
   const id = literalItemId(subject);
   const changes = new Map<string, FileChange>();
   const references: string[] = [];
@@ -90,7 +95,7 @@ export function literalDraft(subject: LiteralSubject, files: RepoFiles): Literal
     '',
     list([
       ...references,
-      `records the secret as **compromised** in ${code('.keyless/rotation.yml')} (entry ${code(id)}, fingerprint only)`,
+      `records the secret as **compromised** in ${code(ledgerPath)} (entry ${code(id)}, fingerprint only)`,
     ]),
     ...(skipped.length > 0
       ? ['', 'Not rewritten automatically (fix by hand):', '', list(skipped.map((s) => code(s)))]

@@ -1,5 +1,5 @@
 import type { Age } from '../age.js';
-import { formatScope } from '../ledger.js';
+import { formatScope, LEDGER_PATH } from '../ledger.js';
 import type { LedgerEntry } from '../ledger.js';
 import type { LedgerChange } from '../ledger-write.js';
 import type { RotationItem } from '../types.js';
@@ -11,7 +11,13 @@ export interface StaleDraft {
 }
 
 /** A secret past its maximum age: a checklist, and the ledger's rotation date to merge once done. */
-export function staleDraft(entry: LedgerEntry, age: Age, now: Date, isNew: boolean): StaleDraft {
+export function staleDraft(
+  entry: LedgerEntry,
+  age: Age,
+  now: Date,
+  isNew: boolean,
+  ledgerPath = LEDGER_PATH,
+): StaleDraft {
   const id = `stale-${slug(entry.id, 50)}`;
   const where = entry.scope ? ` (${formatScope(entry.scope)})` : '';
   const ageText =
@@ -43,7 +49,7 @@ export function staleDraft(entry: LedgerEntry, age: Age, now: Date, isNew: boole
       `[ ] update ${code(entry.name)}${where} in the CI secret store (and any other place that holds it)`,
       '[ ] check that the jobs and services using it still work',
       '[ ] revoke the old value at the issuer',
-      `[ ] merge this change: it records ${isoDate(now)} as the last rotation in ${code('.keyless/rotation.yml')} (edit the date if you rotate later)`,
+      `[ ] merge this change: it records ${isoDate(now)} as the last rotation in ${code(ledgerPath)} (edit the date if you rotate later)`,
     ]),
     ...(isNew
       ? [

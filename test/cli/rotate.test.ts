@@ -152,6 +152,32 @@ describe('keyless rotate (publish)', () => {
     expect(github.pulls.pulls).toHaveLength(4);
   });
 
+  it('a dry run with a token inventories CI secrets and writes nothing', async () => {
+    github.secrets.set('SLACK_HOOK', 'not-a-real-value-1', { updatedAt: '2026-11-01T00:00:00Z' });
+    const pulls = github.pulls.pulls.length;
+    const env = {
+      KEYLESS_GITHUB_TOKEN: github.token,
+      GITHUB_API_URL: github.url,
+      GITHUB_REPOSITORY: 'acme/shop',
+    };
+    const { code, out } = await run([repo.root, '--dry-run'], env);
+    expect(code).toBe(0);
+    expect(out).toContain('CI secret SLACK_HOOK (repository) is not in .keyless/rotation.yml');
+    expect(github.pulls.pulls).toHaveLength(pulls);
+  });
+
+  it('a dry run whose token cannot read secrets still prints the plan, with a warning', async () => {
+    const env = {
+      KEYLESS_GITHUB_TOKEN: 'wrong-token',
+      GITHUB_API_URL: github.url,
+      GITHUB_REPOSITORY: 'acme/shop',
+    };
+    const { code, out, err } = await run([repo.root, '--dry-run'], env);
+    expect(code).toBe(0);
+    expect(err).toContain('keyless: warning: CI secrets not inventoried:');
+    expect(out).toContain('oidc-deploy-deploy  [migrate-oidc]');
+  });
+
   it('without a token it says which token is needed', async () => {
     const { code, err } = await run([repo.root, '--repository', 'acme/shop'], {});
     expect(code).toBe(2);
