@@ -46,7 +46,9 @@ export function staleDraft(
             '[ ] create a new value where the secret is issued' +
               (entry.rotation?.provider ? ` (${entry.rotation.provider})` : ''),
           ]),
-      `[ ] update ${code(entry.name)}${where} in the CI secret store (and any other place that holds it)`,
+      entry.store === 'external'
+        ? `[ ] update every place that holds ${code(entry.name)}`
+        : `[ ] update ${code(entry.name)}${where} in the CI secret store (and any other place that holds it)`,
       '[ ] check that the jobs and services using it still work',
       '[ ] revoke the old value at the issuer',
       `[ ] merge this change: it records ${isoDate(now)} as the last rotation in ${code(ledgerPath)} (edit the date if you rotate later)`,

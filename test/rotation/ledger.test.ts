@@ -184,6 +184,15 @@ describe('applyLedgerChanges', () => {
     expect(out).toMatch(/entries:\n {2}- id: generated-hook/);
   });
 
+  it('fills an empty entries key in block style', () => {
+    const out = applyLedgerChanges('version: 1 # keep\nentries:\n', [
+      { entry: { id: 'a', name: 'A', store: 'external', maxAge: '30d' } },
+    ]);
+    expect(out).toBe(
+      'version: 1 # keep\nentries:\n  - id: a\n    name: A\n    store: external\n    max-age: 30d\n',
+    );
+  });
+
   it('refuses to edit an invalid ledger', () => {
     expect(() => applyLedgerChanges('version: 3\n', [{ entry: { id: 'x' } }])).toThrow(LedgerError);
   });

@@ -222,3 +222,68 @@ describe('buildPlan', () => {
     expect(() => buildPlan(broken)).toThrow('.keyless/rotation.yml:3: entries[0].name: missing');
   });
 });
+
+describe('buildPlan on GitLab (variables keep no timestamps)', () => {
+  const ledger = [
+    'version: 1',
+    'entries:',
+    '  - id: registry',
+    '    name: REGISTRY_PASSWORD',
+    '    store: gitlab-variable',
+    '    scope: group:acme/platform',
+    '    max-age: 60d',
+    '    last-rotated: 2026-10-01',
+    '  - id: signing',
+    '    name: Release signing key',
+    '    store: external',
+    '    max-age: 1y',
+    '    last-rotated: 2026-01-02',
+    '  - id: legacy',
+    '    name: LEGACY_TOKEN',
+    '    store: gitlab-variable',
+    '    status: retired',
+    '',
+  ].join('\n');
+  const gitlabPlan = (): Plan =>
+    buildPlan({
+      files: { read: (p: string) => (p === '.keyless/rotation.yml' ? ledger : undefined) },
+      repository: { slug: 'acme/shop', defaultBranch: 'main', platform: 'gitlab' },
+      literals: [],
+      workflows: [],
+      ciSecrets: [
+        { name: 'REGISTRY_PASSWORD', scope: { kind: 'group', group: 'acme/platform' }, masked: true },
+        { name: 'DEPLOY_KEY', scope: { kind: 'project' } },
+      ],
+      now: new Date('2026-11-23T00:00:00Z'),
+    });
+
+  it('takes the age from the ledger, includes external entries and skips retired ones', () => {
+    const result = gitlabPlan();
+    // REGISTRY_PASSWORD: 53 days by the ledger, under 60d -> fresh; the external key is 325 days, under 1y.
+    expect(result.items).toEqual([]);
+    expect(result.notes).toEqual([
+      'CI secret DEPLOY_KEY (project) is not in .keyless/rotation.yml: add its owner, max-age and rotation method',
+    ]);
+  });
+
+  it('is stale once the ledger date is past max-age', () => {
+    const later = buildPlan({
+      files: {
+        read: (p: string) =>
+          p === '.keyless/rotation.yml' ? ledger.replace('2026-10-01', '2026-08-01') : undefined,
+      },
+      repository: { slug: 'acme/shop', defaultBranch: 'main', platform: 'gitlab' },
+      literals: [],
+      workflows: [],
+      ciSecrets: [{ name: 'REGISTRY_PASSWORD', scope: { kind: 'group', group: 'acme/platform' } }],
+      now: new Date('2026-11-23T00:00:00Z'),
+    });
+    expect(later.items.map((i) => [i.id, i.title])).toEqual([
+      ['stale-registry', 'Rotate REGISTRY_PASSWORD (group:acme/platform): 114 days old'],
+    ]);
+    expect(later.items[0]?.body).toContain(
+      'GitLab CI/CD variable `REGISTRY_PASSWORD` (group:acme/platform) is 114 days old',
+    );
+    expect(later.items[0]?.body).toContain('according to the ledger');
+  });
+});
