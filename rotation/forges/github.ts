@@ -177,10 +177,14 @@ export class GitHubForge implements Forge {
         commit_sha: input.baseSha,
       }),
     );
-    const entries: { path: string; mode: '100644'; type: 'blob'; sha: string | null }[] = [];
+    const modes = await this.modes(base.data.tree.sha);
+    const entries: { path: string; mode: '100644' | '100755'; type: 'blob'; sha: string | null }[] = [];
     for (const file of input.files) {
+      const mode = modes?.get(file.path) === '100755' ? '100755' : '100644';
       if (file.content === null) {
-        entries.push({ path: file.path, mode: '100644', type: 'blob', sha: null });
+        // Deleting a path the base does not have is an error on GitHub; it is already gone.
+        if (modes === undefined || modes.has(file.path))
+          entries.push({ path: file.path, mode, type: 'blob', sha: null });
         continue;
       }
       const content = file.content;
@@ -191,7 +195,7 @@ export class GitHubForge implements Forge {
           encoding: 'base64',
         }),
       );
-      entries.push({ path: file.path, mode: '100644', type: 'blob', sha: blob.data.sha });
+      entries.push({ path: file.path, mode, type: 'blob', sha: blob.data.sha });
     }
     // base_tree keeps every file not listed; without it the tree would hold only these.
     const tree = await this.call('write the tree', () =>
@@ -241,6 +245,24 @@ export class GitHubForge implements Forge {
       );
     }
     return { sha };
+  }
+
+  /**
+   * Modes of the base tree's blobs, so a rewritten script keeps its executable bit; undefined when GitHub
+   * truncates the listing (very large trees), and then every written file is 100644.
+   */
+  private async modes(tree: string): Promise<Map<string, string> | undefined> {
+    const listing = await this.call('read the base tree', () =>
+      this.client.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
+        ...this.where,
+        tree_sha: tree,
+        recursive: 'true',
+      }),
+    );
+    if (listing.data.truncated) return undefined;
+    return new Map(
+      listing.data.tree.flatMap((e) => (e.type === 'blob' && e.path && e.mode ? [[e.path, e.mode]] : [])),
+    );
   }
 
   /** The branch's head commit (its tree and parents), undefined when the branch does not exist. */

@@ -149,6 +149,32 @@ describe('GitHubForge', () => {
     expect(github.violations).toEqual([]);
   });
 
+  it('keeps the executable bit of a rewritten script; deleting an absent file is a no-op', async () => {
+    github.git.commitFiles(
+      { 'scripts/deploy.sh': '#!/bin/sh\nexit 0\n' },
+      { executable: ['scripts/deploy.sh'] },
+    );
+    const f = forge();
+    const { headSha } = await f.repository();
+    await f.commit({
+      branch: 'keyless/rotate/deploy-script',
+      baseSha: headSha,
+      files: [
+        { path: 'scripts/deploy.sh', content: '#!/bin/sh\nexec deploy --token "$DEPLOY_TOKEN"\n' },
+        { path: 'config/never-there.env', content: null },
+      ],
+      message: 'Remove a literal',
+      commitTrailer: trailerFor('deploy-script'),
+    });
+    expect(github.git.mode('keyless/rotate/deploy-script', 'scripts/deploy.sh')).toBe('100755');
+    expect(github.git.files('keyless/rotate/deploy-script')['scripts/deploy.sh']).toContain('$DEPLOY_TOKEN');
+    const tree = github.requests.find((r) => r.operationId === 'git/create-tree')?.body as {
+      tree: { path: string }[];
+    };
+    expect(tree.tree.map((e) => e.path)).toEqual(['scripts/deploy.sh']);
+    expect(github.violations).toEqual([]);
+  });
+
   it('opens, finds by marker, updates (never duplicates) and labels a pull request', async () => {
     const f = forge();
     const { headSha, defaultBranch } = await f.repository();

@@ -38,6 +38,8 @@ export class FakeGitData implements FakeArea {
   readonly commits = new Map<string, FakeCommit>();
   /** `heads/main` -> commit sha. */
   readonly refs = new Map<string, string>();
+  /** Paths with mode 100755, per tree (every other blob is 100644). */
+  readonly executables = new Map<string, Set<string>>();
   defaultBranch = 'main';
   private clock = Date.UTC(2026, 0, 5, 9);
 
@@ -47,11 +49,19 @@ export class FakeGitData implements FakeArea {
     return sha;
   }
 
-  private tree(entries: Map<string, string>): string {
+  private tree(entries: Map<string, string>, executable: Set<string> = new Set()): string {
     const sorted = new Map([...entries].sort(([a], [b]) => (a < b ? -1 : 1)));
-    const sha = sha1('tree', JSON.stringify([...sorted]));
+    const modes = new Set([...executable].filter((p) => entries.has(p)));
+    const sha = sha1('tree', JSON.stringify([...sorted, ...[...modes].sort()]));
     this.trees.set(sha, sorted);
+    this.executables.set(sha, modes);
     return sha;
+  }
+
+  /** Mode of a path at a branch or commit. */
+  mode(refOrSha: string, path: string): string {
+    const sha = this.refs.get(`heads/${refOrSha}`) ?? refOrSha;
+    return this.executables.get(this.commits.get(sha)?.tree ?? '')?.has(path) ? '100755' : '100644';
   }
 
   private date(): string {
@@ -68,7 +78,7 @@ export class FakeGitData implements FakeArea {
   /** A commit on `branch` (created from the default branch when missing) by a person, not the bot. */
   commitFiles(
     files: Record<string, string | null>,
-    options: { branch?: string; message?: string; committer?: Person } = {},
+    options: { branch?: string; message?: string; committer?: Person; executable?: string[] } = {},
   ): string {
     const branch = options.branch ?? this.defaultBranch;
     const parent = this.refs.get(`heads/${branch}`) ?? this.refs.get(`heads/${this.defaultBranch}`);
@@ -80,8 +90,10 @@ export class FakeGitData implements FakeArea {
       else base.set(path, this.blob(content));
     }
     const who = { ...(options.committer ?? HUMAN), date: this.date() };
+    const parentTree = parent ? (this.commits.get(parent)?.tree ?? '') : '';
+    const executable = new Set([...(this.executables.get(parentTree) ?? []), ...(options.executable ?? [])]);
     const commit = this.addCommit({
-      tree: this.tree(base),
+      tree: this.tree(base, executable),
       parents: parent ? [parent] : [],
       message: options.message ?? 'Update files',
       author: who,
@@ -167,6 +179,14 @@ export class FakeGitData implements FakeArea {
         const commit = this.addCommit({ tree, parents, message: String(body['message']), author, committer });
         return [201, this.commitView(request.example(201), commit, base)];
       }
+      case 'git/get-tree': {
+        const sha = params['tree_sha'] ?? '';
+        if (!this.trees.has(sha)) return notFound();
+        // The flat model has no subtree objects: the recursive listing is the only one it gives.
+        if (request.query.get('recursive') === null)
+          return [422, { message: 'the fake lists trees recursively only' }];
+        return [200, this.treeView(sha, base)];
+      }
       case 'git/get-commit': {
         const commit = this.commits.get(params['commit_sha'] ?? '');
         if (!commit) return notFound();
@@ -183,8 +203,11 @@ export class FakeGitData implements FakeArea {
     if (baseTree !== undefined && !this.trees.has(baseTree))
       return [422, { message: 'base_tree is not a tree' }];
     const entries = new Map(baseTree ? this.trees.get(baseTree) : []);
+    const executable = new Set(baseTree ? this.executables.get(baseTree) : []);
     for (const entry of body['tree'] as Record<string, unknown>[]) {
       const path = String(entry['path']);
+      if (entry['mode'] === '100755') executable.add(path);
+      else executable.delete(path);
       if ('sha' in entry && 'content' in entry) return [422, { message: 'sha and content are exclusive' }];
       if (entry['sha'] === null) {
         if (!entries.delete(path)) return [422, { message: `${path} is not in the base tree` }];
@@ -196,16 +219,21 @@ export class FakeGitData implements FakeArea {
         entries.set(path, sha);
       }
     }
-    const sha = this.tree(entries);
-    const tree = [...entries].map(([path, blob]) => ({
+    const sha = this.tree(entries, executable);
+    return [201, this.treeView(sha, base)];
+  }
+
+  private treeView(sha: string, base: string) {
+    const executable = this.executables.get(sha) ?? new Set<string>();
+    const tree = [...(this.trees.get(sha) ?? [])].map(([path, blob]) => ({
       path,
-      mode: '100644',
+      mode: executable.has(path) ? '100755' : '100644',
       type: 'blob',
       size: Buffer.byteLength(this.blobs.get(blob) ?? ''),
       sha: blob,
       url: `${base}/git/blobs/${blob}`,
     }));
-    return [201, { sha, url: `${base}/git/trees/${sha}`, tree, truncated: false }];
+    return { sha, url: `${base}/git/trees/${sha}`, tree, truncated: false };
   }
 
   private refView(template: Record<string, unknown>, ref: string, sha: string, base: string) {
