@@ -46,12 +46,13 @@ export function assumedClaims(
   workflow: string,
   environment: string | undefined,
   provider: CloudProvider,
+  vaultAddress?: string,
 ): Record<string, unknown> {
   const ref = `refs/heads/${repo.defaultBranch}`;
   const owner = repo.slug.split('/')[0] ?? repo.slug;
   return {
     iss: GITHUB_ISSUER,
-    aud: AUDIENCE[provider],
+    aud: provider === 'vault' && vaultAddress ? vaultAddress : AUDIENCE[provider],
     sub: environment ? `repo:${repo.slug}:environment:${environment}` : `repo:${repo.slug}:ref:${ref}`,
     repository: repo.slug,
     repository_owner: owner,
@@ -112,7 +113,7 @@ export function migrationItem(
   const trust = result.providers.flatMap((provider) => {
     const claims = gitlab
       ? assumedGitlabClaims(repo, environment, provider)
-      : assumedClaims(repo, workflow, environment, provider);
+      : assumedClaims(repo, workflow, environment, provider, result.vaultAddress);
     const explanation = explain(claims, {
       providers: [EXPLAIN[provider]],
     });

@@ -13,6 +13,8 @@ export interface MigrationResult {
   variables: string[];
   /** Things the reviewer should know about the rewrite. */
   notes: string[];
+  /** The Vault address when the workflow names it: the credentials action's default audience for Vault. */
+  vaultAddress?: string;
 }
 
 interface Edit {
@@ -65,6 +67,12 @@ export function migrateGithubJob(
     return end;
   };
   const variables = new Set<string>();
+  let vaultAddress: string | undefined;
+  const vaultUrl = (value: string): string => {
+    const plain = value.replace(/^(['"])(.*)\1$/, '$2');
+    if (/^https?:\/\/[^\s$]+$/.test(plain)) vaultAddress = plain;
+    return value;
+  };
   const notes: string[] = [];
   const edits: Edit[] = [];
   const v = (name: string): string => {
@@ -120,7 +128,7 @@ export function migrateGithubJob(
         const secrets = from ? from.get('secrets', true) : undefined;
         const lines = isScalar(secrets) && secrets.value !== null ? String(secrets.value).trim() : undefined;
         return [
-          ['vault-url', given('url') ?? envValue('VAULT_ADDR') ?? v('VAULT_ADDR')],
+          ['vault-url', vaultUrl(given('url') ?? envValue('VAULT_ADDR') ?? v('VAULT_ADDR'))],
           ['vault-role', given('role') ?? v('VAULT_ROLE')],
           ...(given('namespace')
             ? [['vault-namespace', given('namespace') as string] as [string, string]]
@@ -234,6 +242,7 @@ export function migrateGithubJob(
     providers: [...new Set(mine.map((u) => u.provider))],
     variables: [...variables].sort(),
     notes,
+    ...(vaultAddress ? { vaultAddress } : {}),
   };
 }
 

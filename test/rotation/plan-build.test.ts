@@ -169,6 +169,8 @@ describe('buildPlan', () => {
     golden('oidc-deploy-deploy', item?.body as string);
     const vault = byKind('migrate-oidc')[1];
     expect(vault?.body).toContain('"repository_id": "<REPOSITORY_ID>"');
+    // The workflow names its Vault: that address is the audience the credentials action asks for.
+    expect(vault?.body).toMatch(/"bound_audiences": \[\s+"https:\/\/vault\.internal:8200"\s+\]/);
     expect(vault?.body).toContain('"ref": "refs/heads/main"');
   });
 
