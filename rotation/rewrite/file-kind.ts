@@ -1,6 +1,18 @@
 /** How a file refers to a value it no longer holds; decides the form of the reference. */
 export type FileKind =
-  'js' | 'python' | 'go' | 'shell' | 'workflow' | 'gitlab-ci' | 'dotenv' | 'key-file' | 'generic';
+  | 'js'
+  | 'python'
+  | 'go'
+  | 'ruby'
+  | 'jvm'
+  | 'csharp'
+  | 'php'
+  | 'shell'
+  | 'workflow'
+  | 'gitlab-ci'
+  | 'dotenv'
+  | 'key-file'
+  | 'generic';
 
 const BY_EXTENSION: Record<string, FileKind> = {
   js: 'js',
@@ -13,6 +25,13 @@ const BY_EXTENSION: Record<string, FileKind> = {
   tsx: 'js',
   py: 'python',
   go: 'go',
+  rb: 'ruby',
+  java: 'jvm',
+  kt: 'jvm',
+  kts: 'jvm',
+  groovy: 'jvm',
+  cs: 'csharp',
+  php: 'php',
   sh: 'shell',
   bash: 'shell',
   zsh: 'shell',

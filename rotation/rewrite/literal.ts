@@ -58,6 +58,10 @@ function codeExpression(kind: FileKind, name: string): string | undefined {
   if (kind === 'js') return `process.env.${name}`;
   if (kind === 'python') return `os.environ["${name}"]`;
   if (kind === 'go') return `os.Getenv("${name}")`;
+  if (kind === 'ruby') return `ENV.fetch("${name}")`;
+  if (kind === 'jvm') return `System.getenv("${name}")`;
+  if (kind === 'csharp') return `Environment.GetEnvironmentVariable("${name}")`;
+  if (kind === 'php') return `getenv('${name}')`;
   return undefined;
 }
 
@@ -79,9 +83,10 @@ function replacement(
         : { from: start, to: end, text: code };
     if (quote === '`' && kind === 'js') return { from: start, to: end, text: `\${${code}}` };
     // Only the side of the string that still has text around the value needs a concatenation.
-    if (text[end] === quote) return { from: start, to: end + 1, text: `${quote} + ${code}` };
-    if (text[start - 1] === quote) return { from: start - 1, to: end, text: `${code} + ${quote}` };
-    return { from: start, to: end, text: `${quote} + ${code} + ${quote}` };
+    const join = kind === 'php' ? '.' : '+';
+    if (text[end] === quote) return { from: start, to: end + 1, text: `${quote} ${join} ${code}` };
+    if (text[start - 1] === quote) return { from: start - 1, to: end, text: `${code} ${join} ${quote}` };
+    return { from: start, to: end, text: `${quote} ${join} ${code} ${join} ${quote}` };
   }
   if (kind === 'shell') {
     if (quote === '"') return { from: start, to: end, text: `\${${name}}` };

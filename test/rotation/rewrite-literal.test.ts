@@ -85,6 +85,27 @@ describe('replaceLiteral per file type', () => {
     );
   });
 
+  it.each([
+    ['app/client.rb', (v: string) => `STRIPE_KEY = "${v}"\n`, 'STRIPE_KEY = ENV.fetch("STRIPE_KEY")\n'],
+    [
+      'src/Pay.java',
+      (v: string) => `String stripeKey = "${v}";\n`,
+      'String stripeKey = System.getenv("STRIPE_KEY");\n',
+    ],
+    [
+      'src/Pay.cs',
+      (v: string) => `var stripeKey = "${v}";\n`,
+      'var stripeKey = Environment.GetEnvironmentVariable("STRIPE_KEY");\n',
+    ],
+    [
+      'web/pay.php',
+      (v: string) => `$auth = 'Bearer ${v}';\n`,
+      "$auth = 'Bearer ' . getenv('STRIPE_SECRET_KEY');\n",
+    ],
+  ])("%s: the language's own environment read", async (path, source, expected) => {
+    expect((await rewrite(path, source(stripe))).content).toBe(expected);
+  });
+
   it('shell: a quoted variable expansion', async () => {
     const r = await rewrite('scripts/release.sh', `#!/bin/sh\nexport GH_TOKEN='${gh}'\ngh release create\n`);
     expect(r.content).toBe(`#!/bin/sh\nexport GH_TOKEN="\${GH_TOKEN}"\ngh release create\n`);
