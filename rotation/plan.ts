@@ -1,4 +1,5 @@
 import { secretAge } from './age.js';
+import { slug } from './items/common.js';
 import { literalDraft } from './items/literal.js';
 import { generatedDraft, generatedItemId } from './items/generated.js';
 import { migrationItem } from './items/migrate.js';
@@ -159,10 +160,10 @@ export function buildPlan(input: PlanInput): Plan {
     if (secret.name.endsWith('_NEXT') || matchEntry(ledger.entries, secret, input.repository.platform))
       continue;
     const entry: LedgerEntry = {
-      id: `${secret.name}${secret.scope.kind === 'environment' ? `-${secret.scope.environment}` : ''}`
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-+|-+$/g, ''),
+      id: slug(
+        `${secret.name}${secret.scope.kind === 'environment' ? `-${secret.scope.environment}` : ''}`,
+        60,
+      ),
       name: secret.name,
       store: storeOf(input.repository.platform),
       scope: secret.scope,
