@@ -45,6 +45,21 @@ describe('bundled rotate action', () => {
     const files = {
       'README.md': '# shop\n',
       'src/release.ts': `export const token = '${leaked}';\n`,
+      '.github/workflows/deploy.yml': [
+        'name: deploy',
+        'on: push',
+        'jobs:',
+        '  deploy:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        '      - uses: aws-actions/configure-aws-credentials@v4',
+        '        with:',
+        '          aws-access-key-id: ${{ secrets.AWS_ACCESS_KEY_ID }}',
+        '          aws-secret-access-key: ${{ secrets.AWS_SECRET_ACCESS_KEY }}',
+        '          aws-region: eu-west-1',
+        '      - run: ./deploy.sh',
+        '',
+      ].join('\n'),
     };
     const repo = GitRepo.create();
     cleanup.push(repo.root);
@@ -61,14 +76,21 @@ describe('bundled rotate action', () => {
       ref: 'refs/heads/main',
       apiUrl: github.url,
       inputs: { token: github.token, generate: 'WEBHOOK_SECRET' },
+      env: { GITHUB_ACTION_REPOSITORY: 'northwind-labs/keyless', GITHUB_ACTION_REF: 'v2.4.0' },
     });
     expect(publish.stdout).not.toMatch(/::error::/);
     expect(publish.code).toBe(0);
     expect(github.violations).toEqual([]);
     const results = JSON.parse(publish.outputs['results'] ?? '[]') as { id: string; action: string }[];
-    expect(results.length).toBeGreaterThanOrEqual(2);
+    expect(results.map((r) => r.id.split('-')[0]).sort()).toEqual(['generated', 'literal', 'oidc', 'stale']);
     expect(results.every((r) => r.action === 'created')).toBe(true);
     expect(Number(publish.outputs['created'])).toBe(results.length);
+
+    // The workflow migration uses the credentials action of the same release as this step.
+    const migration = github.pulls.pulls.find((p) => p.head.startsWith('keyless/rotate/oidc-'));
+    const workflow = github.git.files(migration?.head ?? '')['.github/workflows/deploy.yml'] ?? '';
+    expect(workflow).toContain('uses: northwind-labs/keyless/actions/credentials@v2.4.0');
+    expect(workflow).not.toContain('secrets.AWS_SECRET_ACCESS_KEY');
 
     // Phase 1: the new value is staged (the fake opened the sealed box) before any pull request names it.
     const staged = github.secrets.value('WEBHOOK_SECRET_NEXT');

@@ -28,6 +28,8 @@ export interface ActionInvocation {
   ref: string;
   /** Another action's bundle (default ACTION, the scan action). */
   script?: string;
+  /** More runner variables (GITHUB_ACTION_REPOSITORY, ...). */
+  env?: Record<string, string>;
 }
 
 /** `name<<DELIM\nvalue\nDELIM` records of a GITHUB_OUTPUT file. */
@@ -78,6 +80,7 @@ export async function runAction(run: ActionInvocation): Promise<ActionRun> {
     RUNNER_TEMP: dir,
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_CONFIG_GLOBAL: '/dev/null',
+    ...run.env,
     ...inputs,
   };
   // Asynchronous: the fake GitHub answering this child lives in the test's own event loop.
