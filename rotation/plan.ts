@@ -67,9 +67,19 @@ export function buildPlan(input: PlanInput): Plan {
     ...item,
     files: [
       ...item.files,
-      { path: ledgerPath, content: applyLedgerChanges(ledgerText, [change], ledgerPath) },
+      { path: ledgerPath, content: applyLedgerChanges(ledgerText, [unclashed(change)], ledgerPath) },
     ],
   });
+  // A new entry must not overwrite a different secret's entry that happens to have the same id.
+  const unclashed = (change: LedgerChange): LedgerChange => {
+    const { entry } = change;
+    const clashes = (id: string): boolean =>
+      ledger.entries.some((e) => e.id === id && (e.name !== entry.name || e.store !== entry.store));
+    if (entry.store === undefined || !clashes(entry.id)) return change;
+    let n = 2;
+    while (clashes(`${entry.id}-${n}`) || ledger.entries.some((e) => e.id === `${entry.id}-${n}`)) n++;
+    return { entry: { ...entry, id: `${entry.id}-${n}` } };
+  };
 
   const known = new Set(ledger.entries.filter((e) => e.store === 'literal').map((e) => e.fingerprint));
   for (const subject of input.literals) {

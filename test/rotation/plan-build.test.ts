@@ -213,6 +213,23 @@ describe('buildPlan', () => {
     expect(plan.notes.some((n) => n.includes('NPM_TOKEN'))).toBe(false);
   });
 
+  it('never overwrites another entry that has the id a new entry would get', () => {
+    const ledger = 'version: 1\nentries:\n  - id: hook\n    name: Partner webhook\n    store: external\n';
+    const result = buildPlan({
+      ...input,
+      literals: [],
+      workflows: [],
+      ciSecrets: [],
+      generate: [{ name: 'HOOK', scope: { kind: 'repository' } }],
+      files: { read: (p: string) => (p === '.keyless/rotation.yml' ? ledger : undefined) },
+    });
+    const entries = parseLedger(file(result.items[0], '.keyless/rotation.yml')?.content as string).entries;
+    expect(entries.map((e) => [e.id, e.name, e.store])).toEqual([
+      ['hook', 'Partner webhook', 'external'],
+      ['hook-2', 'HOOK', 'github-secret'],
+    ]);
+  });
+
   it('reports a ledger error with its line instead of planning', () => {
     const broken = {
       ...input,
