@@ -23,12 +23,14 @@ Usage:
                                         GitLab: create or update the one Keyless note on the merge request
                                         (token in KEYLESS_GITLAB_TOKEN or GITLAB_TOKEN; CI_JOB_TOKEN cannot)
   keyless credentials explain (--token-file FILE | --token-env NAME) [--provider P]... [--lint POLICY.json]
-        [--aws-account-id ID] [--verify] [--audience AUD] [--issuer ISS]... [--expect CLAIM=VALUE]...
+        [--lint-kind K] [--aws-account-id ID] [--verify] [--audience AUD] [--issuer ISS]... [--expect CLAIM=VALUE]...
         [--format text|json]
                                         print a CI job token's claims (never the token) and the trust
                                         configuration each provider needs for exactly this job
                                         (P: aws, gcp, azure, vault, github = octo-sts; default all);
-                                        --lint checks an AWS role trust policy (exit 1 on high/critical);
+                                        --lint checks a trust configuration (JSON/YAML: AWS trust policy,
+                                        GCP WIF provider, Vault JWT role, octo-sts policy; detected, or
+                                        --lint-kind aws|gcp|vault|octo-sts; exit 1 on high/critical);
                                         --verify checks the signature against the issuer's JWKS, with
                                         --audience/--issuer/--expect a claim-by-claim report (exit 1 if
                                         any check fails or the signature cannot be verified)
