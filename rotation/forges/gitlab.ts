@@ -196,6 +196,8 @@ export class GitLabForge implements Forge {
         : ('create' as const);
       actions.push({ action, filePath: file.path, content: file.content });
     }
+    const kept = await this.unchanged(input.branch, input.baseSha, input.files);
+    if (kept) return { sha: kept };
     // start_sha + force: the branch is (re)built from the base in this one call, created if missing.
     const commit = await this.call(`commit to ${input.branch}`, () =>
       this.api.Commits.create(
@@ -210,6 +212,42 @@ export class GitLabForge implements Forge {
       ),
     );
     return { sha: String(commit.id) };
+  }
+
+  /**
+   * The branch's head when it is already one commit on `baseSha` holding exactly these files, so a rerun
+   * that changes nothing pushes nothing (and starts no merge request pipeline).
+   */
+  private async unchanged(branch: string, baseSha: string, files: FileChange[]): Promise<string | undefined> {
+    let head: { id: string; parent_ids?: string[] };
+    try {
+      head = (await this.api.Branches.show(this.project, branch)).commit as typeof head;
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw this.wrap(`read branch ${branch}`, error);
+    }
+    if (head.parent_ids?.length !== 1 || head.parent_ids[0] !== baseSha) return undefined;
+    const compare = await this.call(`compare ${branch}`, () =>
+      this.api.Repositories.compare(this.project, baseSha, head.id),
+    );
+    const wanted = new Set(files.map((f) => f.path));
+    if ((compare.diffs ?? []).some((d) => !wanted.has(d.new_path) || !wanted.has(d.old_path)))
+      return undefined;
+    for (const file of files) {
+      const content = await this.content(file.path, head.id);
+      if (content !== (file.content ?? undefined)) return undefined;
+    }
+    return head.id;
+  }
+
+  private async content(path: string, ref: string): Promise<string | undefined> {
+    try {
+      const file = await this.api.RepositoryFiles.show(this.project, path, ref);
+      return Buffer.from(String(file.content), 'base64').toString('utf8');
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw this.wrap(`read ${path}`, error);
+    }
   }
 
   async publish(input: {

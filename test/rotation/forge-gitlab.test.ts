@@ -150,6 +150,18 @@ describe('GitLabForge', () => {
     });
     expect(gitlab.repo.commits.get(second.sha)?.parent).toBe(headSha);
     expect(gitlab.repo.files(branch)['README.md']).toBe('# api\n');
+
+    // The same change again: the branch keeps its commit, nothing is pushed.
+    gitlab.requests.length = 0;
+    const third = await f.commit({
+      branch,
+      baseSha: headSha,
+      files: [{ path: 'config/app.yml', content: 'key: ${PAYMENTS_KEY}\n' }],
+      message: 'Remove a literal',
+      commitTrailer: trailerFor('config-key'),
+    });
+    expect(third.sha).toBe(second.sha);
+    expect(gitlab.requests.some((r) => r.method === 'POST')).toBe(false);
   });
 
   it('publishes a plan: MR created, then updated by marker; a human commit on the branch is left alone', async () => {

@@ -169,6 +169,7 @@ export class FakeGitlabRepo implements GitlabArea {
         : [404, { message: '404 Commit Not Found' }];
     }
     if (method === 'POST' && path === 'repository/commits') return this.createCommit(request);
+    if (method === 'GET' && path === 'repository/compare') return this.compare(request);
     if (
       method === 'GET' &&
       rest[0] === 'repository' &&
@@ -209,6 +210,40 @@ export class FakeGitlabRepo implements GitlabArea {
       committer_name: c.committerEmail.split('@')[0],
       created_at: '2026-01-05T09:00:00.000Z',
     };
+  }
+
+  /** Changed paths between two commits (the diff text itself is not modelled). */
+  private compare(request: GitlabRequest): GitlabAnswer {
+    const from = this.commits.get(
+      this.branches.get(request.query.get('from') ?? '') ?? request.query.get('from') ?? '',
+    );
+    const to = this.commits.get(
+      this.branches.get(request.query.get('to') ?? '') ?? request.query.get('to') ?? '',
+    );
+    if (!from || !to) return [404, { message: '404 Ref Not Found' }];
+    const paths = new Set([...from.files.keys(), ...to.files.keys()]);
+    const diffs = [...paths]
+      .filter((p) => from.files.get(p) !== to.files.get(p))
+      .map((p) => ({
+        old_path: p,
+        new_path: p,
+        a_mode: '100644',
+        b_mode: '100644',
+        new_file: !from.files.has(p),
+        renamed_file: false,
+        deleted_file: !to.files.has(p),
+        diff: '',
+      }));
+    return [
+      200,
+      {
+        commit: this.commitView(to.id),
+        commits: [],
+        diffs,
+        compare_timeout: false,
+        compare_same_ref: from === to,
+      },
+    ];
   }
 
   private createCommit(request: GitlabRequest): GitlabAnswer {
