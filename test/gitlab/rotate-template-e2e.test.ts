@@ -67,7 +67,7 @@ describe('gitlab/templates/rotate.yml end to end', () => {
     );
     expect(publish.stderr).not.toMatch(/keyless: error/);
     expect(publish.code).toBe(0);
-    const requests = gitlab.repo.mergeRequests;
+    const requests = gitlab.mrs.all;
     expect(requests.length).toBeGreaterThanOrEqual(2);
     expect(
       requests.every(
@@ -94,13 +94,13 @@ describe('gitlab/templates/rotate.yml end to end', () => {
     // The scheduled pipeline again: same merge requests, updated.
     const again = await runJob(job('keyless-rotate', { generate: 'WEBHOOK_SECRET' }), repo.root, env);
     expect(again.code).toBe(0);
-    expect(gitlab.repo.mergeRequests).toHaveLength(requests.length);
+    expect(gitlab.mrs.all).toHaveLength(requests.length);
     expect(again.stdout).toMatch(/^updated /m);
     expect(gitlab.variables.get('project', 'WEBHOOK_SECRET_NEXT')?.value).toBe(value);
 
     // Merge the generated one; the push pipeline on main promotes.
     const generated = requests.find((mr) => mr.description.includes('keyless:staged'));
-    const merged = gitlab.repo.merge(generated?.iid ?? 0);
+    const merged = gitlab.mrs.merge(generated?.iid ?? 0);
     const promote = await runJob(job('keyless-rotate-promote'), repo.root, {
       ...env,
       CI_PIPELINE_SOURCE: 'push',

@@ -179,7 +179,7 @@ describe('GitLabForge', () => {
     expect(first).toMatchObject({ action: 'created', staged: ['STRIPE_WEBHOOK_SECRET_NEXT'] });
     const staged = gitlab.variables.get('project', 'STRIPE_WEBHOOK_SECRET_NEXT');
     expect(staged).toMatchObject({ value, masked: true, protected: true, raw: true });
-    const mr = gitlab.repo.mergeRequests.find((m) => m.source_branch === branchFor('webhook'));
+    const mr = gitlab.mrs.all.find((m) => m.source_branch === branchFor('webhook'));
     expect(mr).toMatchObject({ target_branch: 'main', labels: ['keyless', 'rotation'] });
     expect(first?.url).toBe(`${gitlab.url}/northwind-labs/payments/api/-/merge_requests/${mr?.iid}`);
     expect(mr?.description.endsWith(`${markerFor('webhook')}\n`)).toBe(true);
@@ -191,7 +191,7 @@ describe('GitLabForge', () => {
       forge(),
     );
     expect(second).toMatchObject({ action: 'updated', number: mr?.iid, staged: [] });
-    expect(gitlab.repo.mergeRequests.filter((m) => m.source_branch === branchFor('webhook'))).toHaveLength(1);
+    expect(gitlab.mrs.all.filter((m) => m.source_branch === branchFor('webhook'))).toHaveLength(1);
     expect(mr?.labels).toEqual(['keyless', 'rotation', 'due']);
 
     const human = gitlab.repo.commitFiles(
@@ -269,7 +269,7 @@ describe('promoteMerged (GitLab, pipeline on the default branch after the merge)
     // Before the merge, nothing is promoted for the default branch head.
     const before = await promoteMerged(f, gitlab.repo.branches.get('main') ?? '');
     expect(before).toEqual([]);
-    const sha = gitlab.repo.merge(published?.number ?? 0);
+    const sha = gitlab.mrs.merge(published?.number ?? 0);
     const lines: string[] = [];
     const results = await promoteMerged(f, sha, { log: (l) => lines.push(l) });
     expect(results).toEqual([

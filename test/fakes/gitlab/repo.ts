@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 
-import { pageOf, type GitlabAnswer, type GitlabArea, type GitlabRequest } from './area.js';
+import type { FakeMergeRequest, FakeMergeRequests } from './merge-requests.js';
+import { type GitlabAnswer, type GitlabArea, type GitlabRequest } from './area.js';
 
 export interface FakeGitlabCommit {
   id: string;
@@ -14,19 +15,6 @@ export interface FakeGitlabCommit {
   message: string;
   authorEmail: string;
   committerEmail: string;
-}
-
-export interface FakeMergeRequest {
-  iid: number;
-  title: string;
-  description: string;
-  source_branch: string;
-  target_branch: string;
-  state: 'opened' | 'closed' | 'merged';
-  labels: string[];
-  /** Another project's branch (a fork) when set. */
-  source_project_id?: number;
-  merge_commit_sha?: string;
 }
 
 export interface FakeGroup {
@@ -46,16 +34,26 @@ const HUMAN_EMAIL = 'ines.marchetti@northwind-labs.dev';
 export class FakeGitlabRepo implements GitlabArea {
   readonly commits = new Map<string, FakeGitlabCommit>();
   readonly branches = new Map<string, string>();
-  readonly mergeRequests: FakeMergeRequest[] = [];
   readonly groups: FakeGroup[] = [];
   defaultBranch = 'main';
   private counter = 0;
-  private nextIid = 11;
 
   constructor(
     readonly projectId: number,
     readonly projectPath: string,
   ) {}
+
+  /** Set by the server; merge requests live in merge-requests.ts (`gitlab.mrs`). */
+  mrs: FakeMergeRequests | undefined;
+
+  get mergeRequests(): FakeMergeRequest[] {
+    return this.mrs?.all ?? [];
+  }
+
+  merge(iid: number): string {
+    if (!this.mrs) throw new Error('no merge requests area');
+    return this.mrs.merge(iid);
+  }
 
   /** The project's namespace group (last of `groups`, whose chain goes up by parent_id). */
   get namespace(): FakeGroup | undefined {
@@ -170,16 +168,6 @@ export class FakeGitlabRepo implements GitlabArea {
     }
     if (method === 'POST' && path === 'repository/commits') return this.createCommit(request);
     if (method === 'GET' && path === 'repository/compare') return this.compare(request);
-    if (
-      method === 'GET' &&
-      rest[0] === 'repository' &&
-      rest[1] === 'commits' &&
-      rest[3] === 'merge_requests'
-    ) {
-      const found = this.mergeRequests.filter((mr) => mr.merge_commit_sha === rest[2]);
-      return [200, found.map((mr) => this.mrView(mr, request.url))];
-    }
-    if (rest[0] === 'merge_requests') return this.mergeRequestsAnswer(request, rest.slice(1));
     return undefined;
   }
 
@@ -291,100 +279,4 @@ export class FakeGitlabRepo implements GitlabArea {
     this.branches.set(branch, commit.id);
     return [201, this.commitView(commit.id)];
   }
-
-  private mergeRequestsAnswer(request: GitlabRequest, rest: string[]): GitlabAnswer | undefined {
-    const { method, body, query } = request;
-    if (method === 'GET' && rest.length === 0) {
-      const state = query.get('state') ?? 'all';
-      const source = query.get('source_branch');
-      const all = this.mergeRequests.filter(
-        (mr) => (state === 'all' || mr.state === state) && (source === null || mr.source_branch === source),
-      );
-      const [items, headers] = pageOf(all, request);
-      return [200, items.map((mr) => this.mrView(mr, request.url)), headers];
-    }
-    if (method === 'POST' && rest.length === 0) {
-      const source = String(body['source_branch'] ?? '');
-      const target = String(body['target_branch'] ?? '');
-      if (!source || !target || typeof body['title'] !== 'string')
-        return [400, { error: 'source_branch, target_branch, title are missing' }];
-      if (!this.branches.has(source)) return [400, { message: ['Source branch does not exist'] }];
-      const open = this.mergeRequests.find(
-        (mr) =>
-          mr.state === 'opened' &&
-          mr.source_branch === source &&
-          mr.target_branch === target &&
-          mr.source_project_id === undefined,
-      );
-      if (open)
-        return [
-          409,
-          { message: [`Another open merge request already exists for this source branch: !${open.iid}`] },
-        ];
-      const mr = this.seedMergeRequest({
-        title: body['title'],
-        description: String(body['description'] ?? ''),
-        source_branch: source,
-        target_branch: target,
-        labels: splitLabels(body['labels']),
-      });
-      return [201, this.mrView(mr, request.url)];
-    }
-    if (method === 'PUT' && rest.length === 1) {
-      const mr = this.mergeRequests.find((m) => String(m.iid) === rest[0]);
-      if (!mr) return [404, { message: '404 Not found' }];
-      if (typeof body['title'] === 'string') mr.title = body['title'];
-      if (typeof body['description'] === 'string') mr.description = body['description'];
-      for (const label of splitLabels(body['add_labels']))
-        if (!mr.labels.includes(label)) mr.labels.push(label);
-      return [200, this.mrView(mr, request.url)];
-    }
-    return undefined;
-  }
-
-  /** Fast-forwards the target branch to the request's head, as a merge would. */
-  merge(iid: number): string {
-    const mr = this.mergeRequests.find((m) => m.iid === iid);
-    const head = mr ? this.branches.get(mr.source_branch) : undefined;
-    if (!mr || !head) throw new Error(`no merge request !${iid} with a branch`);
-    this.branches.set(mr.target_branch, head);
-    mr.state = 'merged';
-    mr.merge_commit_sha = head;
-    return head;
-  }
-
-  seedMergeRequest(
-    mr: Omit<FakeMergeRequest, 'iid' | 'state' | 'labels'> & Partial<FakeMergeRequest>,
-  ): FakeMergeRequest {
-    const full: FakeMergeRequest = { iid: this.nextIid++, state: 'opened', labels: [], ...mr };
-    this.mergeRequests.push(full);
-    return full;
-  }
-
-  private mrView(mr: FakeMergeRequest, url: string) {
-    return {
-      id: 5000 + mr.iid,
-      iid: mr.iid,
-      project_id: this.projectId,
-      source_project_id: mr.source_project_id ?? this.projectId,
-      target_project_id: this.projectId,
-      title: mr.title,
-      description: mr.description,
-      state: mr.state,
-      source_branch: mr.source_branch,
-      target_branch: mr.target_branch,
-      labels: mr.labels,
-      sha: this.branches.get(mr.source_branch) ?? null,
-      web_url: `${url}/${this.projectPath}/-/merge_requests/${mr.iid}`,
-    };
-  }
-}
-
-function splitLabels(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(String);
-  if (typeof value !== 'string' || value === '') return [];
-  return value
-    .split(',')
-    .map((l) => l.trim())
-    .filter(Boolean);
 }

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 import type { GitlabArea } from './area.js';
+import { FakeMergeRequests } from './merge-requests.js';
 import { FakeGitlabRepo } from './repo.js';
 import { FakeVariables } from './variables.js';
 
@@ -71,12 +72,16 @@ export class FakeGitlab {
   readonly repo: FakeGitlabRepo;
   /** Project and group CI/CD variables (see variables.ts). */
   readonly variables: FakeVariables;
+  /** Merge requests of the project (see merge-requests.ts). */
+  readonly mrs: FakeMergeRequests;
   private readonly areas: GitlabArea[];
 
   constructor(private readonly options: FakeGitlabOptions) {
     this.repo = new FakeGitlabRepo(options.projectId, options.projectPath ?? 'northwind-labs/ledger');
     this.variables = new FakeVariables(this.repo);
-    this.areas = [this.variables, this.repo];
+    this.mrs = new FakeMergeRequests(this.repo);
+    this.repo.mrs = this.mrs;
+    this.areas = [this.variables, this.mrs, this.repo];
   }
 
   /** API base as in CI_API_V4_URL. */
