@@ -4,66 +4,42 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { startFakeSts } from '../fakes/aws-sts.js';
-import type { FakeSts } from '../fakes/aws-sts.js';
-import { startGithubIdTokenEndpoint } from '../fakes/github-id-token.js';
-import type { GithubIdTokenEndpoint } from '../fakes/github-id-token.js';
-import { startFakeOctoSts } from '../fakes/octo-sts.js';
 import type { FakeOctoSts } from '../fakes/octo-sts.js';
-import { startOidcIssuer } from '../fakes/oidc-issuer.js';
-import type { OidcIssuer } from '../fakes/oidc-issuer.js';
-import { startFakeVault } from '../fakes/vault.js';
-import type { FakeVault } from '../fakes/vault.js';
+import { LEDGER_ACCOUNT, LEDGER_ROLE, REPO, STS_AUD, VAULT_AUD } from '../helpers/cloud-ids.js';
+import { startFakeClouds } from '../helpers/fake-clouds.js';
+import type { CloudsSpec, FakeClouds, TrustFor } from '../helpers/fake-clouds.js';
 import type { CredentialsRun, StepRun } from '../helpers/run-credentials-action.js';
 
-export const ACCOUNT = '530817264913';
-export const ROLE = `arn:aws:iam::${ACCOUNT}:role/ledger-deploy`;
-export const REPO = 'northwind-labs/ledger-api';
-export const VAULT_AUD = 'https://vault.northwind-labs.dev';
+export { REPO, VAULT_AUD };
+export const ACCOUNT = LEDGER_ACCOUNT;
+export const ROLE = LEDGER_ROLE;
 export const KV_KEY = 'Tq7mW2xRb9LkP4vZc8NhJ3sF';
 
-export interface Fakes {
-  issuer: OidcIssuer;
-  idToken: GithubIdTokenEndpoint;
-  sts: FakeSts;
-  vault: FakeVault;
-  octo: FakeOctoSts;
-  close(): Promise<void>;
+/** Every action test's fakes: id-token endpoint, STS, Vault and octo-sts, all trusting `REPO` only. */
+function baseSpec(trust: TrustFor) {
+  return {
+    idToken: true,
+    sts: { [ROLE]: { webIdentity: trust([STS_AUD], { repository: REPO }) } },
+    vault: {
+      roles: {
+        ledger: { ...trust([]), boundAudiences: [VAULT_AUD], allow: ['secret/data/ci/', 'database/creds/'] },
+      },
+      kv2: { 'ci/ledger': { api_key: KV_KEY } },
+    },
+    octoSts: { [`${REPO}/deploy`]: trust(['127.0.0.1'], { repository: REPO }) },
+  } satisfies CloudsSpec;
 }
 
-export async function startFakes(): Promise<Fakes> {
-  const issuer = await startOidcIssuer();
-  const idToken = await startGithubIdTokenEndpoint(issuer);
-  const trust = (audiences: string[]) => ({
-    issuer: issuer.issuer,
-    jwksUri: issuer.jwksUri,
-    audiences,
-    claims: { repository: REPO },
-  });
-  const sts = await startFakeSts({ [ROLE]: { webIdentity: trust(['sts.amazonaws.com']) } });
-  const vault = await startFakeVault({
-    roles: {
-      ledger: {
-        issuer: issuer.issuer,
-        jwksUri: issuer.jwksUri,
-        boundAudiences: [VAULT_AUD],
-        allow: ['secret/data/ci/', 'database/creds/'],
-      },
-    },
-    kv2: { 'ci/ledger': { api_key: KV_KEY } },
-  });
-  const octo = await startFakeOctoSts({ [`${REPO}/deploy`]: trust(['127.0.0.1']) });
-  return {
-    issuer,
-    idToken,
-    sts,
-    vault,
-    octo,
-    close: async () => {
-      await Promise.all([idToken.close(), sts.close(), vault.close(), octo.close()]);
-      await issuer.close();
-    },
-  };
+export type Fakes<S extends CloudsSpec = object> = FakeClouds<ReturnType<typeof baseSpec> & S> & {
+  octo: FakeOctoSts;
+};
+
+/** The base fakes plus whatever `more` adds (the action tests start every fake they use here). */
+export async function startFakes<S extends CloudsSpec = object>(
+  more?: (trust: TrustFor) => S,
+): Promise<Fakes<S>> {
+  const clouds = await startFakeClouds((trust) => ({ ...baseSpec(trust), ...(more?.(trust) as S) }));
+  return Object.assign(clouds, { octo: clouds.octoSts });
 }
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');

@@ -1,34 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 
-import { startFakeGcp } from '../fakes/gcp.js';
-import type { FakeGcp } from '../fakes/gcp.js';
+import { GCP_PROVIDER as PROVIDER, gcpAudience, gcpProviderName } from '../helpers/cloud-ids.js';
 import { runCredentialsAction } from '../helpers/run-credentials-action.js';
 import { expectNowhere, startFakes } from './credentials-fixtures.js';
-import type { Fakes } from './credentials-fixtures.js';
 
-const PROVIDER = 'projects/730914552861/locations/global/workloadIdentityPools/github-ci/providers/northwind';
-
-let fakes: Fakes;
-let gcp: FakeGcp;
-beforeAll(async () => {
-  fakes = await startFakes();
-  gcp = await startFakeGcp({
-    providers: {
-      [`//iam.googleapis.com/${PROVIDER}`]: {
-        issuer: fakes.issuer.issuer,
-        jwksUri: fakes.issuer.jwksUri,
-        audiences: [`https://iam.googleapis.com/${PROVIDER}`],
-        claims: { repository_owner: 'northwind-labs' },
+const start = () =>
+  startFakes((trust) => ({
+    gcp: {
+      providers: {
+        [gcpProviderName(PROVIDER)]: trust(gcpAudience(PROVIDER), { repository_owner: 'northwind-labs' }),
       },
     },
-    serviceAccounts: {},
-  });
+  }));
+let fakes: Awaited<ReturnType<typeof start>>;
+let gcp: typeof fakes.gcp;
+beforeAll(async () => {
+  fakes = await start();
+  gcp = fakes.gcp;
 });
-afterAll(async () => {
-  await gcp.close();
-  await fakes.close();
-});
+afterAll(() => fakes.close());
 
 describe('keyless credentials action: GCP', () => {
   it('export: file writes an external_account file (0600) that fetches the job token itself; post deletes it', async () => {

@@ -2,61 +2,54 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { startFakeKeyVault, versionId } from '../fakes/azure-key-vault.js';
-import type { FakeKeyVault } from '../fakes/azure-key-vault.js';
-import { startFakeEntra } from '../fakes/entra.js';
-import type { FakeEntra } from '../fakes/entra.js';
-import { startFakeGcp } from '../fakes/gcp.js';
+import { versionId } from '../fakes/azure-key-vault.js';
 import type { FakeGcp } from '../fakes/gcp.js';
-import { startFakeSecretManager } from '../fakes/gcp-secret-manager.js';
-import type { FakeSecretManager } from '../fakes/gcp-secret-manager.js';
+import {
+  AZURE_AUD,
+  CLIENT,
+  GCP_PROVIDER as PROVIDER,
+  TENANT,
+  gcpAudience,
+  gcpProviderName,
+} from '../helpers/cloud-ids.js';
 import { runCredentialsAction } from '../helpers/run-credentials-action.js';
 import { expectMasksFirst, expectNowhere, REPO, sha256, startFakes } from './credentials-fixtures.js';
-import type { Fakes } from './credentials-fixtures.js';
 
-const TENANT = '5c7e2a91-3f4d-4b8e-9a61-d2f08c37b4e5';
-const CLIENT = 'a83f1d26-97c4-4e5b-b1d0-6e29f7c4a815';
-const PROVIDER = 'projects/730914552861/locations/global/workloadIdentityPools/github-ci/providers/northwind';
 // Two lines: the runner masks line by line, so each line must be registered too.
 const SIGNING_KEY = 'Nf5Kq8Wz2Xr7Lb4Tm9Hc3Vd\nYp6Js1Gw8Qe3Zn5Ra7Ku2Fx';
 const SENDGRID = 'Lc9Tv4Wm1Zq6Xb3Nr8Hk5Pd';
 
-let fakes: Fakes;
-let entra: FakeEntra;
-let kv: FakeKeyVault;
-let gcp: FakeGcp;
-let gcpSm: FakeSecretManager;
+const start = () =>
+  startFakes((trust) => ({
+    entra: { [TENANT]: { [CLIENT]: trust(AZURE_AUD, { repository: REPO }) } },
+    keyVault: {
+      'ledger-kv': {
+        readers: [CLIENT],
+        secrets: { 'sendgrid-key': { versions: [{ id: versionId(), value: SENDGRID }] } },
+      },
+    },
+    gcp: { providers: { [gcpProviderName(PROVIDER)]: trust(gcpAudience(PROVIDER), { repository: REPO }) } },
+    gcpSecretManager: {
+      principal: (gcp: FakeGcp) => (token: string) => (gcp.federated.has(token) ? 'wif' : undefined),
+      secrets: {
+        'projects/northwind-prod/secrets/release-signing-key': {
+          accessors: ['wif'],
+          versions: [{ data: SIGNING_KEY }],
+        },
+      },
+    },
+  }));
+let fakes: Awaited<ReturnType<typeof start>>;
+let entra: typeof fakes.entra;
+let kv: typeof fakes.keyVault;
+let gcp: typeof fakes.gcp;
+let gcpSm: typeof fakes.gcpSecretManager;
 
 beforeAll(async () => {
-  fakes = await startFakes();
-  const trust = (aud: string) => ({
-    issuer: fakes.issuer.issuer,
-    jwksUri: fakes.issuer.jwksUri,
-    audiences: [aud],
-    claims: { repository: REPO },
-  });
-  entra = await startFakeEntra({ [TENANT]: { [CLIENT]: trust('api://AzureADTokenExchange') } });
-  kv = await startFakeKeyVault(entra, {
-    'ledger-kv': {
-      readers: [CLIENT],
-      secrets: { 'sendgrid-key': { versions: [{ id: versionId(), value: SENDGRID }] } },
-    },
-  });
-  gcp = await startFakeGcp({
-    providers: { [`//iam.googleapis.com/${PROVIDER}`]: trust(`https://iam.googleapis.com/${PROVIDER}`) },
-    serviceAccounts: {},
-  });
-  gcpSm = await startFakeSecretManager((token) => (gcp.federated.has(token) ? 'wif' : undefined), {
-    'projects/northwind-prod/secrets/release-signing-key': {
-      accessors: ['wif'],
-      versions: [{ data: SIGNING_KEY }],
-    },
-  });
+  fakes = await start();
+  ({ entra, keyVault: kv, gcp, gcpSecretManager: gcpSm } = fakes);
 });
-afterAll(async () => {
-  await Promise.all([kv.close(), entra.close(), gcpSm.close(), gcp.close()]);
-  await fakes.close();
-});
+afterAll(() => fakes.close());
 
 describe('keyless credentials action: GCP Secret Manager and Azure Key Vault', () => {
   it('run: the command alone gets the Key Vault secret; the Key Vault token is never exposed', async () => {

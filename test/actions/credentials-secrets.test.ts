@@ -3,36 +3,35 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { currentVersion, startFakeSecretsManager } from '../fakes/aws-secrets-manager.js';
-import type { FakeSecretsManager } from '../fakes/aws-secrets-manager.js';
+import { currentVersion } from '../fakes/aws-secrets-manager.js';
 import { runCredentialsAction } from '../helpers/run-credentials-action.js';
 import { ACCOUNT, ROLE, expectMasksFirst, expectNowhere, startFakes } from './credentials-fixtures.js';
-import type { Fakes } from './credentials-fixtures.js';
 
 const REGION = 'eu-central-1';
 const DB_PASSWORD = 'Wq8Lz3Tn6Xc1Vb5Km9Rd2Hf';
 const API_TOKEN = 'Pg4Jt7Ys2Nw9Qe6Bx3Lm8Zc';
 
-let fakes: Fakes;
-let sm: FakeSecretsManager;
-beforeAll(async () => {
-  fakes = await startFakes();
-  sm = await startFakeSecretsManager(
-    fakes.sts,
-    {
-      'ledger/db': {
-        readers: [ROLE],
-        versions: [currentVersion(JSON.stringify({ username: 'ledger_rw', password: DB_PASSWORD }))],
+const start = () =>
+  startFakes(() => ({
+    secretsManager: {
+      account: ACCOUNT,
+      region: REGION,
+      secrets: {
+        'ledger/db': {
+          readers: [ROLE],
+          versions: [currentVersion(JSON.stringify({ username: 'ledger_rw', password: DB_PASSWORD }))],
+        },
+        'ledger/api-token': { readers: [ROLE], versions: [currentVersion(API_TOKEN)] },
       },
-      'ledger/api-token': { readers: [ROLE], versions: [currentVersion(API_TOKEN)] },
     },
-    { account: ACCOUNT, region: REGION },
-  );
+  }));
+let fakes: Awaited<ReturnType<typeof start>>;
+let sm: typeof fakes.secretsManager;
+beforeAll(async () => {
+  fakes = await start();
+  sm = fakes.secretsManager;
 });
-afterAll(async () => {
-  await sm.close();
-  await fakes.close();
-});
+afterAll(() => fakes.close());
 beforeEach(() => {
   sm.calls.length = 0;
 });

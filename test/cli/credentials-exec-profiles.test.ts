@@ -1,51 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 
-import { startFakeSts } from '../fakes/aws-sts.js';
-import type { FakeSts } from '../fakes/aws-sts.js';
-import { startOidcIssuer } from '../fakes/oidc-issuer.js';
-import type { OidcIssuer } from '../fakes/oidc-issuer.js';
-import { BUILT_CLI } from '../helpers/run-cli.js';
+import { BILLING_ROLE as DEPLOY, STS_AUD as AUD } from '../helpers/cloud-ids.js';
+import { spawnCli } from '../helpers/credentials-cli.js';
+import { startFakeClouds } from '../helpers/fake-clouds.js';
 
-/** KEYLESS_CLI points at a private build (`npx tsc -p tsconfig.build.json --outDir DIR`). */
-const cli = process.env['KEYLESS_CLI'] ?? BUILT_CLI;
-const DEPLOY = 'arn:aws:iam::730512948163:role/billing-deploy';
 const AUDIT = 'arn:aws:iam::391846027514:role/billing-audit';
-const AUD = 'sts.amazonaws.com';
 
-let issuer: OidcIssuer;
-let sts: FakeSts;
+const start = () =>
+  startFakeClouds((trust) => ({
+    sts: { [DEPLOY]: { webIdentity: trust(AUD, {}) }, [AUDIT]: { webIdentity: trust(AUD, {}) } },
+  }));
+let clouds: Awaited<ReturnType<typeof start>>;
 
 beforeAll(async () => {
-  issuer = await startOidcIssuer();
-  const trust = { issuer: issuer.issuer, jwksUri: issuer.jwksUri, audiences: [AUD], claims: {} };
-  sts = await startFakeSts({ [DEPLOY]: { webIdentity: trust }, [AUDIT]: { webIdentity: trust } });
+  clouds = await start();
 });
-afterAll(async () => {
-  await sts.close();
-  await issuer.close();
-});
+afterAll(() => clouds.close());
 
-/** Asynchronous: the fakes live in this process and must keep answering while the CLI runs. */
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      env: {
-        PATH: process.env['PATH'],
-        HOME: process.env['HOME'],
-        KEYLESS_ID_TOKEN: issuer.gitlab({ aud: AUD }),
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+const run = (args: string[]) =>
+  spawnCli(args, {
+    PATH: process.env['PATH'],
+    HOME: process.env['HOME'],
+    KEYLESS_ID_TOKEN: clouds.issuer.gitlab({ aud: AUD }),
   });
-}
 
 // The child reports the files it was given: paths, which profiles hold which key (hashed), mode.
 const REPORT = `const fs=require('fs');const f=process.env.AWS_SHARED_CREDENTIALS_FILE;const t=fs.readFileSync(f,'utf8');
@@ -61,7 +40,7 @@ describe('keyless credentials exec with AWS profiles', () => {
       '--aws-region',
       'eu-north-1',
       '--aws-sts-endpoint',
-      sts.endpoint,
+      clouds.sts.endpoint,
       '--aws-role',
       DEPLOY,
       '--aws-profile',
@@ -93,23 +72,24 @@ describe('keyless credentials exec with AWS profiles', () => {
       ['deploy', DEPLOY],
       ['audit', AUDIT],
     ] as const) {
-      const session = sts.sessions.get(seen.keys[profile]!.id);
+      const session = clouds.sts.sessions.get(seen.keys[profile]!.id);
       expect(session?.roleArn).toBe(role);
       expect(seen.keys[profile]!.secret).toBe(createHash('sha256').update(session!.secret).digest('hex'));
     }
     expect(existsSync(seen.file)).toBe(false);
-    for (const s of sts.sessions.values()) expect(result.stdout + result.stderr).not.toContain(s.secret);
+    for (const s of clouds.sts.sessions.values())
+      expect(result.stdout + result.stderr).not.toContain(s.secret);
   });
 
   it('env refuses AWS profiles before any exchange', async () => {
-    const calls = sts.calls.length;
+    const calls = clouds.sts.calls.length;
     const result = await run([
       'credentials',
       'env',
       '--aws-region',
       'eu-north-1',
       '--aws-sts-endpoint',
-      sts.endpoint,
+      clouds.sts.endpoint,
       '--aws-profiles',
       `audit ${AUDIT}`,
     ]);
@@ -118,6 +98,6 @@ describe('keyless credentials exec with AWS profiles', () => {
       'AWS profiles (aws-profile, aws-profiles) are files deleted after the command: use exec',
     );
     expect(result.stdout).toBe('');
-    expect(sts.calls.length).toBe(calls);
+    expect(clouds.sts.calls.length).toBe(calls);
   });
 });

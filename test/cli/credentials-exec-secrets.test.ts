@@ -1,108 +1,77 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUILT_CLI } from '../helpers/run-cli.js';
-import { currentVersion, startFakeSecretsManager } from '../fakes/aws-secrets-manager.js';
-import type { FakeSecretsManager } from '../fakes/aws-secrets-manager.js';
-import { startFakeSts } from '../fakes/aws-sts.js';
-import type { FakeSts } from '../fakes/aws-sts.js';
-import { startFakeKeyVault, versionId } from '../fakes/azure-key-vault.js';
-import type { FakeKeyVault } from '../fakes/azure-key-vault.js';
-import { startFakeEntra } from '../fakes/entra.js';
-import type { FakeEntra } from '../fakes/entra.js';
-import { startFakeGcp } from '../fakes/gcp.js';
-import type { FakeGcp } from '../fakes/gcp.js';
-import { startFakeSecretManager } from '../fakes/gcp-secret-manager.js';
-import type { FakeSecretManager } from '../fakes/gcp-secret-manager.js';
-import { startOidcIssuer } from '../fakes/oidc-issuer.js';
-import type { OidcIssuer } from '../fakes/oidc-issuer.js';
+import { currentVersion } from '../fakes/aws-secrets-manager.js';
+import { versionId } from '../fakes/azure-key-vault.js';
+import {
+  BILLING_ACCOUNT as ACCOUNT,
+  BILLING_ROLE as ROLE,
+  GITLAB_PROJECT as PROJECT,
+  gcpProviderName,
+} from '../helpers/cloud-ids.js';
+import { outcome, sha256 as sha, spawnCli } from '../helpers/credentials-cli.js';
+import { startFakeClouds } from '../helpers/fake-clouds.js';
 
-/** KEYLESS_CLI points at a private build (`npx tsc -p tsconfig.build.json --outDir DIR`). */
-const cli = process.env['KEYLESS_CLI'] ?? BUILT_CLI;
-const ACCOUNT = '730512948163';
 const REGION = 'eu-north-1';
-const ROLE = `arn:aws:iam::${ACCOUNT}:role/billing-deploy`;
 const PROVIDER = 'projects/604417293318/locations/global/workloadIdentityPools/gitlab-ci/providers/platform';
 const TENANT = '9b2e4c71-6d3a-4f85-a0c9-3e71d5b82f46';
 const CLIENT = 'd41a7e93-2c5b-4b06-8f1e-7a9c3d2e5b18';
 // One GitLab id_token serves every provider, so all of them trust this audience.
 const AUD = 'https://keyless.platform-team.dev';
-const PROJECT = 'platform-team/billing-worker';
 const DB_PASSWORD = `Tm4'Yx$8Qv2\\Lr6Kw9Bn`;
 const STRIPE = 'Hs3Fd8Jq1Zp6Wv4Nc9Xk2Lg';
 const SENDGRID = 'Bq7Rn2Ym5Tc8Lx3Kd6Wf1Vh';
 
-let issuer: OidcIssuer;
-let sts: FakeSts;
-let awsSm: FakeSecretsManager;
-let gcp: FakeGcp;
-let gcpSm: FakeSecretManager;
-let entra: FakeEntra;
-let kv: FakeKeyVault;
+const start = () =>
+  startFakeClouds((trust) => ({
+    sts: { [ROLE]: { webIdentity: trust(AUD) } },
+    secretsManager: {
+      account: ACCOUNT,
+      region: REGION,
+      secrets: {
+        'billing/db': {
+          readers: [ROLE],
+          versions: [currentVersion(JSON.stringify({ password: DB_PASSWORD }))],
+        },
+      },
+    },
+    gcp: { providers: { [gcpProviderName(PROVIDER)]: trust(AUD) } },
+    gcpSecretManager: {
+      secrets: {
+        'projects/billing-prod/secrets/stripe-key': {
+          accessors: [`project_path:${PROJECT}:ref_type:branch:ref:main`],
+          versions: [{ data: STRIPE }],
+        },
+      },
+    },
+    entra: { [TENANT]: { [CLIENT]: trust(AUD) } },
+    keyVault: {
+      'billing-kv': {
+        readers: [CLIENT],
+        secrets: { sendgrid: { versions: [{ id: versionId(), value: SENDGRID }] } },
+      },
+    },
+  }));
+let clouds: Awaited<ReturnType<typeof start>>;
 let token: string;
 
 beforeAll(async () => {
-  issuer = await startOidcIssuer();
-  const trust = { issuer: issuer.issuer, jwksUri: issuer.jwksUri, audiences: [AUD] };
-  sts = await startFakeSts({ [ROLE]: { webIdentity: trust } });
-  awsSm = await startFakeSecretsManager(
-    sts,
-    {
-      'billing/db': {
-        readers: [ROLE],
-        versions: [currentVersion(JSON.stringify({ password: DB_PASSWORD }))],
-      },
-    },
-    { account: ACCOUNT, region: REGION },
-  );
-  gcp = await startFakeGcp({
-    providers: { [`//iam.googleapis.com/${PROVIDER}`]: trust },
-    serviceAccounts: {},
-  });
-  gcpSm = await startFakeSecretManager((t) => gcp.federated.get(t), {
-    'projects/billing-prod/secrets/stripe-key': {
-      accessors: [`project_path:${PROJECT}:ref_type:branch:ref:main`],
-      versions: [{ data: STRIPE }],
-    },
-  });
-  entra = await startFakeEntra({ [TENANT]: { [CLIENT]: trust } });
-  kv = await startFakeKeyVault(entra, {
-    'billing-kv': {
-      readers: [CLIENT],
-      secrets: { sendgrid: { versions: [{ id: versionId(), value: SENDGRID }] } },
-    },
-  });
-  token = issuer.gitlab({ aud: AUD });
+  clouds = await start();
+  token = clouds.issuer.gitlab({ aud: AUD });
 });
-afterAll(async () => {
-  await Promise.all([awsSm.close(), sts.close(), gcpSm.close(), gcp.close(), kv.close(), entra.close()]);
-  await issuer.close();
-});
+afterAll(() => clouds.close());
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      env: {
-        ...process.env,
-        NO_COLOR: '1',
-        GITLAB_CI: 'true',
-        KEYLESS_ID_TOKEN: token,
-        CI_PROJECT_PATH: PROJECT,
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+const run = (args: string[]) =>
+  spawnCli(args, {
+    ...process.env,
+    NO_COLOR: '1',
+    GITLAB_CI: 'true',
+    KEYLESS_ID_TOKEN: token,
+    CI_PROJECT_PATH: PROJECT,
   });
-}
 
-const sha = (value: string): string => createHash('sha256').update(value).digest('hex');
 const HASH_CHILD = `const h=(n)=>require('crypto').createHash('sha256').update(process.env[n]??'').digest('hex');console.log(JSON.stringify({db:h('DB_PASSWORD'),stripe:h('STRIPE_KEY'),sendgrid:h('SENDGRID_API_KEY')}))`;
 
 const flags = (): string[] => [
@@ -113,17 +82,17 @@ const flags = (): string[] => [
   '--aws-region',
   REGION,
   '--aws-sts-endpoint',
-  sts.endpoint,
+  clouds.sts.endpoint,
   '--aws-secrets-manager-endpoint',
-  awsSm.endpoint,
+  clouds.secretsManager.endpoint,
   '--aws-secrets',
   'billing/db:password | DB_PASSWORD',
   '--gcp-workload-identity-provider',
   PROVIDER,
   '--gcp-sts-url',
-  gcp.url,
+  clouds.gcp.url,
   '--gcp-secret-manager-url',
-  gcpSm.url,
+  clouds.gcpSecretManager.url,
   '--gcp-project-id',
   'billing-prod',
   '--gcp-secrets',
@@ -133,9 +102,9 @@ const flags = (): string[] => [
   '--azure-client-id',
   CLIENT,
   '--azure-authority-host',
-  entra.url,
+  clouds.entra.url,
   '--azure-keyvault-url',
-  kv.url,
+  clouds.keyVault.url,
   '--azure-keyvault-secrets',
   'billing-kv/sendgrid | SENDGRID_API_KEY',
 ];
@@ -194,22 +163,18 @@ describe('keyless credentials exec with secret managers', () => {
       '--aws-region',
       REGION,
       '--aws-sts-endpoint',
-      sts.endpoint,
+      clouds.sts.endpoint,
       '--aws-secrets-manager-endpoint',
-      awsSm.endpoint,
+      clouds.secretsManager.endpoint,
       '--aws-secrets',
       'billing/db:password | DB_PASSWORD',
       '--aws-secrets',
       'billing/db:password | DB_PASSWORD_AGAIN',
     ]);
     expect(result.code).toBe(0);
-    const shell = spawn('bash', [
-      '-c',
-      `${result.stdout}\nprintf '%s\\n%s' "$DB_PASSWORD" "$DB_PASSWORD_AGAIN"`,
-    ]);
-    let out = '';
-    shell.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    await new Promise((done) => shell.on('close', done));
+    const { stdout: out } = await outcome(
+      spawn('bash', ['-c', `${result.stdout}\nprintf '%s\\n%s' "$DB_PASSWORD" "$DB_PASSWORD_AGAIN"`]),
+    );
     expect(out).toBe(`${DB_PASSWORD}\n${DB_PASSWORD}`);
     expect(result.stderr.includes(DB_PASSWORD)).toBe(false);
   });

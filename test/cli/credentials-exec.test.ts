@@ -1,74 +1,44 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUILT_CLI } from '../helpers/run-cli.js';
-import { startFakeSts } from '../fakes/aws-sts.js';
-import type { FakeSts } from '../fakes/aws-sts.js';
-import { startOidcIssuer } from '../fakes/oidc-issuer.js';
-import type { OidcIssuer } from '../fakes/oidc-issuer.js';
-import { startFakeVault } from '../fakes/vault.js';
-import type { FakeVault } from '../fakes/vault.js';
+import { BILLING_ROLE as ROLE, GITLAB_PROJECT as PROJECT, VAULT_AUD as AUD } from '../helpers/cloud-ids.js';
+import { sha256 as sha, spawnCli } from '../helpers/credentials-cli.js';
+import { startFakeClouds } from '../helpers/fake-clouds.js';
 
-/** KEYLESS_CLI points at a private build (`npx tsc -p tsconfig.build.json --outDir DIR`). */
-const cli = process.env['KEYLESS_CLI'] ?? BUILT_CLI;
-const ACCOUNT = '730512948163';
-const ROLE = `arn:aws:iam::${ACCOUNT}:role/billing-deploy`;
-const AUD = 'https://vault.northwind-labs.dev';
-const PROJECT = 'platform-team/billing-worker';
 // A quote, a dollar and a backslash: the export lines must survive `eval` unchanged.
 const API_KEY = `Zr8'Wq$3vLk\\Np7"Tx2Hc`;
 
-let issuer: OidcIssuer;
-let sts: FakeSts;
-let vault: FakeVault;
+const start = () =>
+  startFakeClouds((trust) => ({
+    sts: { [ROLE]: { webIdentity: trust(AUD, { project_path: PROJECT }) } },
+    vault: {
+      roles: {
+        billing: { ...trust(AUD), boundAudiences: [AUD], allow: ['secret/data/ci/', 'database/creds/'] },
+      },
+      kv2: { 'ci/billing': { api_key: API_KEY } },
+    },
+  }));
+let clouds: Awaited<ReturnType<typeof start>>;
 let token: string;
 
 beforeAll(async () => {
-  issuer = await startOidcIssuer();
-  const trust = { issuer: issuer.issuer, jwksUri: issuer.jwksUri, audiences: [AUD] };
-  sts = await startFakeSts({ [ROLE]: { webIdentity: { ...trust, claims: { project_path: PROJECT } } } });
-  vault = await startFakeVault({
-    roles: { billing: { ...trust, boundAudiences: [AUD], allow: ['secret/data/ci/', 'database/creds/'] } },
-    kv2: { 'ci/billing': { api_key: API_KEY } },
+  clouds = await start();
+  token = clouds.issuer.gitlab({ aud: AUD });
+});
+afterAll(() => clouds.close());
+beforeEach(() => clouds.reset());
+
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  spawnCli(args, {
+    ...process.env,
+    NO_COLOR: '1',
+    KEYLESS_ID_TOKEN: token,
+    CI_PROJECT_PATH: PROJECT,
+    ...env,
   });
-  token = issuer.gitlab({ aud: AUD });
-});
-afterAll(async () => {
-  await Promise.all([vault.close(), sts.close()]);
-  await issuer.close();
-});
-beforeEach(() => {
-  sts.calls.length = 0;
-  vault.requests.length = 0;
-  vault.revokedLeases.length = 0;
-  vault.revokedTokens.length = 0;
-});
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Asynchronous: the fakes live in this process and must keep answering while the CLI runs. */
-function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      env: { ...process.env, NO_COLOR: '1', KEYLESS_ID_TOKEN: token, CI_PROJECT_PATH: PROJECT, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-const sha = (value: string): string => createHash('sha256').update(value).digest('hex');
 const HASH_CHILD = `const h=(n)=>require('crypto').createHash('sha256').update(process.env[n]??'').digest('hex');console.log(JSON.stringify({aws:h('AWS_SECRET_ACCESS_KEY'),key:h('BILLING_API_KEY'),region:process.env.AWS_REGION,idToken:process.env.KEYLESS_ID_TOKEN!==undefined}))`;
 
 const providerFlags = (): string[] => [
@@ -77,9 +47,9 @@ const providerFlags = (): string[] => [
   '--aws-region',
   'eu-north-1',
   '--aws-sts-endpoint',
-  sts.endpoint,
+  clouds.sts.endpoint,
   '--vault-url',
-  vault.address,
+  clouds.vault.address,
   '--vault-role',
   'billing',
   '--vault-secrets',
@@ -91,9 +61,9 @@ const providerFlags = (): string[] => [
 ];
 
 function secretsIssued(): string[] {
-  const aws = [...sts.sessions.values()].flatMap((s) => [s.secret, s.sessionToken]);
-  const leases = [...vault.leases.values()].flatMap((data) => Object.values(data));
-  return [...aws, ...leases, ...vault.tokens.keys(), API_KEY, token, token.split('.')[2]!];
+  const aws = [...clouds.sts.sessions.values()].flatMap((s) => [s.secret, s.sessionToken]);
+  const leases = [...clouds.vault.leases.values()].flatMap((data) => Object.values(data));
+  return [...aws, ...leases, ...clouds.vault.tokens.keys(), API_KEY, token, token.split('.')[2]!];
 }
 
 function expectClean(...outputs: string[]): void {
@@ -124,7 +94,7 @@ describe('keyless credentials exec', () => {
       region: string;
       idToken: boolean;
     };
-    const session = [...sts.sessions.values()].at(-1);
+    const session = [...clouds.sts.sessions.values()].at(-1);
     // The identity token that minted them is not passed on to the command.
     expect(child).toEqual({
       aws: sha(session!.secret),
@@ -132,8 +102,8 @@ describe('keyless credentials exec', () => {
       region: 'eu-north-1',
       idToken: false,
     });
-    expect(vault.revokedLeases).toHaveLength(1);
-    expect(vault.revokedTokens).toHaveLength(1);
+    expect(clouds.vault.revokedLeases).toHaveLength(1);
+    expect(clouds.vault.revokedTokens).toHaveLength(1);
     expect(result.stderr).toContain('until');
     const records = readFileSync(audit, 'utf8')
       .trim()
@@ -159,7 +129,7 @@ describe('keyless credentials exec', () => {
       "process.kill(process.pid, 'SIGTERM')",
     ]);
     expect(result.code).toBe(143);
-    expect(vault.revokedTokens).toHaveLength(1);
+    expect(clouds.vault.revokedTokens).toHaveLength(1);
     expectClean(result.stdout, result.stderr);
   });
 
@@ -172,8 +142,8 @@ describe('keyless credentials exec', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('project_path');
     expect(result.stderr).toContain('platform-team/payments');
-    expect(sts.calls).toEqual([]);
-    expect(vault.requests).toEqual([]);
+    expect(clouds.sts.calls).toEqual([]);
+    expect(clouds.vault.requests).toEqual([]);
     expectClean(result.stderr);
   });
 
@@ -184,7 +154,7 @@ describe('keyless credentials exec', () => {
     const missing = await run(['credentials', 'exec', ...providerFlags()]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('expected a command after --');
-    expect(vault.revokedTokens).toHaveLength(1);
+    expect(clouds.vault.revokedTokens).toHaveLength(1);
     const noToken = await run(['credentials', 'exec', ...providerFlags(), '--', 'true'], {
       GITLAB_CI: 'true',
       KEYLESS_ID_TOKEN: '',
@@ -199,12 +169,12 @@ describe('keyless credentials env', () => {
     const result = await run(['credentials', 'env', '--token-env', 'CI_JOB_JWT_V2'], {
       KEYLESS_ID_TOKEN: '',
       CI_JOB_JWT_V2: token,
-      KEYLESS_VAULT_URL: vault.address,
+      KEYLESS_VAULT_URL: clouds.vault.address,
       KEYLESS_VAULT_ROLE: 'billing',
       KEYLESS_VAULT_SECRETS: 'secret/data/ci/billing api_key | BILLING_API_KEY',
       KEYLESS_AWS_ROLE: ROLE,
       KEYLESS_AWS_REGION: 'eu-north-1',
-      KEYLESS_AWS_STS_ENDPOINT: sts.endpoint,
+      KEYLESS_AWS_STS_ENDPOINT: clouds.sts.endpoint,
       KEYLESS_AUDIENCE: AUD,
     });
     expect(result.code).toBe(0);
@@ -215,7 +185,7 @@ describe('keyless credentials env', () => {
       { encoding: 'utf8', env: { PATH: process.env['PATH'] } },
     );
     expect(shell.status).toBe(0);
-    const session = [...sts.sessions.values()].at(-1);
+    const session = [...clouds.sts.sessions.values()].at(-1);
     expect(JSON.parse(shell.stdout)).toEqual({
       aws: sha(session!.secret),
       key: sha(API_KEY),
@@ -224,7 +194,7 @@ describe('keyless credentials env', () => {
     });
     expect(result.stderr).toMatch(/until \d{4}-\d\d-\d\dT/);
     expect(result.stderr).toContain('not revoked by env');
-    expect(vault.revokedTokens).toEqual([]);
+    expect(clouds.vault.revokedTokens).toEqual([]);
     expectClean(result.stderr);
   });
 });

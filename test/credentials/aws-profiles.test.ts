@@ -11,43 +11,33 @@ import { planAwsProfiles, wantsAwsProfiles } from '../../credentials/aws-profile
 import { obtainCredentials } from '../../credentials/exchange.js';
 import { ValueIdentity } from '../../credentials/identity/index.js';
 import { parseRequest } from '../../credentials/request.js';
-import { startFakeSts } from '../fakes/aws-sts.js';
-import type { FakeSts } from '../fakes/aws-sts.js';
-import { startOidcIssuer } from '../fakes/oidc-issuer.js';
-import type { OidcIssuer } from '../fakes/oidc-issuer.js';
+import { LEDGER_ROLE as DEPLOY, REPO, STS_AUD } from '../helpers/cloud-ids.js';
+import { startFakeClouds } from '../helpers/fake-clouds.js';
 import { credentialFailure, instantRetry } from './providers/helpers.js';
 
-const DEPLOY = 'arn:aws:iam::530817264913:role/ledger-deploy';
 const AUDIT = 'arn:aws:iam::274019386152:role/ledger-audit';
-const REPO = 'northwind-labs/ledger-api';
 
-let issuer: OidcIssuer;
-let sts: FakeSts;
+const start = () =>
+  startFakeClouds((trust) => ({
+    sts: {
+      [DEPLOY]: { webIdentity: trust(STS_AUD, { repository: REPO }) },
+      [AUDIT]: { webIdentity: trust(STS_AUD, { repository: REPO }) },
+    },
+  }));
+let clouds: Awaited<ReturnType<typeof start>>;
 
 beforeAll(async () => {
-  issuer = await startOidcIssuer();
-  const trust = {
-    issuer: issuer.issuer,
-    jwksUri: issuer.jwksUri,
-    audiences: ['sts.amazonaws.com'],
-    claims: { repository: REPO },
-  };
-  sts = await startFakeSts({ [DEPLOY]: { webIdentity: trust }, [AUDIT]: { webIdentity: trust } });
+  clouds = await start();
 });
-afterAll(async () => {
-  await sts.close();
-  await issuer.close();
-});
-beforeEach(() => {
-  sts.calls.length = 0;
-});
+afterAll(() => clouds.close());
+beforeEach(() => clouds.reset());
 
-const identity = () => new ValueIdentity('KEYLESS_ID_TOKEN', issuer.github());
+const identity = () => new ValueIdentity('KEYLESS_ID_TOKEN', clouds.issuer.github());
 
 function request(extra: Record<string, string>) {
   return parseRequest({
     'aws-region': 'eu-central-1',
-    'aws-sts-endpoint': sts.endpoint,
+    'aws-sts-endpoint': clouds.sts.endpoint,
     'expect-repository': REPO,
     ...extra,
   });
@@ -84,7 +74,7 @@ describe('several AWS roles as named profiles', () => {
       request({ 'aws-role': DEPLOY, 'aws-profile': 'deploy', 'aws-profiles': `audit ${AUDIT} us-east-1` }),
       { identity: identity(), retry: instantRetry(), onAudit: (r) => audit.push(r) },
     );
-    const assumed = sts.calls.filter((c) => c.action === 'AssumeRoleWithWebIdentity');
+    const assumed = clouds.sts.calls.filter((c) => c.action === 'AssumeRoleWithWebIdentity');
     expect(assumed.map((c) => c.params['RoleArn'])).toEqual([DEPLOY, AUDIT]);
     expect(result.credentials.map((c) => c.grant['profile'])).toEqual(['deploy', 'audit']);
     expect(audit.map((r) => [r.event, r.what['profile']])).toEqual([
@@ -114,12 +104,16 @@ describe('several AWS roles as named profiles', () => {
       ['audit', AUDIT],
     ] as const) {
       const creds = await fromIni({ ...files, profile, ignoreCache: true })();
-      const session = sts.sessions.get(creds.accessKeyId);
+      const session = clouds.sts.sessions.get(creds.accessKeyId);
       expect(session?.roleArn).toBe(role);
       expect(creds.secretAccessKey).toBe(session?.secret);
       expect(creds.sessionToken).toBe(session?.sessionToken);
       // The credentials the SDK read from the files are the ones STS accepts for that role.
-      const client = new STSClient({ region: 'eu-central-1', endpoint: sts.endpoint, credentials: creds });
+      const client = new STSClient({
+        region: 'eu-central-1',
+        endpoint: clouds.sts.endpoint,
+        credentials: creds,
+      });
       const who = await client.send(new GetCallerIdentityCommand({}));
       expect(who.Arn).toContain(role.split(':')[4]!);
     }
@@ -153,7 +147,7 @@ describe('several AWS roles as named profiles', () => {
       expect(error.kind).toBe('config');
       expect(error.message).toMatch(/requested twice|is invalid/);
     }
-    expect(sts.calls).toEqual([]);
+    expect(clouds.sts.calls).toEqual([]);
   });
 
   it('a claim mismatch stops every profile before the first exchange', async () => {
@@ -164,7 +158,7 @@ describe('several AWS roles as named profiles', () => {
       ),
     );
     expect(error.kind).toBe('claims');
-    expect(sts.calls).toEqual([]);
+    expect(clouds.sts.calls).toEqual([]);
   });
 
   it('a failing profile is audited as failed under its name', async () => {

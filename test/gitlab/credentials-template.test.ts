@@ -5,12 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { VERSION } from '../../cli/version.js';
-import { startFakeSts } from '../fakes/aws-sts.js';
-import type { FakeSts } from '../fakes/aws-sts.js';
-import { startOidcIssuer } from '../fakes/oidc-issuer.js';
-import type { OidcIssuer } from '../fakes/oidc-issuer.js';
-import { startFakeVault } from '../fakes/vault.js';
-import type { FakeVault } from '../fakes/vault.js';
+import { VAULT_AUD } from '../helpers/cloud-ids.js';
+import { startFakeClouds } from '../helpers/fake-clouds.js';
 import { INPUT_REFERENCE, runJob, templateDocuments } from './template.js';
 import type { Job } from './template.js';
 
@@ -74,32 +70,31 @@ describe('gitlab/templates/credentials.yml', () => {
 
 describe('a job extending .keyless-credentials', () => {
   const ROLE = 'arn:aws:iam::641930275518:role/billing-release';
-  const AUD = 'https://vault.northwind-labs.dev';
+  const AUD = VAULT_AUD;
   const KEY = 'Tm6qW2zRk9Lx4Vb7Hn3Pc8Jd';
-  let issuer: OidcIssuer;
-  let sts: FakeSts;
-  let vault: FakeVault;
+  const start = () =>
+    startFakeClouds((trust) => ({
+      sts: { [ROLE]: { webIdentity: trust(AUD) } },
+      vault: {
+        roles: {
+          release: { ...trust(AUD), boundAudiences: [AUD], allow: ['secret/data/ci/', 'database/creds/'] },
+        },
+        kv2: { 'ci/release': { api_key: KEY } },
+      },
+    }));
+  let clouds: Awaited<ReturnType<typeof start>>;
 
   beforeAll(async () => {
-    issuer = await startOidcIssuer();
-    const trust = { issuer: issuer.issuer, jwksUri: issuer.jwksUri, audiences: [AUD] };
-    sts = await startFakeSts({ [ROLE]: { webIdentity: trust } });
-    vault = await startFakeVault({
-      roles: { release: { ...trust, boundAudiences: [AUD], allow: ['secret/data/ci/', 'database/creds/'] } },
-      kv2: { 'ci/release': { api_key: KEY } },
-    });
+    clouds = await start();
   });
-  afterAll(async () => {
-    await Promise.all([vault.close(), sts.close()]);
-    await issuer.close();
-  });
+  afterAll(() => clouds.close());
 
   it('runs exec and eval "$(keyless credentials env)" with the inputs, revoking after exec', async () => {
     const job = hiddenJob({
       audience: AUD,
       'aws-role': ROLE,
       'aws-region': 'eu-west-3',
-      'vault-url': vault.address,
+      'vault-url': clouds.vault.address,
       'vault-role': 'release',
       'vault-secrets':
         'secret/data/ci/release api_key | RELEASE_KEY; database/creds/rel password | DB_PASSWORD',
@@ -113,19 +108,19 @@ describe('a job extending .keyless-credentials', () => {
       'printf "%s" "$AWS_SECRET_ACCESS_KEY" | sha256sum',
     ];
     const cwd = mkdtempSync(join(tmpdir(), 'credx-job-'));
-    const token = issuer.gitlab({ aud: AUD });
+    const token = clouds.issuer.gitlab({ aud: AUD });
     const result = await runJob(job, cwd, {
       KEYLESS_ID_TOKEN: token,
-      KEYLESS_AWS_STS_ENDPOINT: sts.endpoint,
+      KEYLESS_AWS_STS_ENDPOINT: clouds.sts.endpoint,
     });
     expect(result.stderr).not.toContain('keyless: error');
     expect(result.code).toBe(0);
     const sha = (v: string) => createHash('sha256').update(v).digest('hex');
-    const lastSession = [...sts.sessions.values()].at(-1)!;
+    const lastSession = [...clouds.sts.sessions.values()].at(-1)!;
     expect(result.stdout).toContain(sha(KEY));
     expect(result.stdout).toContain('region=eu-west-3');
     expect(result.stdout).toContain(sha(lastSession.secret));
-    expect(vault.revokedTokens).toHaveLength(1);
+    expect(clouds.vault.revokedTokens).toHaveLength(1);
     expect(readdirSync(cwd)).toEqual(['keyless-credentials-audit.jsonl']);
     const audit = readFileSync(join(cwd, 'keyless-credentials-audit.jsonl'), 'utf8');
     expect(
@@ -134,7 +129,7 @@ describe('a job extending .keyless-credentials', () => {
         .split('\n')
         .map((l) => JSON.parse(l).event),
     ).toEqual(['granted', 'granted', 'revoked', 'granted', 'granted']);
-    const secrets = [KEY, token, lastSession.secret, ...vault.tokens.keys()];
+    const secrets = [KEY, token, lastSession.secret, ...clouds.vault.tokens.keys()];
     for (const s of secrets)
       for (const out of [audit, result.stdout, result.stderr]) expect(out.includes(s)).toBe(false);
   });
