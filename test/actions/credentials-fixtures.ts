@@ -22,7 +22,11 @@ function baseSpec(trust: TrustFor) {
     sts: { [ROLE]: { webIdentity: trust([STS_AUD], { repository: REPO }) } },
     vault: {
       roles: {
-        ledger: { ...trust([]), boundAudiences: [VAULT_AUD], allow: ['secret/data/ci/', 'database/creds/'] },
+        ledger: {
+          ...trust(VAULT_AUD),
+          boundAudiences: [VAULT_AUD],
+          allow: ['secret/data/ci/', 'database/creds/'],
+        },
       },
       kv2: { 'ci/ledger': { api_key: KV_KEY } },
     },

@@ -27,7 +27,11 @@ const start = () =>
     },
     vault: {
       roles: {
-        ledger: { ...trust([]), boundAudiences: [VAULT_AUD], allow: ['secret/data/ci/', 'database/creds/'] },
+        ledger: {
+          ...trust(VAULT_AUD),
+          boundAudiences: [VAULT_AUD],
+          allow: ['secret/data/ci/', 'database/creds/'],
+        },
       },
       kv2: { 'ci/ledger': { api_key: DEPLOY_KEY } },
     },

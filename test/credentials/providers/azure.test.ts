@@ -1,51 +1,32 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { AzureProvider } from '../../../credentials/providers/azure.js';
-import { startOidcIssuer } from '../../fakes/oidc-issuer.js';
-import type { OidcIssuer } from '../../fakes/oidc-issuer.js';
-import { startFakeEntra } from '../../fakes/entra.js';
-import type { FakeEntra } from '../../fakes/entra.js';
+import { AZURE_AUD, CLIENT, GITHUB_SUB as SUB, TENANT } from '../../helpers/cloud-ids.js';
+import { startFakeClouds } from '../../helpers/fake-clouds.js';
 import { expectNoSecrets, failure, identity, instantRetry } from './helpers.js';
 
-const TENANT = '5c7e2a91-3f4d-4b8e-9a61-d2f08c37b4e5';
-const CLIENT = 'a83f1d26-97c4-4e5b-b1d0-6e29f7c4a815';
-const SUB = 'repo:northwind-labs/ledger-api:environment:production';
-let issuer: OidcIssuer;
-let entra: FakeEntra;
+const start = () =>
+  startFakeClouds((trust) => ({ entra: { [TENANT]: { [CLIENT]: trust(AZURE_AUD, { sub: SUB }) } } }));
+let clouds: Awaited<ReturnType<typeof start>>;
 
 beforeAll(async () => {
-  issuer = await startOidcIssuer();
-  entra = await startFakeEntra({
-    [TENANT]: {
-      [CLIENT]: {
-        issuer: issuer.issuer,
-        jwksUri: issuer.jwksUri,
-        audiences: ['api://AzureADTokenExchange'],
-        claims: { sub: SUB },
-      },
-    },
-  });
+  clouds = await start();
 });
-afterAll(async () => {
-  await entra.close();
-  await issuer.close();
-});
-beforeEach(() => {
-  entra.failures.length = 0;
-  entra.requests.length = 0;
-});
+afterAll(() => clouds.close());
+beforeEach(() => clouds.reset());
 
-const job = (overrides = {}) => identity(issuer.github({ aud: 'api://AzureADTokenExchange', ...overrides }));
+const job = (overrides = {}) =>
+  identity(clouds.issuer.github({ aud: 'api://AzureADTokenExchange', ...overrides }));
 
 describe('AzureProvider', () => {
   it('trades the job token as a client assertion for an access token', async () => {
-    const provider = new AzureProvider({ authorityHost: entra.url, retry: instantRetry() });
+    const provider = new AzureProvider({ authorityHost: clouds.entra.url, retry: instantRetry() });
     const token = job();
     const creds = await provider.exchange(token, {
       tenantId: TENANT,
       clientId: CLIENT,
       subscriptionId: '0f3b8e52-6a1c-4d97-8e25-b7c1a94d3f60',
     });
-    expect(entra.requests[0]).toEqual({
+    expect(clouds.entra.requests[0]).toEqual({
       grant_type: 'client_credentials',
       client_id: CLIENT,
       scope: 'https://management.azure.com/.default',
@@ -58,7 +39,7 @@ describe('AzureProvider', () => {
       ['AZURE_TENANT_ID', false],
       ['AZURE_SUBSCRIPTION_ID', false],
     ]);
-    expect(creds.values[0]!.value).toBe(entra.issued[0]);
+    expect(creds.values[0]!.value).toBe(clouds.entra.issued[0]);
     expect(provider.defaultAudience({ tenantId: TENANT, clientId: CLIENT })).toBe(
       'api://AzureADTokenExchange',
     );
@@ -66,7 +47,7 @@ describe('AzureProvider', () => {
 
   it('explains a missing federated credential, fast and without the assertion', async () => {
     const retry = instantRetry(4);
-    const provider = new AzureProvider({ authorityHost: entra.url, retry });
+    const provider = new AzureProvider({ authorityHost: clouds.entra.url, retry });
     const token = job({ sub: 'repo:northwind-labs/ledger-api:pull_request' });
     const error = await failure(provider.exchange(token, { tenantId: TENANT, clientId: CLIENT }));
     expect(error.message).toMatch(/AADSTS70021.* — no federated credential on app a83f1d26/);
@@ -79,15 +60,15 @@ describe('AzureProvider', () => {
   });
 
   it('retries throttling', async () => {
-    entra.failures.push({ status: 429, times: 1 });
+    clouds.entra.failures.push({ status: 429, times: 1 });
     const retry = instantRetry(2);
-    const provider = new AzureProvider({ authorityHost: entra.url, retry });
+    const provider = new AzureProvider({ authorityHost: clouds.entra.url, retry });
     await provider.exchange(job(), {
       tenantId: TENANT,
       clientId: CLIENT,
       scope: 'https://vault.azure.net/.default',
     });
-    expect(entra.requests).toHaveLength(2);
-    expect(entra.requests[1]!.scope).toBe('https://vault.azure.net/.default');
+    expect(clouds.entra.requests).toHaveLength(2);
+    expect(clouds.entra.requests[1]!.scope).toBe('https://vault.azure.net/.default');
   });
 });

@@ -2,49 +2,45 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { GcpProvider } from '../../../credentials/providers/gcp.js';
 import { renderExternalAccount } from '../../../credentials/providers/gcp-external-account.js';
 import { CredentialError } from '../../../credentials/types.js';
-import { startOidcIssuer } from '../../fakes/oidc-issuer.js';
-import type { OidcIssuer } from '../../fakes/oidc-issuer.js';
-import { startFakeGcp } from '../../fakes/gcp.js';
-import type { FakeGcp } from '../../fakes/gcp.js';
+import {
+  GCP_PROVIDER as PROVIDER,
+  GCP_SA as SA,
+  GITHUB_SUB as SUB,
+  gcpAudience,
+  gcpProviderName,
+} from '../../helpers/cloud-ids.js';
+import { startFakeClouds } from '../../helpers/fake-clouds.js';
 import { expectNoSecrets, failure, identity, instantRetry } from './helpers.js';
 
-const PROVIDER = 'projects/730914552861/locations/global/workloadIdentityPools/github-ci/providers/northwind';
-const SA = 'ledger-deployer@northwind-prod.iam.gserviceaccount.com';
-const SUB = 'repo:northwind-labs/ledger-api:environment:production';
-let issuer: OidcIssuer;
-let gcp: FakeGcp;
+const start = () =>
+  startFakeClouds((trust) => ({
+    gcp: {
+      providers: {
+        [gcpProviderName(PROVIDER)]: trust(gcpAudience(PROVIDER), { repository_owner: 'northwind-labs' }),
+      },
+      serviceAccounts: { [SA]: { subjects: [SUB] } },
+    },
+  }));
+let clouds: Awaited<ReturnType<typeof start>>;
 
 beforeAll(async () => {
-  issuer = await startOidcIssuer();
-  gcp = await startFakeGcp({
-    providers: {
-      [`//iam.googleapis.com/${PROVIDER}`]: {
-        issuer: issuer.issuer,
-        jwksUri: issuer.jwksUri,
-        audiences: [`https://iam.googleapis.com/${PROVIDER}`],
-        claims: { repository_owner: 'northwind-labs' },
-      },
-    },
-    serviceAccounts: { [SA]: { subjects: [SUB] } },
-  });
+  clouds = await start();
 });
-afterAll(async () => {
-  await gcp.close();
-  await issuer.close();
-});
-beforeEach(() => {
-  gcp.failures.length = 0;
-  gcp.requests.length = 0;
-});
+afterAll(() => clouds.close());
+beforeEach(() => clouds.reset());
 
 const token = (overrides = {}) =>
-  identity(issuer.github({ aud: `https://iam.googleapis.com/${PROVIDER}`, ...overrides }));
+  identity(clouds.issuer.github({ aud: `https://iam.googleapis.com/${PROVIDER}`, ...overrides }));
+
+/** STS and IAM Credentials both answered by the fake. */
+const fakeBackedProvider = (retry = instantRetry()) =>
+  new GcpProvider({ stsUrl: clouds.gcp.url, iamCredentialsUrl: clouds.gcp.url, retry });
 
 describe('GcpProvider', () => {
   it('exchanges at STS, impersonates the service account and mints an ID token', async () => {
     const provider = new GcpProvider({
-      stsUrl: gcp.url,
-      iamCredentialsUrl: `${gcp.url}/`,
+      stsUrl: clouds.gcp.url,
+      iamCredentialsUrl: `${clouds.gcp.url}/`,
       retry: instantRetry(),
     });
     const job = token();
@@ -56,7 +52,7 @@ describe('GcpProvider', () => {
       idTokenAudience: 'https://ledger.northwind-labs.dev',
       projectId: 'northwind-prod',
     });
-    expect(gcp.requests[0]).toEqual({
+    expect(clouds.gcp.requests[0]).toEqual({
       path: '/v1/token',
       body: {
         audience: `//iam.googleapis.com/${PROVIDER}`,
@@ -67,12 +63,12 @@ describe('GcpProvider', () => {
         subjectToken: job.raw,
       },
     });
-    expect(gcp.requests[1]!.body).toEqual({
+    expect(clouds.gcp.requests[1]!.body).toEqual({
       scope: ['https://www.googleapis.com/auth/cloud-platform'],
       lifetime: '1800s',
     });
-    const access = gcp.issued.find((i) => i.kind === 'access')!.token;
-    const id = gcp.issued.find((i) => i.kind === 'id')!.token;
+    const access = clouds.gcp.issued.find((i) => i.kind === 'access')!.token;
+    const id = clouds.gcp.issued.find((i) => i.kind === 'id')!.token;
     expect(creds.values).toEqual([
       { name: 'GOOGLE_OAUTH_ACCESS_TOKEN', value: access, secret: true },
       { name: 'CLOUDSDK_AUTH_ACCESS_TOKEN', value: access, secret: true },
@@ -87,18 +83,18 @@ describe('GcpProvider', () => {
   });
 
   it('uses the federated token directly without a service account', async () => {
-    const provider = new GcpProvider({ stsUrl: gcp.url, iamCredentialsUrl: gcp.url, retry: instantRetry() });
+    const provider = fakeBackedProvider();
     const creds = await provider.exchange(token(), {
       workloadIdentityProvider: PROVIDER,
       scopes: ['openid'],
     });
-    expect(gcp.federated.has(creds.values[0]!.value)).toBe(true);
-    expect(gcp.requests.map((r) => r.path)).toEqual(['/v1/token']);
+    expect(clouds.gcp.federated.has(creds.values[0]!.value)).toBe(true);
+    expect(clouds.gcp.requests.map((r) => r.path)).toEqual(['/v1/token']);
   });
 
   it('explains an attribute condition mismatch and a missing impersonation grant, fast and scrubbed', async () => {
     const retry = instantRetry(4);
-    const provider = new GcpProvider({ stsUrl: gcp.url, iamCredentialsUrl: gcp.url, retry });
+    const provider = fakeBackedProvider(retry);
     const outsider = token({ repository_owner: 'someone-else' });
     const condition = await failure(provider.exchange(outsider, { workloadIdentityProvider: PROVIDER }));
     expect(condition.message).toMatch(
@@ -114,19 +110,19 @@ describe('GcpProvider', () => {
     expect(denied.message).toContain(
       `lacks roles/iam.workloadIdentityUser (iam.serviceAccounts.getAccessToken) on ${SA}`,
     );
-    expectNoSecrets(denied.message, [pr.raw, ...gcp.federated.keys()]);
+    expectNoSecrets(denied.message, [pr.raw, ...clouds.gcp.federated.keys()]);
     expect(retry.delays).toEqual([]);
   });
 
   it('retries STS and IAM 5xx', async () => {
-    gcp.failures.push(
+    clouds.gcp.failures.push(
       { status: 502, times: 1, match: '/v1/token' },
       { status: 503, times: 2, match: ':generateAccessToken' },
     );
     const retry = instantRetry(3);
-    const provider = new GcpProvider({ stsUrl: gcp.url, iamCredentialsUrl: gcp.url, retry });
+    const provider = fakeBackedProvider(retry);
     await provider.exchange(token(), { workloadIdentityProvider: PROVIDER, serviceAccount: SA });
-    expect(gcp.requests.map((r) => r.path.split(':').pop())).toEqual([
+    expect(clouds.gcp.requests.map((r) => r.path.split(':').pop())).toEqual([
       '/v1/token',
       '/v1/token',
       'generateAccessToken',
@@ -137,14 +133,14 @@ describe('GcpProvider', () => {
   });
 
   it('rejects bad configuration before any request', async () => {
-    const provider = new GcpProvider({ stsUrl: gcp.url, iamCredentialsUrl: gcp.url, retry: instantRetry() });
+    const provider = fakeBackedProvider();
     await expect(
       provider.exchange(token(), { workloadIdentityProvider: 'github-ci/northwind' }),
     ).rejects.toThrow(/not a workload identity provider/);
     await expect(
       provider.exchange(token(), { workloadIdentityProvider: PROVIDER, idTokenAudience: 'x' }),
     ).rejects.toThrow(/need a service account/);
-    expect(gcp.requests).toEqual([]);
+    expect(clouds.gcp.requests).toEqual([]);
   });
 });
 

@@ -2,13 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { AwsProvider } from '../../../credentials/providers/aws.js';
 import { AwsSecretsManagerReader, parseAwsSecrets } from '../../../credentials/secret-managers/aws.js';
 import type { Credentials } from '../../../credentials/types.js';
-import { startFakeSts } from '../../fakes/aws-sts.js';
 import { startSilentServer } from '../../fakes/silent-server.js';
-import type { FakeSts } from '../../fakes/aws-sts.js';
-import { currentVersion, startFakeSecretsManager } from '../../fakes/aws-secrets-manager.js';
-import type { FakeSecretsManager } from '../../fakes/aws-secrets-manager.js';
-import { startOidcIssuer } from '../../fakes/oidc-issuer.js';
-import type { OidcIssuer } from '../../fakes/oidc-issuer.js';
+import { currentVersion } from '../../fakes/aws-secrets-manager.js';
+import { STS_AUD } from '../../helpers/cloud-ids.js';
+import { startFakeClouds } from '../../helpers/fake-clouds.js';
 import { credentialFailure, expectNoSecrets, identity, instantRetry } from '../providers/helpers.js';
 
 const ACCOUNT = '418273605914';
@@ -21,51 +18,49 @@ const OLD_PASSWORD = 'DjGIex5RThCRFISdo7Jp7z8l';
 const API_TOKEN = '3dzYJO8nQb1zSw5zc9fYpjPb';
 const BINARY = Buffer.from([0x00, 0xff, 0x10, 0x80, 0x7f, 0x3c, 0x9a]);
 
-let issuer: OidcIssuer;
-let sts: FakeSts;
-let sm: FakeSecretsManager;
+const start = () =>
+  startFakeClouds((trust) => ({
+    sts: { [DEPLOY]: { webIdentity: trust(STS_AUD) }, [OTHER]: { webIdentity: trust(STS_AUD) } },
+    secretsManager: {
+      account: ACCOUNT,
+      region: REGION,
+      secrets: {
+        'ledger/db': {
+          readers: [DEPLOY],
+          versions: [
+            {
+              id: 'a0c7e4f2-61b9-4d3e-8f25-c94b17d0e6a3',
+              stages: ['AWSPREVIOUS'],
+              string: JSON.stringify({ password: OLD_PASSWORD }),
+            },
+            currentVersion(JSON.stringify({ username: DB_USER, password: DB_PASSWORD, port: 5432 })),
+          ],
+        },
+        'ledger/api-token': { readers: [DEPLOY], versions: [currentVersion(API_TOKEN)] },
+        'ledger/signing-key': { readers: [DEPLOY], versions: [currentVersion(BINARY)] },
+        'ledger/kms-locked': { readers: [DEPLOY], versions: [currentVersion(API_TOKEN)], kmsDenied: true },
+      },
+    },
+  }));
+let clouds: Awaited<ReturnType<typeof start>>;
 
 beforeAll(async () => {
-  issuer = await startOidcIssuer();
-  const trust = { issuer: issuer.issuer, jwksUri: issuer.jwksUri, audiences: ['sts.amazonaws.com'] };
-  sts = await startFakeSts({ [DEPLOY]: { webIdentity: trust }, [OTHER]: { webIdentity: trust } });
-  const current = currentVersion(JSON.stringify({ username: DB_USER, password: DB_PASSWORD, port: 5432 }));
-  sm = await startFakeSecretsManager(
-    sts,
-    {
-      'ledger/db': {
-        readers: [DEPLOY],
-        versions: [
-          {
-            id: 'a0c7e4f2-61b9-4d3e-8f25-c94b17d0e6a3',
-            stages: ['AWSPREVIOUS'],
-            string: JSON.stringify({ password: OLD_PASSWORD }),
-          },
-          current,
-        ],
-      },
-      'ledger/api-token': { readers: [DEPLOY], versions: [currentVersion(API_TOKEN)] },
-      'ledger/signing-key': { readers: [DEPLOY], versions: [currentVersion(BINARY)] },
-      'ledger/kms-locked': { readers: [DEPLOY], versions: [currentVersion(API_TOKEN)], kmsDenied: true },
-    },
-    { account: ACCOUNT, region: REGION },
-  );
+  clouds = await start();
 });
-afterAll(async () => {
-  await Promise.all([sm.close(), sts.close()]);
-  await issuer.close();
-});
-beforeEach(() => {
-  sm.calls.length = 0;
-  sm.failures.length = 0;
-});
+afterAll(() => clouds.close());
+beforeEach(() => clouds.reset());
 
 async function session(role = DEPLOY): Promise<Credentials> {
-  const provider = new AwsProvider({ endpoint: sts.endpoint, retry: instantRetry() });
-  return provider.exchange(identity(issuer.github()), { region: REGION, roleArn: role, verify: false });
+  const provider = new AwsProvider({ endpoint: clouds.sts.endpoint, retry: instantRetry() });
+  return provider.exchange(identity(clouds.issuer.github()), {
+    region: REGION,
+    roleArn: role,
+    verify: false,
+  });
 }
 
-const reader = (retry = instantRetry()) => new AwsSecretsManagerReader({ endpoint: sm.endpoint, retry });
+const reader = (retry = instantRetry()) =>
+  new AwsSecretsManagerReader({ endpoint: clouds.secretsManager.endpoint, retry });
 const values = (c: Credentials) => Object.fromEntries(c.values.map((v) => [v.name, v.value]));
 
 describe('parseAwsSecrets', () => {
@@ -117,7 +112,7 @@ describe('parseAwsSecrets', () => {
 describe('AwsSecretsManagerReader', () => {
   it('reads through the real SDK, signed with the session STS issued, one call per secret', async () => {
     const aws = await session();
-    const arn = sm.arn('ledger/api-token');
+    const arn = clouds.secretsManager.arn('ledger/api-token');
     const creds = await reader().read(
       aws,
       REGION,
@@ -138,12 +133,12 @@ describe('AwsSecretsManagerReader', () => {
     });
     expect(creds.values.every((v) => v.secret)).toBe(true);
     const keyId = aws.values.find((v) => v.name === 'AWS_ACCESS_KEY_ID')!.value;
-    expect(sm.calls.map((c) => [c.target, c.body])).toEqual([
+    expect(clouds.secretsManager.calls.map((c) => [c.target, c.body])).toEqual([
       ['secretsmanager.GetSecretValue', { SecretId: 'ledger/db' }],
       ['secretsmanager.GetSecretValue', { SecretId: 'ledger/db', VersionStage: 'AWSPREVIOUS' }],
       ['secretsmanager.GetSecretValue', { SecretId: arn }],
     ]);
-    for (const call of sm.calls) {
+    for (const call of clouds.secretsManager.calls) {
       expect(call.signedBy).toBe(keyId);
       expect(call.scope).toMatch(new RegExp(`^\\d{8}/${REGION}/secretsmanager/aws4_request$`));
     }
@@ -203,16 +198,19 @@ describe('AwsSecretsManagerReader', () => {
   });
 
   it('retries throttling and 5xx, then succeeds', async () => {
-    sm.failures.push({ status: 400, times: 1, code: 'ThrottlingException' }, { status: 503, times: 1 });
+    clouds.secretsManager.failures.push(
+      { status: 400, times: 1, code: 'ThrottlingException' },
+      { status: 503, times: 1 },
+    );
     const retry = instantRetry(3);
     const creds = await reader(retry).read(await session(), REGION, parseAwsSecrets('ledger/api-token'));
     expect(values(creds)).toEqual({ API_TOKEN });
-    expect(sm.calls).toHaveLength(3);
+    expect(clouds.secretsManager.calls).toHaveLength(3);
     expect(retry.delays).toHaveLength(2);
   });
 
   it('gives up on persistent 5xx with a transient error naming the secret', async () => {
-    sm.failures.push({ status: 500, times: 5 });
+    clouds.secretsManager.failures.push({ status: 500, times: 5 });
     const error = await credentialFailure(
       reader(instantRetry(2)).read(await session(), REGION, parseAwsSecrets('ledger/api-token')),
     );

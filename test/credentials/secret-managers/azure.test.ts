@@ -7,64 +7,55 @@ import {
   parseAzureSecrets,
 } from '../../../credentials/secret-managers/azure.js';
 import type { Credentials, IdentityToken } from '../../../credentials/types.js';
-import { startFakeEntra } from '../../fakes/entra.js';
-import type { FakeEntra } from '../../fakes/entra.js';
-import { KEY_VAULT_SCOPE, startFakeKeyVault, versionId } from '../../fakes/azure-key-vault.js';
-import type { FakeKeyVault } from '../../fakes/azure-key-vault.js';
-import { startOidcIssuer } from '../../fakes/oidc-issuer.js';
-import type { OidcIssuer } from '../../fakes/oidc-issuer.js';
+import { KEY_VAULT_SCOPE, versionId } from '../../fakes/azure-key-vault.js';
+import { AZURE_AUD, CLIENT, TENANT } from '../../helpers/cloud-ids.js';
+import { startFakeClouds } from '../../helpers/fake-clouds.js';
 import { credentialFailure, expectNoSecrets, identity, instantRetry } from '../providers/helpers.js';
 
-const TENANT = '5c7e2a91-3f4d-4b8e-9a61-d2f08c37b4e5';
-const CLIENT = 'a83f1d26-97c4-4e5b-b1d0-6e29f7c4a815';
 const OUTSIDER = '3e9d7b14-52a8-4c6f-9d03-b8f1e27a6c90';
 const DB_CONN = 'Server=tcp:ledger-sql;Password=Kp7vRw2qZx9mTb4N';
 const OLD_CONN = 'Server=tcp:ledger-sql;Password=Hd3sLq8wYc6nVe1J';
 const SENDGRID = 'Fz5hQm1tWr8kXp4Lc2Nv7Bg9';
 const OLD_VERSION = versionId();
 
-let issuer: OidcIssuer;
-let entra: FakeEntra;
-let kv: FakeKeyVault;
-
-beforeAll(async () => {
-  issuer = await startOidcIssuer();
-  const trust = { issuer: issuer.issuer, jwksUri: issuer.jwksUri, audiences: ['api://AzureADTokenExchange'] };
-  entra = await startFakeEntra({ [TENANT]: { [CLIENT]: trust, [OUTSIDER]: trust } });
-  kv = await startFakeKeyVault(entra, {
-    'ledger-prod-kv': {
-      readers: [CLIENT],
-      secrets: {
-        'db-connection': {
-          versions: [
-            { id: OLD_VERSION, value: OLD_CONN },
-            { id: versionId(), value: DB_CONN },
-          ],
+const start = () =>
+  startFakeClouds((trust) => ({
+    entra: { [TENANT]: { [CLIENT]: trust(AZURE_AUD), [OUTSIDER]: trust(AZURE_AUD) } },
+    keyVault: {
+      'ledger-prod-kv': {
+        readers: [CLIENT],
+        secrets: {
+          'db-connection': {
+            versions: [
+              { id: OLD_VERSION, value: OLD_CONN },
+              { id: versionId(), value: DB_CONN },
+            ],
+          },
+          'sendgrid-key': { versions: [{ id: versionId(), value: SENDGRID }] },
+          retired: { versions: [{ id: versionId(), value: 'Qa2Ws3Ed4Rf5Tg6Yh', enabled: false }] },
         },
-        'sendgrid-key': { versions: [{ id: versionId(), value: SENDGRID }] },
-        retired: { versions: [{ id: versionId(), value: 'Qa2Ws3Ed4Rf5Tg6Yh', enabled: false }] },
       },
     },
-  });
-});
-afterAll(async () => {
-  await Promise.all([kv.close(), entra.close()]);
-  await issuer.close();
-});
-beforeEach(() => {
-  kv.failures.length = 0;
-  kv.requests.length = 0;
-  entra.requests.length = 0;
-});
+  }));
+let clouds: Awaited<ReturnType<typeof start>>;
 
-const job = (): IdentityToken => identity(issuer.github({ aud: 'api://AzureADTokenExchange' }));
+beforeAll(async () => {
+  clouds = await start();
+});
+afterAll(() => clouds.close());
+beforeEach(() => clouds.reset());
+
+const job = (): IdentityToken => identity(clouds.issuer.github({ aud: AZURE_AUD }));
 
 async function login(request: AzureRequest, token: IdentityToken): Promise<Credentials> {
-  return new AzureProvider({ authorityHost: entra.url, retry: instantRetry() }).exchange(token, request);
+  return new AzureProvider({ authorityHost: clouds.entra.url, retry: instantRetry() }).exchange(
+    token,
+    request,
+  );
 }
 
 const reader = (retry = instantRetry()) =>
-  new AzureKeyVaultReader({ authorityHost: entra.url, url: kv.url, retry });
+  new AzureKeyVaultReader({ authorityHost: clouds.entra.url, url: clouds.keyVault.url, retry });
 const values = (c: Credentials) => Object.fromEntries(c.values.map((v) => [v.name, v.value]));
 
 describe('parseAzureSecrets', () => {
@@ -113,11 +104,11 @@ describe('AzureKeyVaultReader', () => {
       ]),
     );
     expect(values(creds)).toEqual({ DB_CONN, OLD_CONN, SENDGRID_KEY: SENDGRID });
-    expect(entra.requests.map((r) => [r.scope, r.client_assertion === token.raw])).toEqual([
+    expect(clouds.entra.requests.map((r) => [r.scope, r.client_assertion === token.raw])).toEqual([
       ['https://management.azure.com/.default', true],
       [KEY_VAULT_SCOPE, true],
     ]);
-    expect(kv.requests).toEqual([
+    expect(clouds.keyVault.requests).toEqual([
       { path: '/ledger-prod-kv/secrets/db-connection', apiVersion: '7.4', scope: KEY_VAULT_SCOPE },
       {
         path: `/ledger-prod-kv/secrets/db-connection/${OLD_VERSION}`,
@@ -137,7 +128,7 @@ describe('AzureKeyVaultReader', () => {
       scope: KEY_VAULT_SCOPE,
     });
     // The Key Vault token is only used for the reads, never exported.
-    const kvToken = [...entra.grants].find(([, g]) => g.scope === KEY_VAULT_SCOPE)![0];
+    const kvToken = [...clouds.entra.grants].find(([, g]) => g.scope === KEY_VAULT_SCOPE)![0];
     expect(creds.values.map((v) => v.value)).not.toContain(kvToken);
   });
 
@@ -146,8 +137,8 @@ describe('AzureKeyVaultReader', () => {
     const request = { tenantId: TENANT, clientId: CLIENT, scope: KEY_VAULT_SCOPE };
     const azure = await login(request, token);
     await reader().read(token, azure, request, parseAzureSecrets('ledger-prod-kv/sendgrid-key'));
-    expect(entra.requests).toHaveLength(1);
-    expect(kv.requests).toHaveLength(1);
+    expect(clouds.entra.requests).toHaveLength(1);
+    expect(clouds.keyVault.requests).toHaveLength(1);
   });
 
   it('a management-scoped token is refused by Key Vault (its audience)', async () => {
@@ -155,7 +146,11 @@ describe('AzureKeyVaultReader', () => {
     const request = { tenantId: TENANT, clientId: CLIENT };
     const azure = await login(request, token);
     // A reader told the vault scope is the management one presents the wrong token.
-    const wrong = new AzureKeyVaultReader({ authorityHost: entra.url, url: kv.url, retry: instantRetry() });
+    const wrong = new AzureKeyVaultReader({
+      authorityHost: clouds.entra.url,
+      url: clouds.keyVault.url,
+      retry: instantRetry(),
+    });
     Object.defineProperty(wrong, 'scope', { value: 'https://management.azure.com/.default' });
     const error = await credentialFailure(
       wrong.read(token, azure, request, parseAzureSecrets('ledger-prod-kv/sendgrid-key')),
@@ -194,11 +189,11 @@ describe('AzureKeyVaultReader', () => {
     expect(disabled.message).toContain('secret retired is disabled');
     expect(retry.delays).toEqual([]);
     for (const e of [missing, denied, disabled])
-      expectNoSecrets(e.message, [token.raw, ...entra.issued, SENDGRID]);
+      expectNoSecrets(e.message, [token.raw, ...clouds.entra.issued, SENDGRID]);
   });
 
   it('retries throttling (429) and 5xx', async () => {
-    kv.failures.push({ status: 429, times: 1 }, { status: 500, times: 1 });
+    clouds.keyVault.failures.push({ status: 429, times: 1 }, { status: 500, times: 1 });
     const retry = instantRetry(3);
     const token = job();
     const request = { tenantId: TENANT, clientId: CLIENT };
@@ -209,6 +204,6 @@ describe('AzureKeyVaultReader', () => {
       parseAzureSecrets('ledger-prod-kv/sendgrid-key'),
     );
     expect(values(creds)).toEqual({ SENDGRID_KEY: SENDGRID });
-    expect(kv.requests).toHaveLength(3);
+    expect(clouds.keyVault.requests).toHaveLength(3);
   });
 });

@@ -3,80 +3,81 @@ import { GcpProvider } from '../../../credentials/providers/gcp.js';
 import { crc32c } from '../../../credentials/secret-managers/crc32c.js';
 import { GcpSecretManagerReader, parseGcpSecrets } from '../../../credentials/secret-managers/gcp.js';
 import type { Credentials } from '../../../credentials/types.js';
-import { startFakeGcp } from '../../fakes/gcp.js';
 import type { FakeGcp } from '../../fakes/gcp.js';
-import { startFakeSecretManager } from '../../fakes/gcp-secret-manager.js';
-import type { FakeSecretManager } from '../../fakes/gcp-secret-manager.js';
-import { startOidcIssuer } from '../../fakes/oidc-issuer.js';
-import type { OidcIssuer } from '../../fakes/oidc-issuer.js';
+import {
+  GCP_PROJECT as PROJECT,
+  GCP_PROVIDER as PROVIDER,
+  GCP_SA as SA,
+  GITHUB_SUB as SUB,
+  gcpAudience,
+  gcpProviderName,
+} from '../../helpers/cloud-ids.js';
+import { startFakeClouds } from '../../helpers/fake-clouds.js';
 import { credentialFailure, expectNoSecrets, identity, instantRetry } from '../providers/helpers.js';
 
-const PROVIDER = 'projects/730914552861/locations/global/workloadIdentityPools/github-ci/providers/northwind';
-const SA = 'ledger-deployer@northwind-prod.iam.gserviceaccount.com';
-const SUB = 'repo:northwind-labs/ledger-api:environment:production';
-const PROJECT = 'northwind-prod';
 const STRIPE = 'tW9RZGDKnBpp_YkFV25zgRnV';
 const STRIPE_OLD = 'grqLWdsAsGrYeJ7XaaoTDpKD';
 const WEBHOOK = 'hr04PyNIApXdsLAi0pw63upH';
 const BINARY = Buffer.from([0xc3, 0x28, 0x00, 0xfe, 0x91]);
+const POOL = `principal://iam.googleapis.com/${PROVIDER.replace(/\/providers\/.*$/, '')}/subject/`;
 
-let issuer: OidcIssuer;
-let gcp: FakeGcp;
-let sm: FakeSecretManager;
-
-beforeAll(async () => {
-  issuer = await startOidcIssuer();
-  gcp = await startFakeGcp({
-    providers: {
-      [`//iam.googleapis.com/${PROVIDER}`]: {
-        issuer: issuer.issuer,
-        jwksUri: issuer.jwksUri,
-        audiences: [`https://iam.googleapis.com/${PROVIDER}`],
-      },
-    },
-    serviceAccounts: { [SA]: { subjects: [SUB] } },
-  });
-  // Federated tokens act as the WIF principal; impersonated ones as the service account.
-  const principal = (token: string): string | undefined => {
+// Federated tokens act as the WIF principal; impersonated ones as the service account.
+const principal =
+  (gcp: FakeGcp) =>
+  (token: string): string | undefined => {
     const sub = gcp.federated.get(token);
-    if (sub)
-      return `principal://iam.googleapis.com/${PROVIDER.replace(/\/providers\/.*$/, '')}/subject/${sub}`;
+    if (sub) return `${POOL}${sub}`;
     const sa = gcp.issued.find((i) => i.token === token && i.kind === 'access');
     return sa ? `serviceAccount:${sa.serviceAccount}` : undefined;
   };
-  const wif = `principal://iam.googleapis.com/${PROVIDER.replace(/\/providers\/.*$/, '')}/subject/${SUB}`;
-  sm = await startFakeSecretManager(principal, {
-    [`projects/${PROJECT}/secrets/stripe-key`]: {
-      accessors: [wif],
-      versions: [{ data: STRIPE_OLD }, { data: STRIPE }, { data: 'c4Vn8rLq2', state: 'DISABLED' }],
+
+const start = () =>
+  startFakeClouds((trust) => ({
+    gcp: {
+      providers: { [gcpProviderName(PROVIDER)]: trust(gcpAudience(PROVIDER)) },
+      serviceAccounts: { [SA]: { subjects: [SUB] } },
     },
-    [`projects/${PROJECT}/secrets/webhook-secret`]: {
-      accessors: [`serviceAccount:${SA}`],
-      versions: [{ data: WEBHOOK }],
+    gcpSecretManager: {
+      principal,
+      secrets: {
+        [`projects/${PROJECT}/secrets/stripe-key`]: {
+          accessors: [`${POOL}${SUB}`],
+          versions: [{ data: STRIPE_OLD }, { data: STRIPE }, { data: 'c4Vn8rLq2', state: 'DISABLED' }],
+        },
+        [`projects/${PROJECT}/secrets/webhook-secret`]: {
+          accessors: [`serviceAccount:${SA}`],
+          versions: [{ data: WEBHOOK }],
+        },
+        [`projects/${PROJECT}/secrets/signing-der`]: {
+          accessors: [`${POOL}${SUB}`],
+          versions: [{ data: BINARY }],
+        },
+      },
     },
-    [`projects/${PROJECT}/secrets/signing-der`]: { accessors: [wif], versions: [{ data: BINARY }] },
-  });
+  }));
+let clouds: Awaited<ReturnType<typeof start>>;
+
+beforeAll(async () => {
+  clouds = await start();
 });
-afterAll(async () => {
-  await Promise.all([sm.close(), gcp.close()]);
-  await issuer.close();
-});
-beforeEach(() => {
-  sm.failures.length = 0;
-  sm.requests.length = 0;
-  sm.corrupt = 0;
-});
+afterAll(() => clouds.close());
+beforeEach(() => clouds.reset());
 
 async function federated(serviceAccount?: string): Promise<Credentials> {
-  const provider = new GcpProvider({ stsUrl: gcp.url, iamCredentialsUrl: gcp.url, retry: instantRetry() });
-  const job = identity(issuer.github({ aud: `https://iam.googleapis.com/${PROVIDER}` }));
+  const provider = new GcpProvider({
+    stsUrl: clouds.gcp.url,
+    iamCredentialsUrl: clouds.gcp.url,
+    retry: instantRetry(),
+  });
+  const job = identity(clouds.issuer.github({ aud: `https://iam.googleapis.com/${PROVIDER}` }));
   return provider.exchange(job, {
     workloadIdentityProvider: PROVIDER,
     ...(serviceAccount ? { serviceAccount } : {}),
   });
 }
 
-const reader = (retry = instantRetry()) => new GcpSecretManagerReader({ url: sm.url, retry });
+const reader = (retry = instantRetry()) =>
+  new GcpSecretManagerReader({ url: clouds.gcpSecretManager.url, retry });
 const values = (c: Credentials) => Object.fromEntries(c.values.map((v) => [v.name, v.value]));
 
 describe('crc32c', () => {
@@ -142,11 +143,13 @@ describe('GcpSecretManagerReader', () => {
       ),
     );
     expect(values(creds)).toEqual({ STRIPE_KEY: STRIPE, STRIPE_OLD, AGAIN: STRIPE });
-    expect(sm.requests.map((r) => r.path)).toEqual([
+    expect(clouds.gcpSecretManager.requests.map((r) => r.path)).toEqual([
       `/v1/projects/${PROJECT}/secrets/stripe-key/versions/latest:access`,
       `/v1/projects/${PROJECT}/secrets/stripe-key/versions/1:access`,
     ]);
-    expect(sm.requests[0]!.principal).toMatch(/^principal:\/\/.*\/subject\/repo:northwind-labs\/ledger-api/);
+    expect(clouds.gcpSecretManager.requests[0]!.principal).toMatch(
+      /^principal:\/\/.*\/subject\/repo:northwind-labs\/ledger-api/,
+    );
     expect(creds).toMatchObject({
       provider: 'gcp-secret-manager',
       grant: {
@@ -163,18 +166,18 @@ describe('GcpSecretManagerReader', () => {
   it('reads with the impersonated service account token; a non-UTF-8 payload comes out as base64', async () => {
     const creds = await reader().read(await federated(SA), parseGcpSecrets('webhook-secret', PROJECT));
     expect(values(creds)).toEqual({ WEBHOOK_SECRET: WEBHOOK });
-    expect(sm.requests[0]!.principal).toBe(`serviceAccount:${SA}`);
+    expect(clouds.gcpSecretManager.requests[0]!.principal).toBe(`serviceAccount:${SA}`);
     const binary = await reader().read(await federated(), parseGcpSecrets('signing-der', PROJECT));
     expect(values(binary)).toEqual({ SIGNING_DER: BINARY.toString('base64') });
   });
 
   it('retries a payload whose dataCrc32c does not match, and fails if it keeps not matching', async () => {
-    sm.corrupt = 1;
+    clouds.gcpSecretManager.corrupt = 1;
     const retry = instantRetry(3);
     const creds = await reader(retry).read(await federated(), parseGcpSecrets('stripe-key', PROJECT));
     expect(values(creds)).toEqual({ STRIPE_KEY: STRIPE });
     expect(retry.delays).toHaveLength(1);
-    sm.corrupt = 5;
+    clouds.gcpSecretManager.corrupt = 5;
     const error = await credentialFailure(
       reader(instantRetry(2)).read(await federated(), parseGcpSecrets('stripe-key', PROJECT)),
     );
@@ -209,10 +212,13 @@ describe('GcpSecretManagerReader', () => {
   });
 
   it('retries 503 and 429', async () => {
-    sm.failures.push({ status: 503, times: 1 }, { status: 429, times: 1, code: 'RESOURCE_EXHAUSTED' });
+    clouds.gcpSecretManager.failures.push(
+      { status: 503, times: 1 },
+      { status: 429, times: 1, code: 'RESOURCE_EXHAUSTED' },
+    );
     const retry = instantRetry(3);
     const creds = await reader(retry).read(await federated(), parseGcpSecrets('stripe-key', PROJECT));
     expect(values(creds)).toEqual({ STRIPE_KEY: STRIPE });
-    expect(sm.requests).toHaveLength(3);
+    expect(clouds.gcpSecretManager.requests).toHaveLength(3);
   });
 });
