@@ -11,10 +11,12 @@ import {
 } from '@aws-sdk/client-sts';
 import type { Credentials as StsCredentials, STSClientConfig } from '@aws-sdk/client-sts';
 import { scrub } from '../redact.js';
-import { DEFAULT_REQUEST_TIMEOUT_MS, isTimeout, TransientError, withRetry } from '../retry.js';
+import { TransientError } from '../retry.js';
 import type { RetryOptions } from '../retry.js';
 import { CredentialError } from '../types.js';
 import type { CredentialProvider, Credentials, IdentityToken } from '../types.js';
+import { awsClientConfig, awsHost, awsTimeoutMs, sendWithRetry } from './aws-client.js';
+import type { AwsSdkError, AwsSession } from './aws-client.js';
 import { checkSessionName, defaultSessionName, roleAccount } from './aws-names.js';
 import type { RunInfo } from './aws-names.js';
 
@@ -101,16 +103,9 @@ const CAUSES: Record<string, (step: string) => string> = {
     "a parameter was refused (the duration may exceed the role's maximum session duration)",
 };
 
-interface SdkError {
-  name?: string;
-  message?: string;
-  code?: string;
-  $metadata?: { httpStatusCode?: number };
-}
-
 /** Turns an SDK failure into a transient error (retried) or an actionable one (not retried). */
 export function classifyAwsError(error: unknown, step: string, secrets: string[]): Error {
-  const e = (typeof error === 'object' && error !== null ? error : {}) as SdkError;
+  const e = (typeof error === 'object' && error !== null ? error : {}) as AwsSdkError;
   const name = e.name ?? 'Error';
   const base = name.replace(/Exception$/, '');
   const message = scrub(e.message ?? String(error), secrets, 300);
@@ -168,10 +163,7 @@ function sessionParams(options: AwsSessionOptions, run: RunInfo | undefined) {
   };
 }
 
-interface Session {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken: string;
+interface Session extends AwsSession {
   expiration: Date;
 }
 
@@ -188,7 +180,6 @@ function complete(creds: StsCredentials | undefined, step: string): Session {
 }
 
 /** Four 30 s attempts plus backoff would exceed any sensible CI wait for one STS call. */
-const DEFAULT_DEADLINE_MS = 120_000;
 
 export class AwsProvider implements CredentialProvider<AwsRequest> {
   readonly name = 'aws';
@@ -199,51 +190,28 @@ export class AwsProvider implements CredentialProvider<AwsRequest> {
     return request.audience ?? 'sts.amazonaws.com';
   }
 
-  private get timeoutMs(): number {
-    return this.options.retry?.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  }
-
   private client(region: string, creds?: Session): STSClient {
     return new STSClient({
-      // Without these the SDK waits forever on a server that accepts the connection and never answers.
-      requestHandler: {
-        requestTimeout: this.timeoutMs,
-        connectionTimeout: this.timeoutMs,
-        // Otherwise this SDK version only logs a warning when the request timeout passes.
-        throwOnRequestTimeout: true,
-      },
-      ...this.options.clientConfig,
-      region,
-      maxAttempts: 1,
+      ...awsClientConfig({
+        region,
+        timeoutMs: awsTimeoutMs(this.options.retry),
+        endpoint: this.options.endpoint,
+        clientConfig: this.options.clientConfig,
+        credentials: creds && {
+          accessKeyId: creds.accessKeyId,
+          secretAccessKey: creds.secretAccessKey,
+          sessionToken: creds.sessionToken,
+        },
+      }),
       useFipsEndpoint: false,
       useDualstackEndpoint: false,
-      ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
-      ...(creds
-        ? {
-            credentials: {
-              accessKeyId: creds.accessKeyId,
-              secretAccessKey: creds.secretAccessKey,
-              sessionToken: creds.sessionToken,
-            },
-          }
-        : {}),
     });
   }
 
   private async call<T>(step: string, region: string, secrets: string[], send: () => Promise<T>): Promise<T> {
-    const host = this.options.endpoint ? new URL(this.options.endpoint).host : `sts.${region}.amazonaws.com`;
-    return withRetry(
-      `AWS STS ${step}`,
-      async () => {
-        try {
-          return await send();
-        } catch (error) {
-          if (isTimeout(error) && (error as SdkError).$metadata?.httpStatusCode === undefined)
-            throw new TransientError(`AWS STS ${step}: ${host} did not answer within ${this.timeoutMs} ms`);
-          throw classifyAwsError(error, step, secrets);
-        }
-      },
-      { deadlineMs: DEFAULT_DEADLINE_MS, ...this.options.retry },
+    const host = awsHost(this.options.endpoint, 'sts', region);
+    return sendWithRetry(`AWS STS ${step}`, { retry: this.options.retry, host: () => host }, send, (error) =>
+      classifyAwsError(error, step, secrets),
     );
   }
 

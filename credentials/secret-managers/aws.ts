@@ -9,8 +9,10 @@ import type {
   GetSecretValueCommandOutput,
   SecretsManagerClientConfig,
 } from '@aws-sdk/client-secrets-manager';
+import { awsClientConfig, awsHost, awsTimeoutMs, sendWithRetry } from '../providers/aws-client.js';
+import type { AwsSdkError, AwsSession } from '../providers/aws-client.js';
 import { scrub } from '../redact.js';
-import { DEFAULT_REQUEST_TIMEOUT_MS, isTimeout, TransientError, withRetry } from '../retry.js';
+import { TransientError } from '../retry.js';
 import type { RetryOptions } from '../retry.js';
 import { CredentialError } from '../types.js';
 import type { CredentialValue, Credentials } from '../types.js';
@@ -97,15 +99,8 @@ const CAUSES: Record<string, (id: string) => string> = {
   ExpiredTokenException: () => 'the session credentials expired',
 };
 
-interface SdkError {
-  name?: string;
-  message?: string;
-  code?: string;
-  $metadata?: { httpStatusCode?: number };
-}
-
 export function classifySecretsManagerError(error: unknown, id: string, secrets: readonly string[]): Error {
-  const e = (typeof error === 'object' && error !== null ? error : {}) as SdkError;
+  const e = (typeof error === 'object' && error !== null ? error : {}) as AwsSdkError;
   const name = e.name ?? 'Error';
   const status = e.$metadata?.httpStatusCode;
   const what = `${MANAGER} GetSecretValue ${id}`;
@@ -134,7 +129,7 @@ export function classifySecretsManagerError(error: unknown, id: string, secrets:
   );
 }
 
-function session(aws: Credentials): { accessKeyId: string; secretAccessKey: string; sessionToken: string } {
+function session(aws: Credentials): AwsSession {
   const get = (name: string): string => {
     const value = aws.values.find((v) => v.name === name)?.value;
     if (!value) throw new CredentialError(`${MANAGER}: the AWS credentials have no ${name}`);
@@ -147,28 +142,21 @@ function session(aws: Credentials): { accessKeyId: string; secretAccessKey: stri
   };
 }
 
-const DEFAULT_DEADLINE_MS = 120_000;
-
 export class AwsSecretsManagerReader {
   readonly name = 'aws-secrets-manager';
 
   constructor(private readonly options: AwsSecretsManagerOptions = {}) {}
 
-  private get timeoutMs(): number {
-    return this.options.retry?.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  }
-
   private client(region: string, aws: Credentials): SecretsManagerClient {
-    const timeout = this.timeoutMs;
-    return new SecretsManagerClient({
-      // Without these the SDK waits forever on a server that accepts the connection and never answers.
-      requestHandler: { requestTimeout: timeout, connectionTimeout: timeout, throwOnRequestTimeout: true },
-      ...this.options.clientConfig,
-      region,
-      maxAttempts: 1,
-      ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
-      credentials: session(aws),
-    });
+    return new SecretsManagerClient(
+      awsClientConfig({
+        region,
+        timeoutMs: awsTimeoutMs(this.options.retry),
+        endpoint: this.options.endpoint,
+        clientConfig: this.options.clientConfig,
+        credentials: session(aws),
+      }),
+    );
   }
 
   /** Reads every selected secret once (several JSON keys of one secret share a call). */
@@ -225,23 +213,11 @@ export class AwsSecretsManagerReader {
       ...(s.versionStage ? { VersionStage: s.versionStage } : {}),
       ...(s.versionId ? { VersionId: s.versionId } : {}),
     });
-    const what = `${MANAGER} GetSecretValue ${s.secretId}`;
-    return withRetry(
-      what,
-      async () => {
-        try {
-          return await client.send(command);
-        } catch (error) {
-          if (isTimeout(error) && (error as SdkError).$metadata?.httpStatusCode === undefined) {
-            const host = this.options.endpoint
-              ? new URL(this.options.endpoint).host
-              : `secretsmanager.${region}.amazonaws.com`;
-            throw new TransientError(`${what}: ${host} did not answer within ${this.timeoutMs} ms`);
-          }
-          throw classifySecretsManagerError(error, s.secretId, secrets);
-        }
-      },
-      { deadlineMs: DEFAULT_DEADLINE_MS, ...this.options.retry },
+    return sendWithRetry(
+      `${MANAGER} GetSecretValue ${s.secretId}`,
+      { retry: this.options.retry, host: () => awsHost(this.options.endpoint, 'secretsmanager', region) },
+      () => client.send(command),
+      (error) => classifySecretsManagerError(error, s.secretId, secrets),
     );
   }
 

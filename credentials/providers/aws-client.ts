@@ -1,0 +1,90 @@
+/**
+ * What every AWS SDK client Keyless builds shares: timeouts on the request handler, the caller's extra
+ * configuration, one attempt per call (`withRetry` decides what repeats, so 4xx never does), the
+ * endpoint override and the session credentials; and the retry loop around each call.
+ */
+import { DEFAULT_REQUEST_TIMEOUT_MS, isTimeout, TransientError, withRetry } from '../retry.js';
+import type { RetryOptions } from '../retry.js';
+
+/** Bounds each call's retry loop unless `retry.deadlineMs` says otherwise. */
+const DEFAULT_DEADLINE_MS = 120_000;
+
+export interface AwsSession {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+}
+
+export interface AwsClientSettings<Extra extends object> {
+  region: string;
+  /** Bounds each request and its connection. */
+  timeoutMs: number;
+  /** A VPC endpoint, or a fake in tests. */
+  endpoint?: string | undefined;
+  /** Extra SDK configuration; a `requestHandler` here replaces the one carrying the timeouts. */
+  clientConfig?: Extra | undefined;
+  credentials?: AwsSession | undefined;
+}
+
+/** The failure shape of an AWS SDK v3 call, as far as Keyless reads it. */
+export interface AwsSdkError {
+  name?: string;
+  message?: string;
+  code?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+export function awsClientConfig<Extra extends object>(settings: AwsClientSettings<Extra>) {
+  const { region, timeoutMs, endpoint, clientConfig, credentials } = settings;
+  return {
+    // Without these the SDK waits forever on a server that accepts the connection and never answers.
+    requestHandler: {
+      requestTimeout: timeoutMs,
+      connectionTimeout: timeoutMs,
+      // Otherwise this SDK version only logs a warning when the request timeout passes.
+      throwOnRequestTimeout: true,
+    },
+    ...clientConfig,
+    region,
+    maxAttempts: 1,
+    ...(endpoint ? { endpoint } : {}),
+    ...(credentials ? { credentials } : {}),
+  };
+}
+
+/** `retry.timeoutMs`, else the default: what bounds each request and its connection. */
+export function awsTimeoutMs(retry: RetryOptions | undefined): number {
+  return retry?.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+}
+
+/** The host a timeout message names: the endpoint override's, else the service's regional one. */
+export function awsHost(endpoint: string | undefined, service: string, region: string): string {
+  return endpoint ? new URL(endpoint).host : `${service}.${region}.amazonaws.com`;
+}
+
+/**
+ * One SDK call under `withRetry`: a timeout without an HTTP answer is transient and names `host()`;
+ * any other failure is what `classify` makes of it (transient ones are retried).
+ */
+export function sendWithRetry<T>(
+  what: string,
+  options: { retry: RetryOptions | undefined; host: () => string },
+  send: () => Promise<T>,
+  classify: (error: unknown) => Error,
+): Promise<T> {
+  return withRetry(
+    what,
+    async () => {
+      try {
+        return await send();
+      } catch (error) {
+        if (isTimeout(error) && (error as AwsSdkError).$metadata?.httpStatusCode === undefined)
+          throw new TransientError(
+            `${what}: ${options.host()} did not answer within ${awsTimeoutMs(options.retry)} ms`,
+          );
+        throw classify(error);
+      }
+    },
+    { deadlineMs: DEFAULT_DEADLINE_MS, ...options.retry },
+  );
+}
