@@ -8,7 +8,7 @@ import { fileKind } from '../rewrite/file-kind.js';
 import { addImport, replaceLiteral, spanOffsets } from '../rewrite/literal.js';
 import type { FileChange, RotationItem } from '../types.js';
 import { code, labelsFor, list, slug } from './common.js';
-import { revokeSteps } from './revoke-steps.js';
+import { isGenericProvider, revokeSteps } from './revoke-steps.js';
 
 export interface LiteralDraft {
   item: Omit<RotationItem, 'files'> & { files: FileChange[] };
@@ -79,12 +79,16 @@ export function literalDraft(
     if (changed) changes.set(path, { path, content: addImport(path, text) });
   }
   const where = subject.locations.map((l) => `| ${code(l.path)} | ${l.startLine} |`);
+  // Generic rules name no provider and already say "Hard-coded" in their titles.
+  const what = subject.title.replace(/^hard-coded /i, '');
+  const generic = isGenericProvider(subject.provider);
+  const issuer = generic ? 'the service that issued it' : subject.provider;
   const first = subject.locations[0]?.path ?? 'the repository';
   const more = byPath.size > 1 ? ` and ${byPath.size - 1} more file(s)` : '';
   const body = [
-    `## A hard-coded ${subject.title} is in ${code(first)}${more}`,
+    `## A hard-coded ${what} is in ${code(first)}${more}`,
     '',
-    `Keyless found a ${subject.provider} secret (rule ${code(subject.ruleId)}, severity ${subject.severity}, ` +
+    `Keyless found ${generic ? 'a secret' : `a ${subject.provider} secret`} (rule ${code(subject.ruleId)}, severity ${subject.severity}, ` +
       `value ${code(subject.redacted)}) written into the repository at:`,
     '',
     '| File | Line |',
@@ -105,7 +109,7 @@ export function literalDraft(
     '',
     'The value is still in the git history of this repository: in every clone, fork, CI cache and backup made ' +
       'since it was committed. Removing it from the files only stops new copies. Treat it as leaked and ' +
-      `**revoke it at ${subject.provider} now**, whether or not this is merged:`,
+      `**revoke it at ${issuer} now**, whether or not this is merged:`,
     '',
     list(revokeSteps(subject.provider, subject.remediation), true),
     '',
@@ -117,7 +121,7 @@ export function literalDraft(
     item: {
       id,
       kind: 'literal',
-      title: `Remove hard-coded ${subject.title} from ${first}${more}`,
+      title: `Remove hard-coded ${what} from ${first}${more}`,
       body,
       files: [...changes.values()],
       labels: labelsFor('literal'),
@@ -125,13 +129,13 @@ export function literalDraft(
     ledger: {
       entry: {
         id,
-        name: subject.title,
+        name: what,
         store: 'literal',
         status: 'compromised',
         path: first,
         fingerprint: subject.fingerprint,
         rotation: { method: 'provider-specific', provider: subject.provider },
-        notes: `hard-coded value found by rule ${subject.ruleId}; still in git history: revoke at ${subject.provider}`,
+        notes: `hard-coded value found by rule ${subject.ruleId}; still in git history: revoke at ${issuer}`,
       },
     },
     skipped,

@@ -85,10 +85,19 @@ export function revokeSteps(provider: string, remediation?: string): string[] {
   const known = STEPS[provider] ?? STEPS[ALIASES[provider] ?? ''];
   const steps = known
     ? [...known]
-    : [`Revoke or regenerate the secret where ${provider} issued it, then create a new one.`];
+    : [
+        isGenericProvider(provider)
+          ? 'Revoke or regenerate the secret at the service that issued it, then create a new one.'
+          : `Revoke or regenerate the secret where ${provider} issued it, then create a new one.`,
+      ];
   // The table's steps are fuller than a rule's one-sentence remediation; it only fills the gaps.
   if (remediation && !known) steps.unshift(remediation);
   return steps;
+}
+
+/** Rules that match by shape (passwords, generic tokens) name no issuer. */
+export function isGenericProvider(provider: string): boolean {
+  return provider === '' || provider.toLowerCase() === 'generic';
 }
 
 export function hasProviderSteps(provider: string): boolean {

@@ -306,3 +306,33 @@ describe('buildPlan on GitLab (variables keep no timestamps)', () => {
     expect(later.items[0]?.body).toContain('according to the ledger');
   });
 });
+
+describe('buildPlan for a secret no provider rule names', () => {
+  it('speaks of the issuing service, not of a provider called "Generic"', async () => {
+    const generic = GitRepo.create();
+    try {
+      const password = 'Tq7vLx2NwR9kHs4bPz6c';
+      generic.commit('db', { 'src/db.js': `connect({ host: 'db.internal', password: '${password}' });\n` });
+      const { subjects } = await scanLiterals({ root: generic.root });
+      const built = buildPlan({
+        files: diskFiles(generic.root),
+        repository: { slug: 'acme/shop', defaultBranch: 'main', platform: 'github' },
+        literals: subjects,
+        workflows: [],
+        ciSecrets: [],
+        now,
+      });
+      const item = built.items.find((i) => i.kind === 'literal');
+      expect(item?.title).toBe('Remove hard-coded password from src/db.js');
+      expect(item?.body).toContain('## A hard-coded password is in `src/db.js`');
+      expect(item?.body).toContain('revoke it at the service that issued it now');
+      expect(item?.body).not.toMatch(/Generic|Hard-coded Hard-coded|hard-coded Hard-coded/);
+      expect(file(item, 'src/db.js')?.content).toBe(
+        "connect({ host: 'db.internal', password: process.env.PASSWORD });\n",
+      );
+      expect(JSON.stringify(item)).not.toContain(password);
+    } finally {
+      generic.remove();
+    }
+  });
+});
