@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 import type { FakeOctoSts } from '../fakes/octo-sts.js';
 import { LEDGER_ACCOUNT, LEDGER_ROLE, REPO, STS_AUD, VAULT_AUD } from '../helpers/cloud-ids.js';
-import { startFakeClouds } from '../helpers/fake-clouds.js';
+import { startFakeClouds, vaultRole } from '../helpers/fake-clouds.js';
 import type { CloudsSpec, FakeClouds, TrustFor } from '../helpers/fake-clouds.js';
 import type { CredentialsRun, StepRun } from '../helpers/run-credentials-action.js';
 
@@ -22,11 +22,7 @@ function baseSpec(trust: TrustFor) {
     sts: { [ROLE]: { webIdentity: trust([STS_AUD], { repository: REPO }) } },
     vault: {
       roles: {
-        ledger: {
-          ...trust(VAULT_AUD),
-          boundAudiences: [VAULT_AUD],
-          allow: ['secret/data/ci/', 'database/creds/'],
-        },
+        ledger: vaultRole(trust(VAULT_AUD), ['secret/data/ci/', 'database/creds/']),
       },
       kv2: { 'ci/ledger': { api_key: KV_KEY } },
     },

@@ -74,7 +74,7 @@ const run = (args: string[]) =>
 
 const HASH_CHILD = `const h=(n)=>require('crypto').createHash('sha256').update(process.env[n]??'').digest('hex');console.log(JSON.stringify({db:h('DB_PASSWORD'),stripe:h('STRIPE_KEY'),sendgrid:h('SENDGRID_API_KEY')}))`;
 
-const flags = (): string[] => [
+const awsFlags = (): string[] => [
   '--audience',
   AUD,
   '--aws-role',
@@ -85,6 +85,10 @@ const flags = (): string[] => [
   clouds.sts.endpoint,
   '--aws-secrets-manager-endpoint',
   clouds.secretsManager.endpoint,
+];
+
+const flags = (): string[] => [
+  ...awsFlags(),
   '--aws-secrets',
   'billing/db:password | DB_PASSWORD',
   '--gcp-workload-identity-provider',
@@ -156,16 +160,7 @@ describe('keyless credentials exec with secret managers', () => {
     const result = await run([
       'credentials',
       'env',
-      '--audience',
-      AUD,
-      '--aws-role',
-      ROLE,
-      '--aws-region',
-      REGION,
-      '--aws-sts-endpoint',
-      clouds.sts.endpoint,
-      '--aws-secrets-manager-endpoint',
-      clouds.secretsManager.endpoint,
+      ...awsFlags(),
       '--aws-secrets',
       'billing/db:password | DB_PASSWORD',
       '--aws-secrets',

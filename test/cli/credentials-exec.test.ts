@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BILLING_ROLE as ROLE, GITLAB_PROJECT as PROJECT, VAULT_AUD as AUD } from '../helpers/cloud-ids.js';
 import { sha256 as sha, spawnCli } from '../helpers/credentials-cli.js';
-import { startFakeClouds } from '../helpers/fake-clouds.js';
+import { startFakeClouds, vaultRole } from '../helpers/fake-clouds.js';
 
 // A quote, a dollar and a backslash: the export lines must survive `eval` unchanged.
 const API_KEY = `Zr8'Wq$3vLk\\Np7"Tx2Hc`;
@@ -15,7 +15,7 @@ const start = () =>
     sts: { [ROLE]: { webIdentity: trust(AUD, { project_path: PROJECT }) } },
     vault: {
       roles: {
-        billing: { ...trust(AUD), boundAudiences: [AUD], allow: ['secret/data/ci/', 'database/creds/'] },
+        billing: vaultRole(trust(AUD), ['secret/data/ci/', 'database/creds/']),
       },
       kv2: { 'ci/billing': { api_key: API_KEY } },
     },

@@ -12,7 +12,7 @@ import {
   STS_AUD,
   VAULT_AUD,
 } from '../helpers/cloud-ids.js';
-import { actionsIdentity, startFakeClouds } from '../helpers/fake-clouds.js';
+import { actionsIdentity, startFakeClouds, vaultRole } from '../helpers/fake-clouds.js';
 import { expectNoSecrets, failure, instantRetry } from './providers/helpers.js';
 
 const LOCKED = `arn:aws:iam::${ACCOUNT}:role/ledger-locked`;
@@ -27,11 +27,7 @@ const start = () =>
     },
     vault: {
       roles: {
-        ledger: {
-          ...trust(VAULT_AUD),
-          boundAudiences: [VAULT_AUD],
-          allow: ['secret/data/ci/', 'database/creds/'],
-        },
+        ledger: vaultRole(trust(VAULT_AUD), ['secret/data/ci/', 'database/creds/']),
       },
       kv2: { 'ci/ledger': { api_key: DEPLOY_KEY } },
     },

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { VERSION } from '../../cli/version.js';
 import { VAULT_AUD } from '../helpers/cloud-ids.js';
-import { startFakeClouds } from '../helpers/fake-clouds.js';
+import { startFakeClouds, vaultRole } from '../helpers/fake-clouds.js';
 import { INPUT_REFERENCE, runJob, templateDocuments } from './template.js';
 import type { Job } from './template.js';
 
@@ -77,7 +77,7 @@ describe('a job extending .keyless-credentials', () => {
       sts: { [ROLE]: { webIdentity: trust(AUD) } },
       vault: {
         roles: {
-          release: { ...trust(AUD), boundAudiences: [AUD], allow: ['secret/data/ci/', 'database/creds/'] },
+          release: vaultRole(trust(AUD), ['secret/data/ci/', 'database/creds/']),
         },
         kv2: { 'ci/release': { api_key: KEY } },
       },

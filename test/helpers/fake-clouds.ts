@@ -25,7 +25,7 @@ import type { FakeOctoSts } from '../fakes/octo-sts.js';
 import { startOidcIssuer } from '../fakes/oidc-issuer.js';
 import type { OidcIssuer } from '../fakes/oidc-issuer.js';
 import { startFakeVault } from '../fakes/vault.js';
-import type { FakeVault, FakeVaultOptions } from '../fakes/vault.js';
+import type { FakeVault, FakeVaultOptions, FakeVaultRole } from '../fakes/vault.js';
 
 export interface CloudsSpec {
   /** The Actions id-token endpoint (its tokens come from the issuer). */
@@ -153,4 +153,15 @@ async function closeAll(f: Partial<FakeKinds>, issuer: OidcIssuer): Promise<void
 /** The job token source a GitHub Actions step would use, pointed at the fake id-token endpoint. */
 export function actionsIdentity(endpoint: GithubIdTokenEndpoint): GithubActionsIdentity {
   return new GithubActionsIdentity({ requestUrl: endpoint.requestUrl, requestToken: endpoint.requestToken });
+}
+
+/** A Vault JWT role that trusts what `trust` does (audiences and claims bound) and reads `allow`. */
+export function vaultRole(trust: Trust, allow: string[]): FakeVaultRole {
+  return {
+    issuer: trust.issuer,
+    jwksUri: trust.jwksUri,
+    boundAudiences: trust.audiences,
+    ...(trust.claims ? { boundClaims: trust.claims } : {}),
+    allow,
+  };
 }

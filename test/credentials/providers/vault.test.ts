@@ -3,7 +3,7 @@ import { VaultProvider } from '../../../credentials/providers/vault.js';
 import { parseSelectors } from '../../../credentials/providers/vault-selectors.js';
 import { CredentialError } from '../../../credentials/types.js';
 import { GITLAB_PROJECT, VAULT_AUD } from '../../helpers/cloud-ids.js';
-import { startFakeClouds } from '../../helpers/fake-clouds.js';
+import { startFakeClouds, vaultRole } from '../../helpers/fake-clouds.js';
 import { expectNoSecrets, failure, identity, instantRetry } from './helpers.js';
 
 const DEPLOY_KEY = 'q7Vt2mXc9RbLw4Zp8NsKf3Hj';
@@ -14,12 +14,10 @@ const start = () =>
     vault: {
       namespace: 'ci/northwind',
       roles: {
-        'billing-deploy': {
-          ...trust(VAULT_AUD),
-          boundAudiences: [VAULT_AUD],
-          boundClaims: { project_path: GITLAB_PROJECT, ref_protected: 'true' },
-          allow: ['secret/data/ci/', 'kv/ci/', 'database/creds/', 'aws/creds/'],
-        },
+        'billing-deploy': vaultRole(
+          trust(VAULT_AUD, { project_path: GITLAB_PROJECT, ref_protected: 'true' }),
+          ['secret/data/ci/', 'kv/ci/', 'database/creds/', 'aws/creds/'],
+        ),
       },
       kv2: { 'ci/deploy': { api_key: DEPLOY_KEY, region: 'eu-west-1' } },
       kv1: { 'ci/legacy': { password: LEGACY } },

@@ -18,7 +18,7 @@ import {
   gcpAudience,
   gcpProviderName,
 } from '../../helpers/cloud-ids.js';
-import { actionsIdentity, startFakeClouds } from '../../helpers/fake-clouds.js';
+import { actionsIdentity, startFakeClouds, vaultRole } from '../../helpers/fake-clouds.js';
 import { credentialFailure, expectNoSecrets, instantRetry } from '../providers/helpers.js';
 
 const REGION = 'eu-central-1';
@@ -57,7 +57,7 @@ const start = () =>
       },
     },
     vault: {
-      roles: { ledger: { ...trust(VAULT_AUD), boundAudiences: [VAULT_AUD], allow: ['secret/data/ci/'] } },
+      roles: { ledger: vaultRole(trust(VAULT_AUD), ['secret/data/ci/']) },
       kv2: { 'ci/ledger': { api_key: KV_KEY } },
     },
   }));
