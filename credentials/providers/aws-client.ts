@@ -15,6 +15,22 @@ export interface AwsSession {
   sessionToken: string;
 }
 
+/** What a caller may set on a Keyless AWS client (STS, Secrets Manager). */
+export interface AwsClientOptions<Config extends object> {
+  /** Endpoint override (a VPC endpoint, or a fake in tests). */
+  endpoint?: string;
+  /**
+   * `retry.timeoutMs` (default 30 s) bounds each request and its connection; `retry.deadlineMs`
+   * (default 2 min) bounds each call's retry loop.
+   */
+  retry?: RetryOptions;
+  /**
+   * Extra SDK configuration; region, endpoint and retries are set here. A `requestHandler` given here
+   * replaces the one carrying the timeouts.
+   */
+  clientConfig?: Partial<Config>;
+}
+
 export interface AwsClientSettings<Extra extends object> {
   region: string;
   /** Bounds each request and its connection. */

@@ -12,11 +12,10 @@ import {
 import type { Credentials as StsCredentials, STSClientConfig } from '@aws-sdk/client-sts';
 import { scrub } from '../redact.js';
 import { TransientError } from '../retry.js';
-import type { RetryOptions } from '../retry.js';
 import { CredentialError } from '../types.js';
 import type { CredentialProvider, Credentials, IdentityToken } from '../types.js';
 import { awsClientConfig, awsHost, awsTimeoutMs, sendWithRetry } from './aws-client.js';
-import type { AwsSdkError, AwsSession } from './aws-client.js';
+import type { AwsClientOptions, AwsSdkError, AwsSession } from './aws-client.js';
 import { checkSessionName, defaultSessionName, roleAccount } from './aws-names.js';
 import type { RunInfo } from './aws-names.js';
 
@@ -48,20 +47,7 @@ export interface AwsRequest extends AwsSessionOptions {
   audience?: string;
 }
 
-export interface AwsProviderOptions {
-  /** STS endpoint override (a VPC endpoint, or a fake in tests). */
-  endpoint?: string;
-  /**
-   * `retry.timeoutMs` (default 30 s) bounds each request and its connection; `retry.deadlineMs`
-   * (default 2 min) bounds each call's retry loop.
-   */
-  retry?: RetryOptions;
-  /**
-   * Extra SDK configuration; region, endpoint and retries are set here. A `requestHandler` given here
-   * replaces the one carrying the timeouts.
-   */
-  clientConfig?: Partial<STSClientConfig>;
-}
+export type AwsProviderOptions = AwsClientOptions<STSClientConfig>;
 
 const THROTTLING = new Set([
   'Throttling',

@@ -10,10 +10,9 @@ import type {
   SecretsManagerClientConfig,
 } from '@aws-sdk/client-secrets-manager';
 import { awsClientConfig, awsHost, awsTimeoutMs, sendWithRetry } from '../providers/aws-client.js';
-import type { AwsSdkError, AwsSession } from '../providers/aws-client.js';
+import type { AwsClientOptions, AwsSdkError, AwsSession } from '../providers/aws-client.js';
 import { scrub } from '../redact.js';
 import { TransientError } from '../retry.js';
-import type { RetryOptions } from '../retry.js';
 import { CredentialError } from '../types.js';
 import type { CredentialValue, Credentials } from '../types.js';
 import { checkNames, selectorLines, variableName } from './selectors.js';
@@ -69,12 +68,7 @@ export function parseAwsSecrets(input: string | readonly string[]): AwsSecretSel
   return out;
 }
 
-export interface AwsSecretsManagerOptions {
-  /** Secrets Manager endpoint override (a VPC endpoint, or a fake in tests). */
-  endpoint?: string;
-  retry?: RetryOptions;
-  clientConfig?: Partial<SecretsManagerClientConfig>;
-}
+export type AwsSecretsManagerOptions = AwsClientOptions<SecretsManagerClientConfig>;
 
 const THROTTLING = new Set([
   'ThrottlingException',
