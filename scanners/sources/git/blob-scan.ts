@@ -99,7 +99,9 @@ export async function scanBlobs(
     const path = toRead.get(oid)?.path ?? '';
     outcomes.set(oid, { skipped: { path, reason: 'unreadable', detail } });
   };
-  const workers = Math.min(options.workers ?? availableParallelism(), wanted.length);
+  // This thread and its `git cat-file` keep a core busy streaming content: one worker per remaining core
+  // (on 2 cores, a second worker only fought them for the CPU: 5.1 s against 6.1 s on the bench history).
+  const workers = Math.min(options.workers ?? Math.max(1, availableParallelism() - 1), wanted.length);
   if (options.workerUrl === undefined || workers <= 0 || options.rules !== undefined) {
     await readBlobs(options.cwd, wanted, (read) => {
       if ('unreadable' in read) return unreadable(read.oid, read.unreadable);
