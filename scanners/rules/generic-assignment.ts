@@ -83,6 +83,8 @@ export function isNotALiteral(value: string): boolean {
     isIdentifierLike(value) ||
     /^[@:&*!%$#][A-Za-z_][\w.]*$/.test(value) ||
     /^[\d.,:_-]+$/.test(value) ||
+    // A command-line option named next to the keyword (`credentials: --credentials-action DIR`).
+    /^--[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/.test(value) ||
     FILE_PATH.test(value) ||
     value.includes('://') ||
     /^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$/.test(value) ||

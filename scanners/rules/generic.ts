@@ -188,6 +188,7 @@ export const rules = defineRules([
       "auth: 'basic'",
       'author = "Jane Doe"',
       'creds = load_credentials(path)',
+      ' * credentials: --credentials-action DIR (default dist/credentials)',
     ],
   }),
   ...structuredRules,
