@@ -15,7 +15,7 @@ import {
   type PublishedChange,
   type SecretScope,
 } from '../types.js';
-import { DEFAULT_IDENTITY, hasTrailer, withTrailer, type CommitIdentity } from './identity.js';
+import { DEFAULT_IDENTITY, foreignBranch, hasTrailer, withTrailer, type CommitIdentity } from './identity.js';
 import { githubError, statusOf } from './github-errors.js';
 import { sealForGitHub } from './sealed-box.js';
 
@@ -208,6 +208,7 @@ export class GitHubForge implements Forge {
     // Same tree on the same base as the branch already has: keep the commit, so a rerun that changes
     // nothing does not push (and retrigger CI on) an identical commit.
     const current = await this.branchHead(input.branch);
+    if (current && !current.ours) throw foreignBranch(input.branch, current.sha);
     if (
       current &&
       current.tree === tree.data.sha &&
@@ -268,7 +269,7 @@ export class GitHubForge implements Forge {
   /** The branch's head commit (its tree and parents), undefined when the branch does not exist. */
   private async branchHead(
     branch: string,
-  ): Promise<{ sha: string; tree: string; parents: string[] } | undefined> {
+  ): Promise<{ sha: string; tree: string; parents: string[]; ours: boolean } | undefined> {
     let sha: string;
     try {
       const ref = await this.client.request('GET /repos/{owner}/{repo}/git/ref/{ref}', {
@@ -286,7 +287,10 @@ export class GitHubForge implements Forge {
         commit_sha: sha,
       }),
     );
-    return { sha, tree: commit.data.tree.sha, parents: commit.data.parents.map((p) => p.sha) };
+    const ours =
+      hasTrailer(commit.data.message) &&
+      commit.data.committer.email?.toLowerCase() === this.identity.email.toLowerCase();
+    return { sha, tree: commit.data.tree.sha, parents: commit.data.parents.map((p) => p.sha), ours };
   }
 
   async publish(input: {

@@ -14,7 +14,7 @@ import {
   type PublishedChange,
   type SecretScope,
 } from '../types.js';
-import { hasTrailer, withTrailer } from './identity.js';
+import { foreignBranch, hasTrailer, withTrailer } from './identity.js';
 
 export interface GitLabForgeOptions {
   token: string;
@@ -196,6 +196,7 @@ export class GitLabForge implements Forge {
         : ('create' as const);
       actions.push({ action, filePath: file.path, content: file.content });
     }
+    await this.refuseForeignBranch(input.branch);
     const kept = await this.unchanged(input.branch, input.baseSha, input.files);
     if (kept) return { sha: kept };
     // start_sha + force: the branch is (re)built from the base in this one call, created if missing.
@@ -212,6 +213,21 @@ export class GitLabForge implements Forge {
       ),
     );
     return { sha: String(commit.id) };
+  }
+
+  /** `force` would drop the commits of a person who kept working on a rotation branch: refuse instead. */
+  private async refuseForeignBranch(branch: string): Promise<void> {
+    let head: { id: string; message?: string; committer_email?: string };
+    try {
+      head = (await this.api.Branches.show(this.project, branch)).commit as typeof head;
+    } catch (error) {
+      if (statusOf(error) === 404) return;
+      throw this.wrap(`read branch ${branch}`, error);
+    }
+    const me = await this.tokenUserEmail();
+    const committer = String(head.committer_email ?? '').toLowerCase();
+    if (hasTrailer(String(head.message ?? '')) && me !== undefined && committer === me) return;
+    throw foreignBranch(branch, String(head.id));
   }
 
   /**

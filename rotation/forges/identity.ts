@@ -5,6 +5,8 @@
  * and a human commit on top has neither. Either alone would let the bot overwrite someone's work.
  */
 
+import { ForgeError } from '../types.js';
+
 /** Trailer key of every commit the bot writes: `Keyless-Rotation: <item id>`. */
 export const TRAILER_KEY = 'Keyless-Rotation';
 
@@ -33,4 +35,16 @@ export function hasTrailer(message: string): boolean {
 /** The message with the trailer as its own last paragraph (git's trailer convention). */
 export function withTrailer(message: string, trailer: string): string {
   return `${message.trimEnd()}\n\n${trailer}\n`;
+}
+
+/**
+ * A rotation branch without an open request whose head someone else made (a closed request's branch a
+ * person kept working on): force-moving it would throw their work away.
+ */
+export function foreignBranch(branch: string, head: string): ForgeError {
+  return new ForgeError(
+    `branch ${branch} exists and its head ${head.slice(0, 12)} is not a Keyless commit; it was left alone ` +
+      '(delete the branch, or rename it, to let Keyless recreate it)',
+    409,
+  );
 }

@@ -266,6 +266,28 @@ describe('GitHubForge', () => {
     expect((await f.findChange(branch, marker))?.headIsOurs).toBe(false);
   });
 
+  it('refuses to force-move a rotation branch a person committed to, even with no pull request open', async () => {
+    const f = forge();
+    const { headSha } = await f.repository();
+    const branch = 'keyless/rotate/kept-by-human';
+    const human = github.git.commitFiles(
+      { 'wip.md': 'someone is working here\n' },
+      { branch, message: 'WIP' },
+    );
+    const error = await caught(
+      f.commit({
+        branch,
+        baseSha: headSha,
+        files: [],
+        message: 'Rotate',
+        commitTrailer: trailerFor('kept-by-human'),
+      }),
+    );
+    expect(error.status).toBe(409);
+    expect(error.message).toMatch(/not a Keyless commit; it was left alone/);
+    expect(github.git.refs.get(`heads/${branch}`)).toBe(human);
+  });
+
   it('writes repository and environment secrets as sealed boxes the fake opens; deletes them', async () => {
     const f = forge();
     const value = freshValue();

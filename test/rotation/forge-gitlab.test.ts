@@ -216,6 +216,28 @@ describe('GitLabForge', () => {
     expect(gitlab.variables.get('project', 'STRIPE_WEBHOOK_SECRET_NEXT')).toBeUndefined();
   });
 
+  it('refuses to force-push over a rotation branch a person committed to, even with no merge request open', async () => {
+    const f = forge();
+    const { headSha } = await f.repository();
+    const branch = branchFor('kept-by-human');
+    const human = gitlab.repo.commitFiles(
+      { 'wip.md': 'someone is working here\n' },
+      { branch, message: 'WIP' },
+    );
+    const error = await caught(
+      f.commit({
+        branch,
+        baseSha: headSha,
+        files: [],
+        message: 'Rotate',
+        commitTrailer: trailerFor('kept-by-human'),
+      }),
+    );
+    expect(error.status).toBe(409);
+    expect(error.message).toMatch(/not a Keyless commit; it was left alone/);
+    expect(gitlab.repo.branches.get(branch)).toBe(human);
+  });
+
   it('writes environment and group variables, and explains a 403 (job token or Developer role)', async () => {
     const f = forge();
     const value = fresh();
