@@ -5,6 +5,10 @@ const APP_TOKEN_HINT =
   'GITHUB_TOKEN cannot read or write Actions secrets: use a GitHub App token (or a fine-grained token) ' +
   'with the "Secrets: read and write" repository permission; the credentials action can mint one';
 
+const ORG_WRITE_HINT =
+  'writing organization secrets needs the organization permission "Secrets: write" of a GitHub App token ' +
+  '(installed on the organization); GITHUB_TOKEN and repository-scoped tokens cannot';
+
 export function statusOf(error: unknown): number | undefined {
   const status = (error as { status?: unknown }).status;
   return typeof status === 'number' ? status : undefined;
@@ -19,6 +23,8 @@ function apiMessage(error: unknown): string {
 
 function likelyCause(what: string, status: number | undefined): string {
   if (status === 401) return 'the token is invalid or expired';
+  if (what.includes('organization secret') && !what.startsWith('list') && status === 403)
+    return ORG_WRITE_HINT;
   if (what.includes('organization') && (status === 403 || status === 404))
     return 'listing organization secrets needs the organization "Secrets: read" permission of a GitHub App token';
   if (what.includes('secret') && (status === 403 || status === 404)) return APP_TOKEN_HINT;

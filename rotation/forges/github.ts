@@ -17,6 +17,7 @@ import {
 } from '../types.js';
 import { DEFAULT_IDENTITY, foreignBranch, hasTrailer, withTrailer, type CommitIdentity } from './identity.js';
 import { githubError, statusOf } from './github-errors.js';
+import { setOrgSecret } from './github-org-secrets.js';
 import { sealForGitHub } from './sealed-box.js';
 
 export interface GitHubForgeOptions {
@@ -342,6 +343,10 @@ export class GitHubForge implements Forge {
 
   async setSecret(input: { name: string; scope: SecretScope; value: string | null }): Promise<void> {
     const { name, scope, value } = input;
+    if (scope.kind === 'organization') {
+      const call = <T>(what: string, run: () => Promise<T>) => this.call(what, run);
+      return setOrgSecret({ client: this.client, ...this.where, call }, name, value);
+    }
     const what = `write secret ${name}${scope.kind === 'environment' ? ` of environment ${scope.environment}` : ''}`;
     if (scope.kind !== 'repository' && scope.kind !== 'environment') {
       throw new ForgeError(

@@ -315,15 +315,17 @@ describe('GitHubForge', () => {
     expect(github.violations).toEqual([]);
   });
 
-  it('explains a 403 on a secret write (GITHUB_TOKEN) without the value, and refuses org scope', async () => {
+  it('explains a 403 on a secret write (GITHUB_TOKEN) without the value, and refuses GitLab scopes', async () => {
     github.forbidden.add('actions/get-repo-public-key');
     const value = freshValue();
     const error = await caught(forge().setSecret({ name: 'API_KEY', scope: { kind: 'repository' }, value }));
     expect(error.status).toBe(403);
     expect(error.message).toMatch(/GitHub App token/);
     expect(error.message).not.toContain(value);
-    const org = await caught(forge().setSecret({ name: 'API_KEY', scope: { kind: 'organization' }, value }));
-    expect(org.message).toMatch(/organization secrets are not written/);
-    expect(org.message).not.toContain(value);
+    const group = await caught(
+      forge().setSecret({ name: 'API_KEY', scope: { kind: 'group', group: 'northwind' }, value }),
+    );
+    expect(group.message).toMatch(/group secrets are not written/);
+    expect(group.message).not.toContain(value);
   });
 });

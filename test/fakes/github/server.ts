@@ -12,6 +12,7 @@ import type { AreaAnswer, FakeArea } from './area.js';
 import { FakeGitData } from './git-data.js';
 import { OpenApi, type MatchedOperation } from './openapi.js';
 import { FakePulls } from './pulls.js';
+import { FakeOrgSecrets } from './org-secrets.js';
 import { FakeSecrets } from './secrets.js';
 
 export interface RecordedRequest {
@@ -54,7 +55,9 @@ export class FakeGitHub {
   readonly pulls = new FakePulls(this.git);
   /** Actions secrets (sealed boxes opened with the fake's private keys). */
   readonly secrets = new FakeSecrets();
-  private readonly areas: FakeArea[] = [this.git, this.pulls, this.secrets];
+  /** Organization Actions secrets with visibility and selected repositories. */
+  readonly orgSecrets = new FakeOrgSecrets();
+  private readonly areas: FakeArea[] = [this.git, this.pulls, this.secrets, this.orgSecrets];
   private nextId = 1000;
   private server: Server | undefined;
   private readonly api: OpenApi;
