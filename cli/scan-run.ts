@@ -7,6 +7,7 @@ import { makePathFilter } from '../scanners/config/paths.js';
 import { buildRules } from '../scanners/config/ruleset.js';
 import type { KeylessConfig } from '../scanners/config/load.js';
 import type { Finding, Rule, ScanMeta, Skipped } from '../scanners/engine/types.js';
+import { ruleInfo } from '../scanners/engine/rule-info.js';
 import { builtinRules } from '../scanners/rules/index.js';
 import { scanDirectory } from '../scanners/sources/dir.js';
 import type { ScanOptions } from './args.js';
@@ -135,14 +136,7 @@ export async function finishScan(
       ...(result.cached !== undefined ? { cached: result.cached } : {}),
     },
     skipped: result.skipped,
-    rules: setup.rules.map(({ id, title, provider, severity, remediation, docs }) => ({
-      id,
-      title,
-      provider,
-      severity,
-      ...(remediation ? { remediation } : {}),
-      ...(docs ? { docs } : {}),
-    })),
+    rules: setup.rules.map(ruleInfo),
     ...(baseline ? { baseline } : {}),
     ...(result.git ? { git: result.git } : {}),
     warnings: result.warnings,

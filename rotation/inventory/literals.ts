@@ -8,6 +8,7 @@ import { buildRules } from '../../scanners/config/ruleset.js';
 import { emptyConfig } from '../../scanners/config/schema.js';
 import type { KeylessConfig } from '../../scanners/config/load.js';
 import type { Finding, RuleInfo, Severity } from '../../scanners/engine/types.js';
+import { ruleInfo } from '../../scanners/engine/rule-info.js';
 import { builtinRules } from '../../scanners/rules/index.js';
 import { DEFAULT_MAX_FILE_SIZE, scanDirectory } from '../../scanners/sources/dir.js';
 import type { Span } from '../rewrite/literal.js';
@@ -98,13 +99,6 @@ export async function scanLiterals(
   const findings = existsSync(baselinePath)
     ? applyBaseline(result.findings, await loadBaseline(baselinePath), options.now ?? new Date()).kept
     : result.findings;
-  const info = rules.map(({ id, title, provider, severity, remediation, docs }) => ({
-    id,
-    title,
-    provider,
-    severity,
-    ...(remediation ? { remediation } : {}),
-    ...(docs ? { docs } : {}),
-  }));
+  const info = rules.map(ruleInfo);
   return { subjects: literalSubjects(findings, info), rules: info };
 }
