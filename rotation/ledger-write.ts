@@ -22,6 +22,7 @@ export function entryToYaml(entry: Partial<LedgerEntry>): Record<string, unknown
   put('owner', entry.owner);
   put('max-age', entry.maxAge);
   put('last-rotated', entry.lastRotated);
+  put('staged-on', entry.stagedOn);
   put('rotation', entry.rotation ? rotationToYaml(entry.rotation) : undefined);
   put('status', entry.status);
   put('path', entry.path);

@@ -37,6 +37,12 @@ export interface LedgerEntry {
   maxAge?: string;
   /** ISO date `2026-08-01` (or a full ISO timestamp). */
   lastRotated?: string;
+  /**
+   * Generated rotations: the day Keyless staged the value as `<NAME>_NEXT`. The change that records it
+   * is merged on or after this day, and the merge promotes the value, so `lastRotated` (the same day) is
+   * a lower bound of the real rotation: a secret never looks younger than it is.
+   */
+  stagedOn?: string;
   rotation?: RotationMethod;
   status: Status;
   /** Literals: where the value was found and the scanner's fingerprint (never the value). */
@@ -98,6 +104,7 @@ const ENTRY_KEYS = new Set([
   'owner',
   'max-age',
   'last-rotated',
+  'staged-on',
   'rotation',
   'status',
   'path',
@@ -218,6 +225,13 @@ function readEntry(map: YAMLMap, index: number, fail: Fail): LedgerEntry {
       `${at}.last-rotated`,
       `"${lastRotated}" is not an ISO date (2026-08-01)`,
     );
+  const stagedOn = text('staged-on', false);
+  if (stagedOn !== undefined && (!DATE.test(stagedOn) || Number.isNaN(Date.parse(stagedOn))))
+    fail(
+      map.get('staged-on', true) as Node,
+      `${at}.staged-on`,
+      `"${stagedOn}" is not an ISO date (2026-08-01)`,
+    );
   for (const [key, field] of [
     ['owner', 'owner'],
     ['path', 'path'],
@@ -229,6 +243,7 @@ function readEntry(map: YAMLMap, index: number, fail: Fail): LedgerEntry {
   }
   if (maxAge !== undefined) entry.maxAge = maxAge;
   if (lastRotated !== undefined) entry.lastRotated = lastRotated;
+  if (stagedOn !== undefined) entry.stagedOn = stagedOn;
   const rotation = map.get('rotation', true);
   if (rotation !== undefined) entry.rotation = readRotation(rotation, `${at}.rotation`, fail);
   return entry;
