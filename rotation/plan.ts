@@ -3,6 +3,7 @@ import { slug } from './items/common.js';
 import { literalDraft } from './items/literal.js';
 import { generatedDraft, generatedItemId } from './items/generated.js';
 import { migrationItem } from './items/migrate.js';
+import { promotionNote } from './items/promotion.js';
 import type { RepositoryInfo } from './items/migrate.js';
 import { staleDraft } from './items/stale.js';
 import type { LiteralSubject } from './inventory/literals.js';
@@ -164,6 +165,11 @@ export function buildPlan(input: PlanInput): Plan {
       notes.push(
         `${ledgerPath}: ${entry.id} (${entry.name}) is not among the CI secrets visible to the token`,
       );
+    const promotion =
+      secrets &&
+      entry.store === storeOf(input.repository.platform) &&
+      promotionNote(entry, secrets, ledgerPath);
+    if (promotion) notes.push(promotion);
     stale(entry, secret, false);
   }
   for (const secret of secrets ?? []) {

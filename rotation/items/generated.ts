@@ -62,7 +62,7 @@ export function generatedDraft(
     '',
     list([
       `[ ] merging this change promotes ${code(next)} to ${code(name)} and deletes ${code(next)}`,
-      `[ ] the ledger (${code(ledgerPath)}) records the rotation on ${isoDate(now)}`,
+      `[ ] the ledger (${code(ledgerPath)}) in this change already records it as done: ${code('status: active')}, rotated on ${isoDate(now)} (the staging day; the merge can only be later)`,
       '[ ] after merging, check that the consumers work with the new value; the old one is gone',
     ]),
     '',
@@ -82,9 +82,12 @@ export function generatedDraft(
       entry: {
         id: existing?.id ?? slug(`${name}${scope.kind === 'environment' ? `-${scope.environment}` : ''}`, 60),
         ...(existing ? {} : { name, store, scope }),
+        // The ledger change lands only by merging, and the merge promotes NAME_NEXT: the post-merge state
+        // is the only one the default branch ever sees, on GitHub and GitLab alike, with no extra commit.
         lastRotated: isoDate(now),
+        stagedOn: isoDate(now),
         rotation: existing?.rotation?.method === 'generated' ? existing.rotation : { method: 'generated' },
-        status: 'staged',
+        status: 'active',
       },
     },
   };

@@ -174,21 +174,23 @@ describe('buildPlan', () => {
     expect(vault?.body).toContain('"ref": "refs/heads/main"');
   });
 
-  it('generated: two-phase checklist, staged ledger entry', () => {
+  it('generated: two-phase checklist, ledger entry already in its post-merge state', () => {
     const [requested, fromLedger] = byKind('generated');
     expect(requested?.secrets?.[0]?.scope).toEqual({ kind: 'environment', environment: 'production' });
     expect(requested?.body).toContain('`INTERNAL_TOKEN_NEXT`');
     golden('generated-internal-token', requested?.body as string);
     const ledger = parseLedger(file(fromLedger, '.keyless/rotation.yml')?.content as string);
     expect(ledger.entries.find((e) => e.id === 'hook')).toMatchObject({
-      status: 'staged',
+      status: 'active',
       lastRotated: '2026-11-23',
+      stagedOn: '2026-11-23',
     });
     const added = parseLedger(file(requested, '.keyless/rotation.yml')?.content as string).entries.at(-1);
     expect(added).toMatchObject({
       name: 'INTERNAL_TOKEN',
       store: 'github-secret',
-      status: 'staged',
+      status: 'active',
+      stagedOn: '2026-11-23',
       scope: { kind: 'environment', environment: 'production' },
     });
   });
