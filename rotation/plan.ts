@@ -143,16 +143,16 @@ export function buildPlan(input: PlanInput): Plan {
   const stale = (entry: LedgerEntry, secret: CiSecret | undefined, isNew: boolean): void => {
     const age = secretAge(entry, secret, input.now, defaultMaxAge);
     if (!age.stale) return;
+    const scope: SecretScope = entry.scope ??
+      secret?.scope ?? { kind: input.repository.platform === 'github' ? 'repository' : 'project' };
+    // Being rotated by generation in this plan already (`--generate`): a stale item would duplicate it.
+    if (generatedIds.has(generatedItemId(entry.name, scope))) return;
     // A secret Keyless can make itself is rotated, not just reported.
     if (
       entry.rotation?.method === 'generated' &&
       (entry.store === 'github-secret' || entry.store === 'gitlab-variable')
     ) {
-      generate(
-        entry.name,
-        entry.scope ??
-          secret?.scope ?? { kind: input.repository.platform === 'github' ? 'repository' : 'project' },
-      );
+      generate(entry.name, scope);
       return;
     }
     const draft = staleDraft(entry, age, input.now, isNew, ledgerPath);

@@ -195,6 +195,19 @@ describe('buildPlan', () => {
     });
   });
 
+  it('a stale secret that --generate rotates gets one generated item, not a stale one too', () => {
+    const generated = buildPlan({
+      ...input,
+      generate: [{ name: 'OLD_DEPLOY_KEY', scope: { kind: 'repository' } }],
+    });
+    const about = generated.items.filter((i) => i.title.includes('OLD_DEPLOY_KEY'));
+    expect(about.map((i) => i.kind)).toEqual(['generated']);
+    // Without --generate the same secret is a stale item.
+    expect(plan.items.filter((i) => i.title.includes('OLD_DEPLOY_KEY')).map((i) => i.kind)).toEqual([
+      'stale',
+    ]);
+  });
+
   it('stale: ledger date updated; a stale secret missing from the ledger is added; others are notes', () => {
     const [datadog, old] = byKind('stale');
     // The platform timestamp (2026-09-01) wins over the ledger (2026-01-10).
