@@ -117,13 +117,17 @@ async function publishItem(
       log(`keyless: staged ${nextName(secret.name)}`);
     }
   }
-  await forge.commit({
-    branch,
-    baseSha: base.headSha,
-    files: item.files,
-    message: item.title,
-    commitTrailer: trailerFor(item.id),
-  });
+  // An open request for staged secrets keeps its commit: its ledger dates the value staged when it was
+  // opened, and today's plan would re-date it (and push, and rerun CI) every run.
+  if (!(existing && staged.length > 0)) {
+    await forge.commit({
+      branch,
+      baseSha: base.headSha,
+      files: item.files,
+      message: item.title,
+      commitTrailer: trailerFor(item.id),
+    });
+  }
   const published = await forge.publish({
     branch,
     base: base.defaultBranch,

@@ -106,6 +106,21 @@ describe('publishPlan', () => {
     );
   });
 
+  it('keeps the commit of an open request for a staged secret, even when the ledger in the plan differs', async () => {
+    const head = github.git.refs.get(`heads/${branchFor('webhook-secret')}`);
+    const item = generatedItem('webhook-secret', fresh());
+    const redated = {
+      ...item,
+      files: [{ path: '.keyless/rotation.yml', content: 'version: 1\nsecrets: [x]\n' }],
+    };
+    const [result] = await publishPlan({ items: [redated], notes: [] }, forge(), { log });
+    expect(result?.action).toBe('updated');
+    expect(github.git.refs.get(`heads/${branchFor('webhook-secret')}`)).toBe(head);
+    const writes = /^git\/(create-|update-ref)/;
+    expect(github.requests.some((r) => writes.test(r.operationId))).toBe(false);
+    expect(github.requests.some((r) => r.operationId.startsWith('actions/create-or-update'))).toBe(false);
+  });
+
   it('leaves a branch someone pushed to alone and says so in the body', async () => {
     const branch = branchFor('charge');
     const human = github.git.commitFiles({ 'src/charge.ts': 'export const key = readKey();\n' }, { branch });
