@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { GitHubForge } from '../../rotation/forges/github.js';
 import { trailerFor } from '../../rotation/forges/identity.js';
 import { ForgeError } from '../../rotation/types.js';
+import { caught as caughtAs } from '../helpers/caught.js';
 import { FakeGitHub } from '../fakes/github/server.js';
 
 const REPO = 'northwind-labs/ledger-api';
@@ -36,15 +37,7 @@ beforeEach(() => {
   warnings = [];
 });
 
-async function caught(promise: Promise<unknown>): Promise<ForgeError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ForgeError) return error;
-    throw error;
-  }
-  throw new Error('expected a ForgeError');
-}
+const caught = (promise: Promise<unknown>): Promise<ForgeError> => caughtAs(promise, ForgeError);
 
 describe('GitHubForge', () => {
   it('reads the default branch and its head', async () => {

@@ -7,6 +7,7 @@ import { branchFor, markerFor, publishPlan } from '../../rotation/publish.js';
 import { promoteMerged, promoteStaged, stagedFromBody } from '../../rotation/staged.js';
 import type { GitLabForge } from '../../rotation/forges/gitlab.js';
 import { ForgeError, type RotationItem } from '../../rotation/types.js';
+import { caught as caughtAs } from '../helpers/caught.js';
 import { FakeGitlab } from '../fakes/gitlab/server.js';
 
 const TOKEN = 'glpat-Qm7vK2xR9tLw4ZbN8cHd';
@@ -47,15 +48,7 @@ beforeEach(() => {
   warnings = [];
 });
 
-async function caught(promise: Promise<unknown>): Promise<ForgeError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ForgeError) return error;
-    throw error;
-  }
-  throw new Error('expected a ForgeError');
-}
+const caught = (promise: Promise<unknown>): Promise<ForgeError> => caughtAs(promise, ForgeError);
 
 describe('GitLabForge', () => {
   it('reads the default branch and lists project and group variables without values', async () => {

@@ -1,6 +1,7 @@
 /** Shared bits of the provider tests: a decoded IdentityToken from a minted JWT, and instant retries. */
 import { CredentialError, type IdentityToken } from '../../../credentials/types.js';
 import type { RetryOptions } from '../../../credentials/retry.js';
+import { caught } from '../../helpers/caught.js';
 
 export function identity(raw: string): IdentityToken {
   const [header, claims] = raw
@@ -40,9 +41,5 @@ export async function failure(promise: Promise<unknown>): Promise<Error> {
 }
 
 /** The CredentialError `promise` rejects with; success or any other error fails the test. */
-export async function credentialFailure(promise: Promise<unknown>): Promise<CredentialError> {
-  const error = await failure(promise);
-  if (!(error instanceof CredentialError))
-    throw new Error(`expected a CredentialError, got ${String(error)}`);
-  return error;
-}
+export const credentialFailure = (promise: Promise<unknown>): Promise<CredentialError> =>
+  caught(promise, CredentialError);
