@@ -844,6 +844,1419 @@ class DecodedURL extends URL {
 
 /***/ }),
 
+/***/ 2994:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
+__webpack_unused_export__ = $Command;
+__webpack_unused_export__ = Client;
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { defaultProvider } = __nccwpck_require__(5861);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsJson1_1Protocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
+
+const defaultSecretsManagerHttpAuthSchemeParametersProvider = async (config, context, input) => {
+    return {
+        operation: getSmithyContext(context).operation,
+        region: await normalizeProvider(config.region)() || (() => {
+            throw new Error("expected `region` to be configured for `aws.auth#sigv4`");
+        })(),
+    };
+};
+function createAwsAuthSigv4HttpAuthOption(authParameters) {
+    return {
+        schemeId: "aws.auth#sigv4",
+        signingProperties: {
+            name: "secretsmanager",
+            region: authParameters.region,
+        },
+        propertiesExtractor: (config, context) => ({
+            signingProperties: {
+                config,
+                context,
+            },
+        }),
+    };
+}
+const defaultSecretsManagerHttpAuthSchemeProvider = (authParameters) => {
+    const options = [];
+    switch (authParameters.operation) {
+        default: {
+            options.push(createAwsAuthSigv4HttpAuthOption(authParameters));
+        }
+    }
+    return options;
+};
+const resolveHttpAuthSchemeConfig = (config) => {
+    const config_0 = resolveAwsSdkSigV4Config(config);
+    return Object.assign(config_0, {
+        authSchemePreference: normalizeProvider(config.authSchemePreference ?? []),
+    });
+};
+
+const resolveClientEndpointParameters = (options) => {
+    return Object.assign(options, {
+        useDualstackEndpoint: options.useDualstackEndpoint ?? false,
+        useFipsEndpoint: options.useFipsEndpoint ?? false,
+        defaultSigningName: "secretsmanager",
+    });
+};
+const commonParams = {
+    UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
+    Endpoint: { type: "builtInParams", name: "endpoint" },
+    Region: { type: "builtInParams", name: "region" },
+    UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
+};
+
+var version = "3.1162.0";
+var packageInfo = {
+	version: version};
+
+const m = "ref";
+const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "getAttr", g = "stringEquals", h = { [m]: "Endpoint" }, i = { [m]: d }, j = { "fn": f, "argv": [i, "name"] }, k = {}, l = [{ [m]: "Region" }];
+const _data = {
+    conditions: [
+        [c, [h]],
+        [c, l],
+        ["aws.partition", l, d],
+        [e, [{ [m]: "UseFIPS" }, b]],
+        [e, [{ [m]: "UseDualStack" }, b]],
+        [e, [{ fn: f, argv: [i, "supportsDualStack"] }, b]],
+        [e, [{ fn: f, argv: [i, "supportsFIPS"] }, b]],
+        [g, [j, "aws"]],
+        [g, [j, "aws-cn"]],
+        [g, [j, "aws-us-gov"]]
+    ],
+    results: [
+        [a],
+        [a, "Invalid Configuration: FIPS and custom endpoint are not supported"],
+        [a, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
+        [h, k],
+        ["https://secretsmanager-fips.{Region}.amazonaws.com", k],
+        ["https://secretsmanager-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", k],
+        [a, "FIPS and DualStack are enabled, but this partition does not support one or both"],
+        ["https://secretsmanager-fips.{Region}.{PartitionResult#dnsSuffix}", k],
+        [a, "FIPS is enabled but this partition does not support FIPS"],
+        ["https://secretsmanager.{Region}.amazonaws.com", k],
+        ["https://secretsmanager.{Region}.amazonaws.com.cn", k],
+        ["https://secretsmanager.{Region}.{PartitionResult#dualStackDnsSuffix}", k],
+        [a, "DualStack is enabled but this partition does not support DualStack"],
+        ["https://secretsmanager.{Region}.{PartitionResult#dnsSuffix}", k],
+        [a, "Invalid Configuration: Missing Region"]
+    ]
+};
+const root = 2;
+const r = 100_000_000;
+const nodes = new Int32Array([
+    -1, 1, -1,
+    0, 17, 3,
+    1, 4, r + 14,
+    2, 5, r + 14,
+    3, 11, 6,
+    4, 7, r + 13,
+    5, 8, r + 12,
+    7, r + 9, 9,
+    8, r + 10, 10,
+    9, r + 9, r + 11,
+    4, 13, 12,
+    6, r + 7, r + 8,
+    5, 14, r + 6,
+    6, 15, r + 6,
+    7, r + 4, 16,
+    9, r + 4, r + 5,
+    3, r + 1, 18,
+    4, r + 2, r + 3,
+]);
+const bdd = BinaryDecisionDiagram.from(nodes, root, _data.conditions, _data.results);
+
+const cache = new EndpointCache({
+    size: 50,
+    params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"],
+});
+const defaultEndpointResolver = (endpointParams, context = {}) => {
+    return cache.get(endpointParams, () => decideEndpoint(bdd, {
+        endpointParams: endpointParams,
+        logger: context.logger,
+    }));
+};
+customEndpointFunctions.aws = awsEndpointFunctions;
+
+class SecretsManagerServiceException extends ServiceException {
+    static shapeId = "smithy.ts.sdk.synthetic.com.amazonaws.secretsmanager#SecretsManagerServiceException";
+    constructor(options) {
+        super(options);
+        Object.setPrototypeOf(this, SecretsManagerServiceException.prototype);
+    }
+}
+
+class DecryptionFailure extends SecretsManagerServiceException {
+    static shapeId = "com.amazonaws.secretsmanager#DecryptionFailure";
+    name = "DecryptionFailure";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "DecryptionFailure",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DecryptionFailure.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InternalServiceError extends SecretsManagerServiceException {
+    static shapeId = "com.amazonaws.secretsmanager#InternalServiceError";
+    name = "InternalServiceError";
+    $fault = "server";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InternalServiceError",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InternalServiceError.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidNextTokenException extends SecretsManagerServiceException {
+    static shapeId = "com.amazonaws.secretsmanager#InvalidNextTokenException";
+    name = "InvalidNextTokenException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidNextTokenException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidNextTokenException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidParameterException extends SecretsManagerServiceException {
+    static shapeId = "com.amazonaws.secretsmanager#InvalidParameterException";
+    name = "InvalidParameterException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidParameterException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidParameterException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidRequestException extends SecretsManagerServiceException {
+    static shapeId = "com.amazonaws.secretsmanager#InvalidRequestException";
+    name = "InvalidRequestException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidRequestException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidRequestException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ResourceNotFoundException extends SecretsManagerServiceException {
+    static shapeId = "com.amazonaws.secretsmanager#ResourceNotFoundException";
+    name = "ResourceNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ResourceNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ResourceNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class EncryptionFailure extends SecretsManagerServiceException {
+    static shapeId = "com.amazonaws.secretsmanager#EncryptionFailure";
+    name = "EncryptionFailure";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "EncryptionFailure",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, EncryptionFailure.prototype);
+        this.Message = opts.Message;
+    }
+}
+class LimitExceededException extends SecretsManagerServiceException {
+    static shapeId = "com.amazonaws.secretsmanager#LimitExceededException";
+    name = "LimitExceededException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "LimitExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LimitExceededException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class MalformedPolicyDocumentException extends SecretsManagerServiceException {
+    static shapeId = "com.amazonaws.secretsmanager#MalformedPolicyDocumentException";
+    name = "MalformedPolicyDocumentException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "MalformedPolicyDocumentException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, MalformedPolicyDocumentException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class PreconditionNotMetException extends SecretsManagerServiceException {
+    static shapeId = "com.amazonaws.secretsmanager#PreconditionNotMetException";
+    name = "PreconditionNotMetException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "PreconditionNotMetException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, PreconditionNotMetException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ResourceExistsException extends SecretsManagerServiceException {
+    static shapeId = "com.amazonaws.secretsmanager#ResourceExistsException";
+    name = "ResourceExistsException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ResourceExistsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ResourceExistsException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class PublicPolicyException extends SecretsManagerServiceException {
+    static shapeId = "com.amazonaws.secretsmanager#PublicPolicyException";
+    name = "PublicPolicyException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "PublicPolicyException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, PublicPolicyException.prototype);
+        this.Message = opts.Message;
+    }
+}
+
+const _AAD = "AutomaticallyAfterDays";
+const _APIELT = "APIErrorListType";
+const _APIET = "APIErrorType";
+const _ARN = "ARN";
+const _ARR = "AddReplicaRegions";
+const _ARRLT = "AddReplicaRegionListType";
+const _BGSV = "BatchGetSecretValue";
+const _BGSVR = "BatchGetSecretValueRequest";
+const _BGSVRa = "BatchGetSecretValueResponse";
+const _BPP = "BlockPublicPolicy";
+const _CD = "CreatedDate";
+const _CN = "CheckName";
+const _CRS = "CancelRotateSecret";
+const _CRSR = "CancelRotateSecretRequest";
+const _CRSRa = "CancelRotateSecretResponse";
+const _CRT = "ClientRequestToken";
+const _CS = "CreateSecret";
+const _CSR = "CreateSecretRequest";
+const _CSRr = "CreateSecretResponse";
+const _D = "Description";
+const _DD = "DeletionDate";
+const _DDe = "DeletedDate";
+const _DF = "DecryptionFailure";
+const _DRP = "DeleteResourcePolicy";
+const _DRPR = "DeleteResourcePolicyRequest";
+const _DRPRe = "DeleteResourcePolicyResponse";
+const _DS = "DeleteSecret";
+const _DSR = "DeleteSecretRequest";
+const _DSRe = "DeleteSecretResponse";
+const _DSRes = "DescribeSecretRequest";
+const _DSResc = "DescribeSecretResponse";
+const _DSe = "DescribeSecret";
+const _Du = "Duration";
+const _E = "Errors";
+const _EC = "ErrorCode";
+const _ECx = "ExcludeCharacters";
+const _EF = "EncryptionFailure";
+const _EL = "ExcludeLowercase";
+const _EM = "ErrorMessage";
+const _EN = "ExcludeNumbers";
+const _EP = "ExcludePunctuation";
+const _ESRM = "ExternalSecretRotationMetadata";
+const _ESRMI = "ExternalSecretRotationMetadataItem";
+const _ESRMT = "ExternalSecretRotationMetadataType";
+const _ESRRA = "ExternalSecretRotationRoleArn";
+const _EU = "ExcludeUppercase";
+const _F = "Filters";
+const _FDWR = "ForceDeleteWithoutRecovery";
+const _FLT = "FiltersListType";
+const _FORS = "ForceOverwriteReplicaSecret";
+const _Fi = "Filter";
+const _GRP = "GetRandomPassword";
+const _GRPR = "GetRandomPasswordRequest";
+const _GRPRe = "GetRandomPasswordResponse";
+const _GRPRet = "GetResourcePolicyRequest";
+const _GRPRete = "GetResourcePolicyResponse";
+const _GRPe = "GetResourcePolicy";
+const _GSV = "GetSecretValue";
+const _GSVR = "GetSecretValueRequest";
+const _GSVRe = "GetSecretValueResponse";
+const _ID = "IncludeDeprecated";
+const _INTE = "InvalidNextTokenException";
+const _IPD = "IncludePlannedDeletion";
+const _IPE = "InvalidParameterException";
+const _IRE = "InvalidRequestException";
+const _IS = "IncludeSpace";
+const _ISE = "InternalServiceError";
+const _K = "Key";
+const _KKI = "KmsKeyId";
+const _KKIm = "KmsKeyIds";
+const _LAD = "LastAccessedDate";
+const _LCD = "LastChangedDate";
+const _LEE = "LimitExceededException";
+const _LRD = "LastRotatedDate";
+const _LS = "ListSecrets";
+const _LSR = "ListSecretsRequest";
+const _LSRi = "ListSecretsResponse";
+const _LSVI = "ListSecretVersionIds";
+const _LSVIR = "ListSecretVersionIdsRequest";
+const _LSVIRi = "ListSecretVersionIdsResponse";
+const _M = "Message";
+const _MPDE = "MalformedPolicyDocumentException";
+const _MR = "MaxResults";
+const _MTVI = "MoveToVersionId";
+const _N = "Name";
+const _NRD = "NextRotationDate";
+const _NT = "NextToken";
+const _OS = "OwningService";
+const _PL = "PasswordLength";
+const _PNME = "PreconditionNotMetException";
+const _PPE = "PublicPolicyException";
+const _PR = "PrimaryRegion";
+const _PRP = "PutResourcePolicy";
+const _PRPR = "PutResourcePolicyRequest";
+const _PRPRu = "PutResourcePolicyResponse";
+const _PSV = "PutSecretValue";
+const _PSVR = "PutSecretValueRequest";
+const _PSVRu = "PutSecretValueResponse";
+const _PVP = "PolicyValidationPassed";
+const _R = "Region";
+const _RE = "RotationEnabled";
+const _REE = "ResourceExistsException";
+const _REIT = "RequireEachIncludedType";
+const _RFVI = "RemoveFromVersionId";
+const _RI = "RotateImmediately";
+const _RLARN = "RotationLambdaARN";
+const _RNFE = "ResourceNotFoundException";
+const _RP = "RandomPassword";
+const _RPT = "RandomPasswordType";
+const _RPe = "ResourcePolicy";
+const _RR = "RotationRules";
+const _RRFR = "RemoveRegionsFromReplication";
+const _RRFRR = "RemoveRegionsFromReplicationRequest";
+const _RRFRRe = "RemoveRegionsFromReplicationResponse";
+const _RRR = "RemoveReplicaRegions";
+const _RRT = "ReplicaRegionType";
+const _RRTo = "RotationRulesType";
+const _RS = "ReplicationStatus";
+const _RSLT = "ReplicationStatusListType";
+const _RSR = "RestoreSecretRequest";
+const _RSRe = "RestoreSecretResponse";
+const _RSRo = "RotateSecretRequest";
+const _RSRot = "RotateSecretResponse";
+const _RST = "ReplicationStatusType";
+const _RSTR = "ReplicateSecretToRegions";
+const _RSTRR = "ReplicateSecretToRegionsRequest";
+const _RSTRRe = "ReplicateSecretToRegionsResponse";
+const _RSe = "RestoreSecret";
+const _RSo = "RotateSecret";
+const _RT = "RotationToken";
+const _RTT = "RotationTokenType";
+const _RWID = "RecoveryWindowInDays";
+const _S = "Status";
+const _SB = "SecretBinary";
+const _SBT = "SecretBinaryType";
+const _SBo = "SortBy";
+const _SE = "ScheduleExpression";
+const _SI = "SecretId";
+const _SIL = "SecretIdList";
+const _SL = "SecretList";
+const _SLE = "SecretListEntry";
+const _SLT = "SecretListType";
+const _SM = "StatusMessage";
+const _SO = "SortOrder";
+const _SRTR = "StopReplicationToReplica";
+const _SRTRR = "StopReplicationToReplicaRequest";
+const _SRTRRt = "StopReplicationToReplicaResponse";
+const _SS = "SecretString";
+const _SST = "SecretStringType";
+const _SV = "SecretValues";
+const _SVE = "SecretValueEntry";
+const _SVLE = "SecretVersionsListEntry";
+const _SVLT = "SecretVersionsListType";
+const _SVT = "SecretValuesType";
+const _SVTS = "SecretVersionsToStages";
+const _SVTSMT = "SecretVersionsToStagesMapType";
+const _T = "Tags";
+const _TK = "TagKeys";
+const _TLT = "TagListType";
+const _TR = "TagResource";
+const _TRR = "TagResourceRequest";
+const _Ta = "Tag";
+const _Ty = "Type";
+const _UR = "UntagResource";
+const _URR = "UntagResourceRequest";
+const _US = "UpdateSecret";
+const _USR = "UpdateSecretRequest";
+const _USRp = "UpdateSecretResponse";
+const _USVS = "UpdateSecretVersionStage";
+const _USVSR = "UpdateSecretVersionStageRequest";
+const _USVSRp = "UpdateSecretVersionStageResponse";
+const _V = "Value";
+const _VE = "ValidationErrors";
+const _VEE = "ValidationErrorsEntry";
+const _VET = "ValidationErrorsType";
+const _VI = "VersionId";
+const _VITS = "VersionIdsToStages";
+const _VRP = "ValidateResourcePolicy";
+const _VRPR = "ValidateResourcePolicyRequest";
+const _VRPRa = "ValidateResourcePolicyResponse";
+const _VS = "VersionStage";
+const _VSe = "VersionStages";
+const _Va = "Values";
+const _Ve = "Versions";
+const _c = "client";
+const _e = "error";
+const _s = "smithy.ts.sdk.synthetic.com.amazonaws.secretsmanager";
+const _se = "server";
+const n0 = "com.amazonaws.secretsmanager";
+const _s_registry = new TypeRegistry(_s);
+var SecretsManagerServiceException$ = [-3, _s, "SecretsManagerServiceException", 0, [], []];
+_s_registry.registerError(SecretsManagerServiceException$, SecretsManagerServiceException);
+const n0_registry = new TypeRegistry(n0);
+var DecryptionFailure$ = [-3, n0, _DF,
+    { [_e]: _c },
+    [_M],
+    [0]
+];
+n0_registry.registerError(DecryptionFailure$, DecryptionFailure);
+var EncryptionFailure$ = [-3, n0, _EF,
+    { [_e]: _c },
+    [_M],
+    [0]
+];
+n0_registry.registerError(EncryptionFailure$, EncryptionFailure);
+var InternalServiceError$ = [-3, n0, _ISE,
+    { [_e]: _se },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InternalServiceError$, InternalServiceError);
+var InvalidNextTokenException$ = [-3, n0, _INTE,
+    { [_e]: _c },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidNextTokenException$, InvalidNextTokenException);
+var InvalidParameterException$ = [-3, n0, _IPE,
+    { [_e]: _c },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidParameterException$, InvalidParameterException);
+var InvalidRequestException$ = [-3, n0, _IRE,
+    { [_e]: _c },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidRequestException$, InvalidRequestException);
+var LimitExceededException$ = [-3, n0, _LEE,
+    { [_e]: _c },
+    [_M],
+    [0]
+];
+n0_registry.registerError(LimitExceededException$, LimitExceededException);
+var MalformedPolicyDocumentException$ = [-3, n0, _MPDE,
+    { [_e]: _c },
+    [_M],
+    [0]
+];
+n0_registry.registerError(MalformedPolicyDocumentException$, MalformedPolicyDocumentException);
+var PreconditionNotMetException$ = [-3, n0, _PNME,
+    { [_e]: _c },
+    [_M],
+    [0]
+];
+n0_registry.registerError(PreconditionNotMetException$, PreconditionNotMetException);
+var PublicPolicyException$ = [-3, n0, _PPE,
+    { [_e]: _c },
+    [_M],
+    [0]
+];
+n0_registry.registerError(PublicPolicyException$, PublicPolicyException);
+var ResourceExistsException$ = [-3, n0, _REE,
+    { [_e]: _c },
+    [_M],
+    [0]
+];
+n0_registry.registerError(ResourceExistsException$, ResourceExistsException);
+var ResourceNotFoundException$ = [-3, n0, _RNFE,
+    { [_e]: _c },
+    [_M],
+    [0]
+];
+n0_registry.registerError(ResourceNotFoundException$, ResourceNotFoundException);
+const errorTypeRegistries = [
+    _s_registry,
+    n0_registry,
+];
+var RandomPasswordType = [0, n0, _RPT, 8, 0];
+var RotationTokenType = [0, n0, _RTT, 8, 0];
+var SecretBinaryType = [0, n0, _SBT, 8, 21];
+var SecretStringType = [0, n0, _SST, 8, 0];
+var APIErrorType$ = [3, n0, _APIET,
+    0,
+    [_SI, _EC, _M],
+    [0, 0, 0]
+];
+var BatchGetSecretValueRequest$ = [3, n0, _BGSVR,
+    0,
+    [_SIL, _F, _MR, _NT],
+    [64 | 0, () => FiltersListType, 1, 0]
+];
+var BatchGetSecretValueResponse$ = [3, n0, _BGSVRa,
+    0,
+    [_SV, _NT, _E],
+    [[() => SecretValuesType, 0], 0, () => APIErrorListType]
+];
+var CancelRotateSecretRequest$ = [3, n0, _CRSR,
+    0,
+    [_SI],
+    [0], 1
+];
+var CancelRotateSecretResponse$ = [3, n0, _CRSRa,
+    0,
+    [_ARN, _N, _VI],
+    [0, 0, 0]
+];
+var CreateSecretRequest$ = [3, n0, _CSR,
+    0,
+    [_N, _CRT, _D, _KKI, _SB, _SS, _T, _ARR, _FORS, _Ty],
+    [0, [0, 4], 0, 0, [() => SecretBinaryType, 0], [() => SecretStringType, 0], () => TagListType, () => AddReplicaRegionListType, 2, 0], 1
+];
+var CreateSecretResponse$ = [3, n0, _CSRr,
+    0,
+    [_ARN, _N, _VI, _RS],
+    [0, 0, 0, () => ReplicationStatusListType]
+];
+var DeleteResourcePolicyRequest$ = [3, n0, _DRPR,
+    0,
+    [_SI],
+    [0], 1
+];
+var DeleteResourcePolicyResponse$ = [3, n0, _DRPRe,
+    0,
+    [_ARN, _N],
+    [0, 0]
+];
+var DeleteSecretRequest$ = [3, n0, _DSR,
+    0,
+    [_SI, _RWID, _FDWR],
+    [0, 1, 2], 1
+];
+var DeleteSecretResponse$ = [3, n0, _DSRe,
+    0,
+    [_ARN, _N, _DD],
+    [0, 0, 4]
+];
+var DescribeSecretRequest$ = [3, n0, _DSRes,
+    0,
+    [_SI],
+    [0], 1
+];
+var DescribeSecretResponse$ = [3, n0, _DSResc,
+    0,
+    [_ARN, _N, _Ty, _D, _KKI, _RE, _RLARN, _RR, _ESRM, _ESRRA, _LRD, _LCD, _LAD, _DDe, _NRD, _T, _VITS, _OS, _CD, _PR, _RS],
+    [0, 0, 0, 0, 0, 2, 0, () => RotationRulesType$, () => ExternalSecretRotationMetadataType, 0, 4, 4, 4, 4, 4, () => TagListType, [2, n0, _SVTSMT, 0, 0, 64 | 0], 0, 4, 0, () => ReplicationStatusListType]
+];
+var ExternalSecretRotationMetadataItem$ = [3, n0, _ESRMI,
+    0,
+    [_K, _V],
+    [0, 0]
+];
+var Filter$ = [3, n0, _Fi,
+    0,
+    [_K, _Va],
+    [0, 64 | 0]
+];
+var GetRandomPasswordRequest$ = [3, n0, _GRPR,
+    0,
+    [_PL, _ECx, _EN, _EP, _EU, _EL, _IS, _REIT],
+    [1, 0, 2, 2, 2, 2, 2, 2]
+];
+var GetRandomPasswordResponse$ = [3, n0, _GRPRe,
+    0,
+    [_RP],
+    [[() => RandomPasswordType, 0]]
+];
+var GetResourcePolicyRequest$ = [3, n0, _GRPRet,
+    0,
+    [_SI],
+    [0], 1
+];
+var GetResourcePolicyResponse$ = [3, n0, _GRPRete,
+    0,
+    [_ARN, _N, _RPe],
+    [0, 0, 0]
+];
+var GetSecretValueRequest$ = [3, n0, _GSVR,
+    0,
+    [_SI, _VI, _VS],
+    [0, 0, 0], 1
+];
+var GetSecretValueResponse$ = [3, n0, _GSVRe,
+    0,
+    [_ARN, _N, _VI, _SB, _SS, _VSe, _CD],
+    [0, 0, 0, [() => SecretBinaryType, 0], [() => SecretStringType, 0], 64 | 0, 4]
+];
+var ListSecretsRequest$ = [3, n0, _LSR,
+    0,
+    [_IPD, _MR, _NT, _F, _SO, _SBo],
+    [2, 1, 0, () => FiltersListType, 0, 0]
+];
+var ListSecretsResponse$ = [3, n0, _LSRi,
+    0,
+    [_SL, _NT],
+    [() => SecretListType, 0]
+];
+var ListSecretVersionIdsRequest$ = [3, n0, _LSVIR,
+    0,
+    [_SI, _MR, _NT, _ID],
+    [0, 1, 0, 2], 1
+];
+var ListSecretVersionIdsResponse$ = [3, n0, _LSVIRi,
+    0,
+    [_Ve, _NT, _ARN, _N],
+    [() => SecretVersionsListType, 0, 0, 0]
+];
+var PutResourcePolicyRequest$ = [3, n0, _PRPR,
+    0,
+    [_SI, _RPe, _BPP],
+    [0, 0, 2], 2
+];
+var PutResourcePolicyResponse$ = [3, n0, _PRPRu,
+    0,
+    [_ARN, _N],
+    [0, 0]
+];
+var PutSecretValueRequest$ = [3, n0, _PSVR,
+    0,
+    [_SI, _CRT, _SB, _SS, _VSe, _RT],
+    [0, [0, 4], [() => SecretBinaryType, 0], [() => SecretStringType, 0], 64 | 0, [() => RotationTokenType, 0]], 1
+];
+var PutSecretValueResponse$ = [3, n0, _PSVRu,
+    0,
+    [_ARN, _N, _VI, _VSe],
+    [0, 0, 0, 64 | 0]
+];
+var RemoveRegionsFromReplicationRequest$ = [3, n0, _RRFRR,
+    0,
+    [_SI, _RRR],
+    [0, 64 | 0], 2
+];
+var RemoveRegionsFromReplicationResponse$ = [3, n0, _RRFRRe,
+    0,
+    [_ARN, _RS],
+    [0, () => ReplicationStatusListType]
+];
+var ReplicaRegionType$ = [3, n0, _RRT,
+    0,
+    [_R, _KKI],
+    [0, 0]
+];
+var ReplicateSecretToRegionsRequest$ = [3, n0, _RSTRR,
+    0,
+    [_SI, _ARR, _FORS],
+    [0, () => AddReplicaRegionListType, 2], 2
+];
+var ReplicateSecretToRegionsResponse$ = [3, n0, _RSTRRe,
+    0,
+    [_ARN, _RS],
+    [0, () => ReplicationStatusListType]
+];
+var ReplicationStatusType$ = [3, n0, _RST,
+    0,
+    [_R, _KKI, _S, _SM, _LAD],
+    [0, 0, 0, 0, 4]
+];
+var RestoreSecretRequest$ = [3, n0, _RSR,
+    0,
+    [_SI],
+    [0], 1
+];
+var RestoreSecretResponse$ = [3, n0, _RSRe,
+    0,
+    [_ARN, _N],
+    [0, 0]
+];
+var RotateSecretRequest$ = [3, n0, _RSRo,
+    0,
+    [_SI, _CRT, _RLARN, _RR, _ESRM, _ESRRA, _RI],
+    [0, [0, 4], 0, () => RotationRulesType$, () => ExternalSecretRotationMetadataType, 0, 2], 1
+];
+var RotateSecretResponse$ = [3, n0, _RSRot,
+    0,
+    [_ARN, _N, _VI],
+    [0, 0, 0]
+];
+var RotationRulesType$ = [3, n0, _RRTo,
+    0,
+    [_AAD, _Du, _SE],
+    [1, 0, 0]
+];
+var SecretListEntry$ = [3, n0, _SLE,
+    0,
+    [_ARN, _N, _Ty, _D, _KKI, _RE, _RLARN, _RR, _ESRM, _ESRRA, _LRD, _LCD, _LAD, _DDe, _NRD, _T, _SVTS, _OS, _CD, _PR],
+    [0, 0, 0, 0, 0, 2, 0, () => RotationRulesType$, () => ExternalSecretRotationMetadataType, 0, 4, 4, 4, 4, 4, () => TagListType, [2, n0, _SVTSMT, 0, 0, 64 | 0], 0, 4, 0]
+];
+var SecretValueEntry$ = [3, n0, _SVE,
+    0,
+    [_ARN, _N, _VI, _SB, _SS, _VSe, _CD],
+    [0, 0, 0, [() => SecretBinaryType, 0], [() => SecretStringType, 0], 64 | 0, 4]
+];
+var SecretVersionsListEntry$ = [3, n0, _SVLE,
+    0,
+    [_VI, _VSe, _LAD, _CD, _KKIm],
+    [0, 64 | 0, 4, 4, 64 | 0]
+];
+var StopReplicationToReplicaRequest$ = [3, n0, _SRTRR,
+    0,
+    [_SI],
+    [0], 1
+];
+var StopReplicationToReplicaResponse$ = [3, n0, _SRTRRt,
+    0,
+    [_ARN],
+    [0]
+];
+var Tag$ = [3, n0, _Ta,
+    0,
+    [_K, _V],
+    [0, 0]
+];
+var TagResourceRequest$ = [3, n0, _TRR,
+    0,
+    [_SI, _T],
+    [0, () => TagListType], 2
+];
+var UntagResourceRequest$ = [3, n0, _URR,
+    0,
+    [_SI, _TK],
+    [0, 64 | 0], 2
+];
+var UpdateSecretRequest$ = [3, n0, _USR,
+    0,
+    [_SI, _CRT, _D, _KKI, _SB, _SS, _Ty],
+    [0, [0, 4], 0, 0, [() => SecretBinaryType, 0], [() => SecretStringType, 0], 0], 1
+];
+var UpdateSecretResponse$ = [3, n0, _USRp,
+    0,
+    [_ARN, _N, _VI],
+    [0, 0, 0]
+];
+var UpdateSecretVersionStageRequest$ = [3, n0, _USVSR,
+    0,
+    [_SI, _VS, _RFVI, _MTVI],
+    [0, 0, 0, 0], 2
+];
+var UpdateSecretVersionStageResponse$ = [3, n0, _USVSRp,
+    0,
+    [_ARN, _N],
+    [0, 0]
+];
+var ValidateResourcePolicyRequest$ = [3, n0, _VRPR,
+    0,
+    [_RPe, _SI],
+    [0, 0], 1
+];
+var ValidateResourcePolicyResponse$ = [3, n0, _VRPRa,
+    0,
+    [_PVP, _VE],
+    [2, () => ValidationErrorsType]
+];
+var ValidationErrorsEntry$ = [3, n0, _VEE,
+    0,
+    [_CN, _EM],
+    [0, 0]
+];
+var __Unit = "unit";
+var AddReplicaRegionListType = [1, n0, _ARRLT,
+    0, () => ReplicaRegionType$
+];
+var APIErrorListType = [1, n0, _APIELT,
+    0, () => APIErrorType$
+];
+var ExternalSecretRotationMetadataType = [1, n0, _ESRMT,
+    0, () => ExternalSecretRotationMetadataItem$
+];
+var FiltersListType = [1, n0, _FLT,
+    0, () => Filter$
+];
+var ReplicationStatusListType = [1, n0, _RSLT,
+    0, () => ReplicationStatusType$
+];
+var SecretListType = [1, n0, _SLT,
+    0, () => SecretListEntry$
+];
+var SecretValuesType = [1, n0, _SVT,
+    0, [() => SecretValueEntry$,
+        0]
+];
+var SecretVersionsListType = [1, n0, _SVLT,
+    0, () => SecretVersionsListEntry$
+];
+var TagListType = [1, n0, _TLT,
+    0, () => Tag$
+];
+var ValidationErrorsType = [1, n0, _VET,
+    0, () => ValidationErrorsEntry$
+];
+var BatchGetSecretValue$ = [9, n0, _BGSV,
+    0, () => BatchGetSecretValueRequest$, () => BatchGetSecretValueResponse$
+];
+var CancelRotateSecret$ = [9, n0, _CRS,
+    0, () => CancelRotateSecretRequest$, () => CancelRotateSecretResponse$
+];
+var CreateSecret$ = [9, n0, _CS,
+    0, () => CreateSecretRequest$, () => CreateSecretResponse$
+];
+var DeleteResourcePolicy$ = [9, n0, _DRP,
+    0, () => DeleteResourcePolicyRequest$, () => DeleteResourcePolicyResponse$
+];
+var DeleteSecret$ = [9, n0, _DS,
+    0, () => DeleteSecretRequest$, () => DeleteSecretResponse$
+];
+var DescribeSecret$ = [9, n0, _DSe,
+    0, () => DescribeSecretRequest$, () => DescribeSecretResponse$
+];
+var GetRandomPassword$ = [9, n0, _GRP,
+    0, () => GetRandomPasswordRequest$, () => GetRandomPasswordResponse$
+];
+var GetResourcePolicy$ = [9, n0, _GRPe,
+    0, () => GetResourcePolicyRequest$, () => GetResourcePolicyResponse$
+];
+var GetSecretValue$ = [9, n0, _GSV,
+    0, () => GetSecretValueRequest$, () => GetSecretValueResponse$
+];
+var ListSecrets$ = [9, n0, _LS,
+    0, () => ListSecretsRequest$, () => ListSecretsResponse$
+];
+var ListSecretVersionIds$ = [9, n0, _LSVI,
+    0, () => ListSecretVersionIdsRequest$, () => ListSecretVersionIdsResponse$
+];
+var PutResourcePolicy$ = [9, n0, _PRP,
+    0, () => PutResourcePolicyRequest$, () => PutResourcePolicyResponse$
+];
+var PutSecretValue$ = [9, n0, _PSV,
+    0, () => PutSecretValueRequest$, () => PutSecretValueResponse$
+];
+var RemoveRegionsFromReplication$ = [9, n0, _RRFR,
+    0, () => RemoveRegionsFromReplicationRequest$, () => RemoveRegionsFromReplicationResponse$
+];
+var ReplicateSecretToRegions$ = [9, n0, _RSTR,
+    0, () => ReplicateSecretToRegionsRequest$, () => ReplicateSecretToRegionsResponse$
+];
+var RestoreSecret$ = [9, n0, _RSe,
+    0, () => RestoreSecretRequest$, () => RestoreSecretResponse$
+];
+var RotateSecret$ = [9, n0, _RSo,
+    0, () => RotateSecretRequest$, () => RotateSecretResponse$
+];
+var StopReplicationToReplica$ = [9, n0, _SRTR,
+    0, () => StopReplicationToReplicaRequest$, () => StopReplicationToReplicaResponse$
+];
+var TagResource$ = [9, n0, _TR,
+    0, () => TagResourceRequest$, () => __Unit
+];
+var UntagResource$ = [9, n0, _UR,
+    0, () => UntagResourceRequest$, () => __Unit
+];
+var UpdateSecret$ = [9, n0, _US,
+    0, () => UpdateSecretRequest$, () => UpdateSecretResponse$
+];
+var UpdateSecretVersionStage$ = [9, n0, _USVS,
+    0, () => UpdateSecretVersionStageRequest$, () => UpdateSecretVersionStageResponse$
+];
+var ValidateResourcePolicy$ = [9, n0, _VRP,
+    0, () => ValidateResourcePolicyRequest$, () => ValidateResourcePolicyResponse$
+];
+
+const getRuntimeConfig$1 = (config) => {
+    return {
+        apiVersion: "2017-10-17",
+        base64Decoder: config?.base64Decoder ?? fromBase64,
+        base64Encoder: config?.base64Encoder ?? toBase64,
+        disableHostPrefix: config?.disableHostPrefix ?? false,
+        endpointProvider: config?.endpointProvider ?? defaultEndpointResolver,
+        extensions: config?.extensions ?? [],
+        httpAuthSchemeProvider: config?.httpAuthSchemeProvider ?? defaultSecretsManagerHttpAuthSchemeProvider,
+        httpAuthSchemes: config?.httpAuthSchemes ?? [
+            {
+                schemeId: "aws.auth#sigv4",
+                identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4"),
+                signer: new AwsSdkSigV4Signer(),
+            },
+        ],
+        logger: config?.logger ?? new NoOpLogger(),
+        protocol: config?.protocol ?? AwsJson1_1Protocol,
+        protocolSettings: config?.protocolSettings ?? {
+            defaultNamespace: "com.amazonaws.secretsmanager",
+            errorTypeRegistries,
+            version: "2017-10-17",
+            serviceTarget: "secretsmanager",
+        },
+        serviceId: config?.serviceId ?? "Secrets Manager",
+        sha256: config?.sha256 ?? Sha256,
+        urlParser: config?.urlParser ?? parseUrl,
+        utf8Decoder: config?.utf8Decoder ?? fromUtf8,
+        utf8Encoder: config?.utf8Encoder ?? toUtf8,
+    };
+};
+
+const getRuntimeConfig = (config) => {
+    emitWarningIfUnsupportedVersion(process.version);
+    const defaultsMode = resolveDefaultsModeConfig(config);
+    const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
+    const clientSharedValues = getRuntimeConfig$1(config);
+    emitWarningIfUnsupportedVersion$1(process.version);
+    const loaderConfig = {
+        profile: config?.profile,
+        logger: clientSharedValues.logger,
+    };
+    return {
+        ...clientSharedValues,
+        ...config,
+        runtime: "node",
+        defaultsMode,
+        authSchemePreference: config?.authSchemePreference ?? loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS, loaderConfig),
+        bodyLengthChecker: config?.bodyLengthChecker ?? calculateBodyLength,
+        credentialDefaultProvider: config?.credentialDefaultProvider ?? defaultProvider,
+        defaultSocketTimeout: getDefaultSocketTimeout(config?.requestHandler, 300_000),
+        defaultUserAgentProvider: config?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: packageInfo.version }),
+        maxAttempts: config?.maxAttempts ?? loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, config),
+        region: config?.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...loaderConfig }),
+        requestHandler: NodeHttpHandler.create(config?.requestHandler ?? defaultConfigProvider),
+        retryMode: config?.retryMode ??
+            loadConfig({
+                ...NODE_RETRY_MODE_CONFIG_OPTIONS,
+                default: async () => (await defaultConfigProvider()).retryMode || DEFAULT_RETRY_MODE,
+            }, config),
+        streamCollector: config?.streamCollector ?? streamCollector,
+        useDualstackEndpoint: config?.useDualstackEndpoint ?? loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        useFipsEndpoint: config?.useFipsEndpoint ?? loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        userAgentAppId: config?.userAgentAppId ?? loadConfig(NODE_APP_ID_CONFIG_OPTIONS, loaderConfig),
+    };
+};
+
+const getHttpAuthExtensionConfiguration = (runtimeConfig) => {
+    const _httpAuthSchemes = runtimeConfig.httpAuthSchemes;
+    let _httpAuthSchemeProvider = runtimeConfig.httpAuthSchemeProvider;
+    let _credentials = runtimeConfig.credentials;
+    return {
+        setHttpAuthScheme(httpAuthScheme) {
+            const index = _httpAuthSchemes.findIndex((scheme) => scheme.schemeId === httpAuthScheme.schemeId);
+            if (index === -1) {
+                _httpAuthSchemes.push(httpAuthScheme);
+            }
+            else {
+                _httpAuthSchemes.splice(index, 1, httpAuthScheme);
+            }
+        },
+        httpAuthSchemes() {
+            return _httpAuthSchemes;
+        },
+        setHttpAuthSchemeProvider(httpAuthSchemeProvider) {
+            _httpAuthSchemeProvider = httpAuthSchemeProvider;
+        },
+        httpAuthSchemeProvider() {
+            return _httpAuthSchemeProvider;
+        },
+        setCredentials(credentials) {
+            _credentials = credentials;
+        },
+        credentials() {
+            return _credentials;
+        },
+    };
+};
+const resolveHttpAuthRuntimeConfig = (config) => {
+    return {
+        httpAuthSchemes: config.httpAuthSchemes(),
+        httpAuthSchemeProvider: config.httpAuthSchemeProvider(),
+        credentials: config.credentials(),
+    };
+};
+
+const resolveRuntimeExtensions = (runtimeConfig, extensions) => {
+    const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration(runtimeConfig));
+    extensions.forEach((extension) => extension.configure(extensionConfiguration));
+    return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig(extensionConfiguration));
+};
+
+class SecretsManagerClient extends Client {
+    config;
+    constructor(...[configuration]) {
+        const _config_0 = getRuntimeConfig(configuration || {});
+        super(_config_0);
+        this.initConfig = _config_0;
+        const _config_1 = resolveClientEndpointParameters(_config_0);
+        const _config_2 = resolveUserAgentConfig(_config_1);
+        const _config_3 = resolveRetryConfig(_config_2);
+        const _config_4 = resolveRegionConfig(_config_3);
+        const _config_5 = resolveHostHeaderConfig(_config_4);
+        const _config_6 = resolveEndpointConfig(_config_5);
+        const _config_7 = resolveHttpAuthSchemeConfig(_config_6);
+        const _config_8 = resolveRuntimeExtensions(_config_7, configuration?.extensions || []);
+        this.config = _config_8;
+        this.middlewareStack.use(getSchemaSerdePlugin(this.config));
+        this.middlewareStack.use(getUserAgentPlugin(this.config));
+        this.middlewareStack.use(getRetryPlugin(this.config));
+        this.middlewareStack.use(getContentLengthPlugin(this.config));
+        this.middlewareStack.use(getHostHeaderPlugin(this.config));
+        this.middlewareStack.use(getLoggerPlugin(this.config));
+        this.middlewareStack.use(getRecursionDetectionPlugin(this.config));
+        this.middlewareStack.use(getHttpAuthSchemeEndpointRuleSetPlugin(this.config, {
+            httpAuthSchemeParametersProvider: defaultSecretsManagerHttpAuthSchemeParametersProvider,
+            identityProviderConfigProvider: async (config) => new DefaultIdentityProviderConfig({
+                "aws.auth#sigv4": config.credentials,
+            }),
+        }));
+        this.middlewareStack.use(getHttpSigningPlugin(this.config));
+    }
+    destroy() {
+        super.destroy();
+    }
+}
+
+const command = makeBuilder(commonParams, "secretsmanager", "SecretsManagerClient", getEndpointPlugin);
+const _ep0 = {};
+const _mw0 = (Command, cs, config, o) => [];
+
+class BatchGetSecretValueCommand extends command(_ep0, _mw0, "BatchGetSecretValue", BatchGetSecretValue$) {
+}
+
+class CancelRotateSecretCommand extends command(_ep0, _mw0, "CancelRotateSecret", CancelRotateSecret$) {
+}
+
+class CreateSecretCommand extends command(_ep0, _mw0, "CreateSecret", CreateSecret$) {
+}
+
+class DeleteResourcePolicyCommand extends command(_ep0, _mw0, "DeleteResourcePolicy", DeleteResourcePolicy$) {
+}
+
+class DeleteSecretCommand extends command(_ep0, _mw0, "DeleteSecret", DeleteSecret$) {
+}
+
+class DescribeSecretCommand extends command(_ep0, _mw0, "DescribeSecret", DescribeSecret$) {
+}
+
+class GetRandomPasswordCommand extends command(_ep0, _mw0, "GetRandomPassword", GetRandomPassword$) {
+}
+
+class GetResourcePolicyCommand extends command(_ep0, _mw0, "GetResourcePolicy", GetResourcePolicy$) {
+}
+
+class GetSecretValueCommand extends command(_ep0, _mw0, "GetSecretValue", GetSecretValue$) {
+}
+
+class ListSecretsCommand extends command(_ep0, _mw0, "ListSecrets", ListSecrets$) {
+}
+
+class ListSecretVersionIdsCommand extends command(_ep0, _mw0, "ListSecretVersionIds", ListSecretVersionIds$) {
+}
+
+class PutResourcePolicyCommand extends command(_ep0, _mw0, "PutResourcePolicy", PutResourcePolicy$) {
+}
+
+class PutSecretValueCommand extends command(_ep0, _mw0, "PutSecretValue", PutSecretValue$) {
+}
+
+class RemoveRegionsFromReplicationCommand extends command(_ep0, _mw0, "RemoveRegionsFromReplication", RemoveRegionsFromReplication$) {
+}
+
+class ReplicateSecretToRegionsCommand extends command(_ep0, _mw0, "ReplicateSecretToRegions", ReplicateSecretToRegions$) {
+}
+
+class RestoreSecretCommand extends command(_ep0, _mw0, "RestoreSecret", RestoreSecret$) {
+}
+
+class RotateSecretCommand extends command(_ep0, _mw0, "RotateSecret", RotateSecret$) {
+}
+
+class StopReplicationToReplicaCommand extends command(_ep0, _mw0, "StopReplicationToReplica", StopReplicationToReplica$) {
+}
+
+class TagResourceCommand extends command(_ep0, _mw0, "TagResource", TagResource$) {
+}
+
+class UntagResourceCommand extends command(_ep0, _mw0, "UntagResource", UntagResource$) {
+}
+
+class UpdateSecretCommand extends command(_ep0, _mw0, "UpdateSecret", UpdateSecret$) {
+}
+
+class UpdateSecretVersionStageCommand extends command(_ep0, _mw0, "UpdateSecretVersionStage", UpdateSecretVersionStage$) {
+}
+
+class ValidateResourcePolicyCommand extends command(_ep0, _mw0, "ValidateResourcePolicy", ValidateResourcePolicy$) {
+}
+
+const paginateBatchGetSecretValue = createPaginator(SecretsManagerClient, BatchGetSecretValueCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateListSecrets = createPaginator(SecretsManagerClient, ListSecretsCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateListSecretVersionIds = createPaginator(SecretsManagerClient, ListSecretVersionIdsCommand, "NextToken", "NextToken", "MaxResults");
+
+const commands = {
+    BatchGetSecretValueCommand,
+    CancelRotateSecretCommand,
+    CreateSecretCommand,
+    DeleteResourcePolicyCommand,
+    DeleteSecretCommand,
+    DescribeSecretCommand,
+    GetRandomPasswordCommand,
+    GetResourcePolicyCommand,
+    GetSecretValueCommand,
+    ListSecretsCommand,
+    ListSecretVersionIdsCommand,
+    PutResourcePolicyCommand,
+    PutSecretValueCommand,
+    RemoveRegionsFromReplicationCommand,
+    ReplicateSecretToRegionsCommand,
+    RestoreSecretCommand,
+    RotateSecretCommand,
+    StopReplicationToReplicaCommand,
+    TagResourceCommand,
+    UntagResourceCommand,
+    UpdateSecretCommand,
+    UpdateSecretVersionStageCommand,
+    ValidateResourcePolicyCommand,
+};
+const paginators = {
+    paginateBatchGetSecretValue,
+    paginateListSecrets,
+    paginateListSecretVersionIds,
+};
+class SecretsManager extends SecretsManagerClient {
+}
+createAggregatedClient(commands, SecretsManager, { paginators });
+
+const FilterNameStringType = {
+    all: "all",
+    description: "description",
+    name: "name",
+    owning_service: "owning-service",
+    primary_region: "primary-region",
+    tag_key: "tag-key",
+    tag_value: "tag-value",
+};
+const StatusType = {
+    Failed: "Failed",
+    InProgress: "InProgress",
+    InSync: "InSync",
+};
+const SortByType = {
+    created_date: "created-date",
+    last_accessed_date: "last-accessed-date",
+    last_changed_date: "last-changed-date",
+    name: "name",
+};
+const SortOrderType = {
+    asc: "asc",
+    desc: "desc",
+};
+
+__webpack_unused_export__ = APIErrorType$;
+__webpack_unused_export__ = BatchGetSecretValue$;
+__webpack_unused_export__ = BatchGetSecretValueCommand;
+__webpack_unused_export__ = BatchGetSecretValueRequest$;
+__webpack_unused_export__ = BatchGetSecretValueResponse$;
+__webpack_unused_export__ = CancelRotateSecret$;
+__webpack_unused_export__ = CancelRotateSecretCommand;
+__webpack_unused_export__ = CancelRotateSecretRequest$;
+__webpack_unused_export__ = CancelRotateSecretResponse$;
+__webpack_unused_export__ = CreateSecret$;
+__webpack_unused_export__ = CreateSecretCommand;
+__webpack_unused_export__ = CreateSecretRequest$;
+__webpack_unused_export__ = CreateSecretResponse$;
+__webpack_unused_export__ = DecryptionFailure;
+__webpack_unused_export__ = DecryptionFailure$;
+__webpack_unused_export__ = DeleteResourcePolicy$;
+__webpack_unused_export__ = DeleteResourcePolicyCommand;
+__webpack_unused_export__ = DeleteResourcePolicyRequest$;
+__webpack_unused_export__ = DeleteResourcePolicyResponse$;
+__webpack_unused_export__ = DeleteSecret$;
+__webpack_unused_export__ = DeleteSecretCommand;
+__webpack_unused_export__ = DeleteSecretRequest$;
+__webpack_unused_export__ = DeleteSecretResponse$;
+__webpack_unused_export__ = DescribeSecret$;
+__webpack_unused_export__ = DescribeSecretCommand;
+__webpack_unused_export__ = DescribeSecretRequest$;
+__webpack_unused_export__ = DescribeSecretResponse$;
+__webpack_unused_export__ = EncryptionFailure;
+__webpack_unused_export__ = EncryptionFailure$;
+__webpack_unused_export__ = ExternalSecretRotationMetadataItem$;
+__webpack_unused_export__ = Filter$;
+__webpack_unused_export__ = FilterNameStringType;
+__webpack_unused_export__ = GetRandomPassword$;
+__webpack_unused_export__ = GetRandomPasswordCommand;
+__webpack_unused_export__ = GetRandomPasswordRequest$;
+__webpack_unused_export__ = GetRandomPasswordResponse$;
+__webpack_unused_export__ = GetResourcePolicy$;
+__webpack_unused_export__ = GetResourcePolicyCommand;
+__webpack_unused_export__ = GetResourcePolicyRequest$;
+__webpack_unused_export__ = GetResourcePolicyResponse$;
+__webpack_unused_export__ = GetSecretValue$;
+exports.d2 = GetSecretValueCommand;
+__webpack_unused_export__ = GetSecretValueRequest$;
+__webpack_unused_export__ = GetSecretValueResponse$;
+__webpack_unused_export__ = InternalServiceError;
+__webpack_unused_export__ = InternalServiceError$;
+__webpack_unused_export__ = InvalidNextTokenException;
+__webpack_unused_export__ = InvalidNextTokenException$;
+__webpack_unused_export__ = InvalidParameterException;
+__webpack_unused_export__ = InvalidParameterException$;
+__webpack_unused_export__ = InvalidRequestException;
+__webpack_unused_export__ = InvalidRequestException$;
+__webpack_unused_export__ = LimitExceededException;
+__webpack_unused_export__ = LimitExceededException$;
+__webpack_unused_export__ = ListSecretVersionIds$;
+__webpack_unused_export__ = ListSecretVersionIdsCommand;
+__webpack_unused_export__ = ListSecretVersionIdsRequest$;
+__webpack_unused_export__ = ListSecretVersionIdsResponse$;
+__webpack_unused_export__ = ListSecrets$;
+__webpack_unused_export__ = ListSecretsCommand;
+__webpack_unused_export__ = ListSecretsRequest$;
+__webpack_unused_export__ = ListSecretsResponse$;
+__webpack_unused_export__ = MalformedPolicyDocumentException;
+__webpack_unused_export__ = MalformedPolicyDocumentException$;
+__webpack_unused_export__ = PreconditionNotMetException;
+__webpack_unused_export__ = PreconditionNotMetException$;
+__webpack_unused_export__ = PublicPolicyException;
+__webpack_unused_export__ = PublicPolicyException$;
+__webpack_unused_export__ = PutResourcePolicy$;
+__webpack_unused_export__ = PutResourcePolicyCommand;
+__webpack_unused_export__ = PutResourcePolicyRequest$;
+__webpack_unused_export__ = PutResourcePolicyResponse$;
+__webpack_unused_export__ = PutSecretValue$;
+__webpack_unused_export__ = PutSecretValueCommand;
+__webpack_unused_export__ = PutSecretValueRequest$;
+__webpack_unused_export__ = PutSecretValueResponse$;
+__webpack_unused_export__ = RemoveRegionsFromReplication$;
+__webpack_unused_export__ = RemoveRegionsFromReplicationCommand;
+__webpack_unused_export__ = RemoveRegionsFromReplicationRequest$;
+__webpack_unused_export__ = RemoveRegionsFromReplicationResponse$;
+__webpack_unused_export__ = ReplicaRegionType$;
+__webpack_unused_export__ = ReplicateSecretToRegions$;
+__webpack_unused_export__ = ReplicateSecretToRegionsCommand;
+__webpack_unused_export__ = ReplicateSecretToRegionsRequest$;
+__webpack_unused_export__ = ReplicateSecretToRegionsResponse$;
+__webpack_unused_export__ = ReplicationStatusType$;
+__webpack_unused_export__ = ResourceExistsException;
+__webpack_unused_export__ = ResourceExistsException$;
+__webpack_unused_export__ = ResourceNotFoundException;
+__webpack_unused_export__ = ResourceNotFoundException$;
+__webpack_unused_export__ = RestoreSecret$;
+__webpack_unused_export__ = RestoreSecretCommand;
+__webpack_unused_export__ = RestoreSecretRequest$;
+__webpack_unused_export__ = RestoreSecretResponse$;
+__webpack_unused_export__ = RotateSecret$;
+__webpack_unused_export__ = RotateSecretCommand;
+__webpack_unused_export__ = RotateSecretRequest$;
+__webpack_unused_export__ = RotateSecretResponse$;
+__webpack_unused_export__ = RotationRulesType$;
+__webpack_unused_export__ = SecretListEntry$;
+__webpack_unused_export__ = SecretValueEntry$;
+__webpack_unused_export__ = SecretVersionsListEntry$;
+__webpack_unused_export__ = SecretsManager;
+exports._H = SecretsManagerClient;
+__webpack_unused_export__ = SecretsManagerServiceException;
+__webpack_unused_export__ = SecretsManagerServiceException$;
+__webpack_unused_export__ = SortByType;
+__webpack_unused_export__ = SortOrderType;
+__webpack_unused_export__ = StatusType;
+__webpack_unused_export__ = StopReplicationToReplica$;
+__webpack_unused_export__ = StopReplicationToReplicaCommand;
+__webpack_unused_export__ = StopReplicationToReplicaRequest$;
+__webpack_unused_export__ = StopReplicationToReplicaResponse$;
+__webpack_unused_export__ = Tag$;
+__webpack_unused_export__ = TagResource$;
+__webpack_unused_export__ = TagResourceCommand;
+__webpack_unused_export__ = TagResourceRequest$;
+__webpack_unused_export__ = UntagResource$;
+__webpack_unused_export__ = UntagResourceCommand;
+__webpack_unused_export__ = UntagResourceRequest$;
+__webpack_unused_export__ = UpdateSecret$;
+__webpack_unused_export__ = UpdateSecretCommand;
+__webpack_unused_export__ = UpdateSecretRequest$;
+__webpack_unused_export__ = UpdateSecretResponse$;
+__webpack_unused_export__ = UpdateSecretVersionStage$;
+__webpack_unused_export__ = UpdateSecretVersionStageCommand;
+__webpack_unused_export__ = UpdateSecretVersionStageRequest$;
+__webpack_unused_export__ = UpdateSecretVersionStageResponse$;
+__webpack_unused_export__ = ValidateResourcePolicy$;
+__webpack_unused_export__ = ValidateResourcePolicyCommand;
+__webpack_unused_export__ = ValidateResourcePolicyRequest$;
+__webpack_unused_export__ = ValidateResourcePolicyResponse$;
+__webpack_unused_export__ = ValidationErrorsEntry$;
+__webpack_unused_export__ = errorTypeRegistries;
+__webpack_unused_export__ = paginateBatchGetSecretValue;
+__webpack_unused_export__ = paginateListSecretVersionIds;
+__webpack_unused_export__ = paginateListSecrets;
+
+
+/***/ }),
+
 /***/ 1695:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -1114,7 +2527,7 @@ const commonParams = {
     UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
 };
 
-var version = "3.1168.0";
+var version = "3.1162.0";
 var packageInfo = {
 	version: version};
 
@@ -54547,7 +55960,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runtime_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6267);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5564);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(103);
 
 
 const runtime = (0,_runtime_js__WEBPACK_IMPORTED_MODULE_0__/* .stepRuntime */ .r7)();
@@ -54564,7 +55977,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5564:
+/***/ 103:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -54573,8 +55986,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ runCredentialsStep)
 });
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./build/credentials/audit.js
 const str = (v) => (typeof v === 'string' && v ? v : undefined);
 function whoOf(token, run) {
@@ -54793,8 +56210,6 @@ function formatClaimReport(report, token) {
     return lines.join('\n');
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./build/credentials/identity/jwt.js
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
@@ -54915,7 +56330,99 @@ async function retry_withRetry(what, operation, options = {}) {
     }
 }
 
+;// CONCATENATED MODULE: ./build/credentials/policy/jwks-cache.js
+/**
+ * Issuer keys, fetched once: every provider of a step verifies its token against the same JWKS, so
+ * one `JwksCache` (per step, made by obtainCredentials) serves them all. With a directory it also
+ * keeps the keys on disk between steps and jobs on the same runner, for as long as the issuer's
+ * `Cache-Control: max-age` allows. Only public keys are stored; a stale entry costs one refetch.
+ */
+
+
+
+/**
+ * Seconds an answer may be reused: `max-age` (or `s-maxage`) from Cache-Control; `no-store`,
+ * `no-cache` and `private` mean 0 on disk; undefined when the header says nothing.
+ */
+function cacheSeconds(cacheControl) {
+    if (!cacheControl)
+        return undefined;
+    const directives = cacheControl
+        .toLowerCase()
+        .split(',')
+        .map((d) => d.trim());
+    if (directives.some((d) => d === 'no-store' || d === 'no-cache'))
+        return 0;
+    const age = directives.map((d) => /^(?:s-maxage|max-age)=(\d+)$/.exec(d)?.[1]).find((v) => v !== undefined);
+    return age === undefined ? undefined : Number(age);
+}
+const fileName = (issuer) => `${(0,external_node_crypto_.createHash)('sha256').update(issuer).digest('hex')}.json`;
+class JwksCache {
+    options;
+    memory = new Map();
+    now;
+    constructor(options = {}) {
+        this.options = options;
+        this.now = options.now ?? (() => Date.now());
+    }
+    /** Fresh keys of `issuer` from memory, else from disk; undefined when absent or expired. */
+    async get(issuer) {
+        const inMemory = this.memory.get(issuer);
+        if (inMemory && inMemory.expiresAt > this.now())
+            return inMemory;
+        const onDisk = await this.read(issuer);
+        if (onDisk)
+            this.memory.set(issuer, onDisk);
+        return onDisk;
+    }
+    /**
+     * Stores keys for `ttlSeconds` (the issuer's max-age, else the default, capped). In memory they
+     * are kept at least for the default TTL even when the issuer forbids storing: that is the same
+     * step verifying several tokens, not a cache between runs; the disk honours `no-store`.
+     */
+    async set(issuer, keys, ttlSeconds) {
+        const fallback = this.options.defaultTtlSeconds ?? 300;
+        const cap = this.options.maxTtlSeconds ?? 86_400;
+        const ttl = Math.min(ttlSeconds ?? fallback, cap);
+        const now = this.now();
+        const inMemory = ttl > 0 ? ttl : Math.min(fallback, cap);
+        this.memory.set(issuer, { ...keys, expiresAt: now + inMemory * 1000 });
+        if (this.options.dir === undefined || ttl <= 0)
+            return;
+        const entry = { issuer, jwksUri: keys.jwksUri, keys: keys.keys, expiresAt: now + ttl * 1000 };
+        try {
+            await (0,promises_.mkdir)(this.options.dir, { recursive: true, mode: 0o700 });
+            const path = (0,external_node_path_.join)(this.options.dir, fileName(issuer));
+            // Written aside then renamed: a concurrent reader sees the old entry or the new one, whole.
+            const temp = `${path}.${process.pid}.${now}.tmp`;
+            await (0,promises_.writeFile)(temp, JSON.stringify(entry), { mode: 0o600 });
+            await (0,promises_.rename)(temp, path);
+        }
+        catch {
+            // A cache that cannot be written only costs a fetch next time.
+        }
+    }
+    async read(issuer) {
+        if (this.options.dir === undefined)
+            return undefined;
+        try {
+            const entry = JSON.parse(await (0,promises_.readFile)((0,external_node_path_.join)(this.options.dir, fileName(issuer)), 'utf8'));
+            if (entry.issuer !== issuer ||
+                typeof entry.jwksUri !== 'string' ||
+                !Array.isArray(entry.keys) ||
+                typeof entry.expiresAt !== 'number' ||
+                entry.expiresAt <= this.now())
+                return undefined;
+            return { jwksUri: entry.jwksUri, keys: entry.keys, expiresAt: entry.expiresAt };
+        }
+        catch {
+            return undefined;
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./build/credentials/policy/jwks.js
+
 
 
 
@@ -54946,7 +56453,8 @@ async function getJson(url, options) {
         throw error instanceof Unreachable ? error : unreachable(error);
     }
     try {
-        return JSON.parse(text);
+        const maxAge = cacheSeconds(response.headers.get('cache-control'));
+        return { body: JSON.parse(text), ...(maxAge !== undefined ? { maxAge } : {}) };
     }
     catch {
         throw new Unreachable(`${url}: the answer is not JSON`);
@@ -54956,16 +56464,26 @@ async function getJson(url, options) {
 function discoveryUrl(issuer) {
     return `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
 }
+/** Discovery then the JWKS; cached for the shorter of the two answers' max-age. */
 async function fetchKeys(issuer, options) {
-    const discovery = (await getJson(discoveryUrl(issuer), options));
-    const jwksUri = discovery?.jwks_uri;
+    const discovery = await getJson(discoveryUrl(issuer), options);
+    const jwksUri = discovery.body?.jwks_uri;
     if (typeof jwksUri !== 'string')
         throw new Unreachable(`${discoveryUrl(issuer)}: no jwks_uri`);
-    const jwks = (await getJson(jwksUri, options));
-    if (!Array.isArray(jwks?.keys))
+    const jwks = await getJson(jwksUri, options);
+    const keys = jwks.body?.keys;
+    if (!Array.isArray(keys))
         throw new Unreachable(`${jwksUri}: no "keys" array`);
-    return { jwksUri, keys: jwks.keys };
+    const ages = [discovery.maxAge, jwks.maxAge].filter((a) => a !== undefined);
+    const result = { jwksUri, keys: keys };
+    await options.cache?.set(issuer, result, ages.length > 0 ? Math.min(...ages) : undefined);
+    return result;
 }
+/** True when the token names a kid the keys do not have: the issuer may have rotated since. */
+const unknownKid = (token, keys) => {
+    const kid = token.header['kid'];
+    return typeof kid === 'string' && !keys.some((k) => k.kid === kid);
+};
 function fail(token, why) {
     return new types_CredentialError(`the token from ${token.source} failed signature verification: ${why}`, 'claims');
 }
@@ -55006,17 +56524,26 @@ async function verifySignature(token, options = {}) {
     if (typeof iss !== 'string' || !/^https?:\/\//.test(iss))
         throw fail(token, 'the "iss" claim is not an issuer URL');
     let jwks;
+    let cached;
     try {
-        jwks = await fetchKeys(iss, options);
+        cached = await options.cache?.get(iss);
+        // Cached keys without the token's kid: refetch once, in case the issuer rotated its keys.
+        jwks = cached && !unknownKid(token, cached.keys) ? cached : await fetchKeys(iss, options);
     }
     catch (error) {
         if (!(error instanceof Unreachable))
             throw error;
+        // Not reachable now, but its keys are known: judge by them (an unknown kid then fails).
+        if (cached)
+            return checkWith(token, cached, alg, iss);
         return {
             status: 'skipped',
             warning: `signature not verified: the issuer's keys could not be fetched (${error.message})`,
         };
     }
+    return checkWith(token, jwks, alg, iss);
+}
+function checkWith(token, jwks, alg, iss) {
     const key = pickKey(token, jwks.keys, alg, jwks.jwksUri);
     const { signingInput, signature } = decodeJwt(token.raw, token.source);
     const ok = alg === 'ES256'
@@ -55073,6 +56600,57 @@ function scrub(text, secrets = [], max = 400) {
     return out.length > max ? `${out.slice(0, max)}…` : out;
 }
 
+;// CONCATENATED MODULE: ./build/credentials/providers/aws-client.js
+/**
+ * What every AWS SDK client Keyless builds shares: timeouts on the request handler, the caller's extra
+ * configuration, one attempt per call (`withRetry` decides what repeats, so 4xx never does), the
+ * endpoint override and the session credentials; and the retry loop around each call.
+ */
+
+/** Bounds each call's retry loop unless `retry.deadlineMs` says otherwise. */
+const DEFAULT_DEADLINE_MS = 120_000;
+function awsClientConfig(settings) {
+    const { region, timeoutMs, endpoint, clientConfig, credentials } = settings;
+    return {
+        // Without these the SDK waits forever on a server that accepts the connection and never answers.
+        requestHandler: {
+            requestTimeout: timeoutMs,
+            connectionTimeout: timeoutMs,
+            // Otherwise this SDK version only logs a warning when the request timeout passes.
+            throwOnRequestTimeout: true,
+        },
+        ...clientConfig,
+        region,
+        maxAttempts: 1,
+        ...(endpoint ? { endpoint } : {}),
+        ...(credentials ? { credentials } : {}),
+    };
+}
+/** `retry.timeoutMs`, else the default: what bounds each request and its connection. */
+function awsTimeoutMs(retry) {
+    return retry?.timeoutMs ?? retry_DEFAULT_REQUEST_TIMEOUT_MS;
+}
+/** The host a timeout message names: the endpoint override's, else the service's regional one. */
+function awsHost(endpoint, service, region) {
+    return endpoint ? new URL(endpoint).host : `${service}.${region}.amazonaws.com`;
+}
+/**
+ * One SDK call under `withRetry`: a timeout without an HTTP answer is transient and names `host()`;
+ * any other failure is what `classify` makes of it (transient ones are retried).
+ */
+function sendWithRetry(what, options, send, classify) {
+    return retry_withRetry(what, async () => {
+        try {
+            return await send();
+        }
+        catch (error) {
+            if (retry_isTimeout(error) && error.$metadata?.httpStatusCode === undefined)
+                throw new TransientError(`${what}: ${options.host()} did not answer within ${awsTimeoutMs(options.retry)} ms`);
+            throw classify(error);
+        }
+    }, { deadlineMs: DEFAULT_DEADLINE_MS, ...options.retry });
+}
+
 ;// CONCATENATED MODULE: ./build/credentials/providers/aws-names.js
 /**
  * Names AWS is strict about: role session names (`[\w+=,.@-]{2,64}`), role ARNs, account ids, and
@@ -55114,18 +56692,24 @@ const PROFILE = /^[\w+.@-]{1,64}$/;
 function aws_names_valueOf(credentials, name) {
     return credentials.values.find((v) => v.name === name)?.value;
 }
-/** Renders several roles' credentials as named profiles; the adapter writes both files 0600 outside the workspace. */
-function renderProfiles(entries) {
+/** Refuses invalid or repeated profile names — before any exchange, so nothing is granted in vain. */
+function checkProfileNames(names) {
     const seen = new Set();
-    const credentials = [];
-    const config = [];
-    for (const { profile, credentials: creds } of entries) {
+    for (const profile of names) {
         if (!PROFILE.test(profile)) {
             throw new types_CredentialError(`AWS profile name "${profile.slice(0, 80)}" is invalid (letters, digits, +.@_-)`, 'config');
         }
         if (seen.has(profile))
             throw new types_CredentialError(`AWS profile "${profile}" is requested twice`, 'config');
         seen.add(profile);
+    }
+}
+/** Renders several roles' credentials as named profiles; the adapter writes both files 0600 outside the workspace. */
+function renderProfiles(entries) {
+    checkProfileNames(entries.map((e) => e.profile));
+    const credentials = [];
+    const config = [];
+    for (const { profile, credentials: creds } of entries) {
         const key = aws_names_valueOf(creds, 'AWS_ACCESS_KEY_ID');
         const secret = aws_names_valueOf(creds, 'AWS_SECRET_ACCESS_KEY');
         const session = aws_names_valueOf(creds, 'AWS_SESSION_TOKEN');
@@ -55146,6 +56730,7 @@ function renderProfiles(entries) {
  * (AssumeRole with the previous credentials), then GetCallerIdentity to check the account. The SDK's
  * own retries are off (`maxAttempts: 1`): `withRetry` decides, so 4xx never repeats.
  */
+
 
 
 
@@ -55243,7 +56828,6 @@ function complete(creds, step) {
     };
 }
 /** Four 30 s attempts plus backoff would exceed any sensible CI wait for one STS call. */
-const DEFAULT_DEADLINE_MS = 120_000;
 class AwsProvider {
     options;
     name = 'aws';
@@ -55253,47 +56837,26 @@ class AwsProvider {
     defaultAudience(request) {
         return request.audience ?? 'sts.amazonaws.com';
     }
-    get timeoutMs() {
-        return this.options.retry?.timeoutMs ?? retry_DEFAULT_REQUEST_TIMEOUT_MS;
-    }
     client(region, creds) {
         return new dist_cjs/* STSClient */.iM({
-            // Without these the SDK waits forever on a server that accepts the connection and never answers.
-            requestHandler: {
-                requestTimeout: this.timeoutMs,
-                connectionTimeout: this.timeoutMs,
-                // Otherwise this SDK version only logs a warning when the request timeout passes.
-                throwOnRequestTimeout: true,
-            },
-            ...this.options.clientConfig,
-            region,
-            maxAttempts: 1,
+            ...awsClientConfig({
+                region,
+                timeoutMs: awsTimeoutMs(this.options.retry),
+                endpoint: this.options.endpoint,
+                clientConfig: this.options.clientConfig,
+                credentials: creds && {
+                    accessKeyId: creds.accessKeyId,
+                    secretAccessKey: creds.secretAccessKey,
+                    sessionToken: creds.sessionToken,
+                },
+            }),
             useFipsEndpoint: false,
             useDualstackEndpoint: false,
-            ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
-            ...(creds
-                ? {
-                    credentials: {
-                        accessKeyId: creds.accessKeyId,
-                        secretAccessKey: creds.secretAccessKey,
-                        sessionToken: creds.sessionToken,
-                    },
-                }
-                : {}),
         });
     }
     async call(step, region, secrets, send) {
-        const host = this.options.endpoint ? new URL(this.options.endpoint).host : `sts.${region}.amazonaws.com`;
-        return retry_withRetry(`AWS STS ${step}`, async () => {
-            try {
-                return await send();
-            }
-            catch (error) {
-                if (retry_isTimeout(error) && error.$metadata?.httpStatusCode === undefined)
-                    throw new TransientError(`AWS STS ${step}: ${host} did not answer within ${this.timeoutMs} ms`);
-                throw classifyAwsError(error, step, secrets);
-            }
-        }, { deadlineMs: DEFAULT_DEADLINE_MS, ...this.options.retry });
+        const host = awsHost(this.options.endpoint, 'sts', region);
+        return sendWithRetry(`AWS STS ${step}`, { retry: this.options.retry, host: () => host }, send, (error) => classifyAwsError(error, step, secrets));
     }
     async exchange(token, request) {
         if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(request.region)) {
@@ -56035,6 +57598,595 @@ class VaultProvider {
     }
 }
 
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-secrets-manager/dist-cjs/index.js
+var client_secrets_manager_dist_cjs = __nccwpck_require__(2994);
+;// CONCATENATED MODULE: ./build/credentials/secret-managers/selectors.js
+/**
+ * Which secrets to read from a cloud secret manager, one selector a line: `REFERENCE | NAME`. The
+ * reference's shape is the manager's own (parsed by each reader); `| NAME` is the variable the value
+ * is exported as, by default derived from the reference. Lines may also be separated by `;`.
+ */
+
+const selectors_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** `prod/db-credentials` -> `PROD_DB_CREDENTIALS`, `3scale` -> `_3SCALE`. */
+function variableName(text) {
+    const name = text
+        .replace(/[^A-Za-z0-9_]+/g, '_')
+        .replace(/^_+|_+$/g, '')
+        .toUpperCase();
+    return /^[0-9]/.test(name) ? `_${name}` : name;
+}
+function selectorLines(input, manager, shape) {
+    const lines = typeof input === 'string' ? [input] : input;
+    const out = [];
+    for (const raw of lines.flatMap((l) => l.split(/[\n;]/))) {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const bar = line.indexOf('|');
+        const ref = (bar === -1 ? line : line.slice(0, bar)).trim();
+        const name = bar === -1 ? undefined : line.slice(bar + 1).trim();
+        if (ref === '' || /\s/.test(ref) || (name !== undefined && name === ''))
+            throw new types_CredentialError(`${manager} selector "${line.slice(0, 160)}" is not "${shape}"`, 'config');
+        out.push({ line, ref, ...(name !== undefined ? { name } : {}) });
+    }
+    if (out.length === 0)
+        throw new types_CredentialError(`${manager}: no secrets selected (${shape}, one a line)`, 'config');
+    return out;
+}
+/** Checks every exported name is a variable name and none is exported twice. */
+function checkNames(manager, selectors) {
+    const seen = new Set();
+    for (const s of selectors) {
+        if (!selectors_NAME.test(s.name)) {
+            throw new types_CredentialError(`${manager} selector "${s.line.slice(0, 160)}": "${s.name}" is not a variable name (add | NAME)`, 'config');
+        }
+        if (seen.has(s.name))
+            throw new types_CredentialError(`${manager}: ${s.name} is exported twice`, 'config');
+        seen.add(s.name);
+    }
+}
+
+;// CONCATENATED MODULE: ./build/credentials/secret-managers/values.js
+/** Picking one key out of a JSON secret; messages name the key and the secret, never the value. */
+
+function jsonField(text, key, where) {
+    let body;
+    try {
+        body = JSON.parse(text);
+    }
+    catch {
+        body = undefined;
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        throw new types_CredentialError(`${where} is not a JSON object: JSON key "${key}" cannot apply (drop it to export the whole value)`, 'config');
+    }
+    const value = body[key];
+    if (value === undefined || value === null) {
+        const keys = Object.keys(body).slice(0, 20).join(', ');
+        throw new types_CredentialError(`${where} has no JSON key "${key}" (its keys: ${keys || 'none'})`, 'config');
+    }
+    return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+;// CONCATENATED MODULE: ./build/credentials/secret-managers/aws.js
+/**
+ * AWS Secrets Manager: GetSecretValue through the real `@aws-sdk/client-secrets-manager`, signed with
+ * the credentials STS just issued. Selectors follow the reference syntax ECS and CloudFormation use,
+ * `SECRET_ID_OR_ARN[:JSON_KEY[:VERSION_STAGE[:VERSION_ID]]] | NAME` (empty parts skip, e.g.
+ * `prod/db::AWSPREVIOUS`). SDK retries are off: `withRetry` retries throttling, 5xx and network errors.
+ */
+
+
+
+
+
+
+
+const AWS_SHAPE = 'SECRET_ID_OR_ARN[:JSON_KEY[:VERSION_STAGE[:VERSION_ID]]] | NAME';
+const MANAGER = 'AWS Secrets Manager';
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+const ARN = /^arn:aws[\w-]*:secretsmanager:([a-z0-9-]+):\d{12}:secret:([A-Za-z0-9/_+=.@-]+)$/;
+const STAGE = /^[A-Za-z0-9_-]{1,256}$/;
+const VERSION_ID = /^[A-Za-z0-9-]{32,64}$/;
+function parseAwsSecrets(input) {
+    const out = selectorLines(input, MANAGER, AWS_SHAPE).map(({ line, ref, name }) => {
+        const parts = ref.split(':');
+        const isArn = parts[0] === 'arn';
+        const idParts = isArn ? 7 : 1;
+        const secretId = parts.slice(0, idParts).join(':');
+        const [jsonKey, versionStage, versionId, ...rest] = parts.slice(idParts);
+        const arn = isArn ? ARN.exec(secretId) : null;
+        const bad = (why) => new types_CredentialError(`${MANAGER} selector "${line.slice(0, 160)}": ${why} (${AWS_SHAPE})`, 'config');
+        if (isArn ? !arn : !SECRET_NAME.test(secretId))
+            throw bad('not a secret name or ARN');
+        if (rest.length > 0)
+            throw bad('too many ":" parts');
+        if (versionStage && !STAGE.test(versionStage))
+            throw bad(`"${versionStage}" is not a version stage`);
+        if (versionId && !VERSION_ID.test(versionId))
+            throw bad(`"${versionId}" is not a version id`);
+        // A full ARN ends in `-` and six random characters that are not part of the secret's name.
+        const plain = arn ? arn[2].replace(/-[A-Za-z0-9]{6}$/, '') : secretId;
+        return {
+            line,
+            secretId,
+            ...(jsonKey ? { jsonKey } : {}),
+            ...(versionStage ? { versionStage } : {}),
+            ...(versionId ? { versionId } : {}),
+            ...(arn ? { region: arn[1] } : {}),
+            name: name ?? variableName(jsonKey || plain.split('/').at(-1)),
+        };
+    });
+    checkNames(MANAGER, out);
+    return out;
+}
+const aws_THROTTLING = new Set([
+    'ThrottlingException',
+    'Throttling',
+    'TooManyRequestsException',
+    'RequestTimeout',
+]);
+const aws_NETWORK = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH)\b/;
+const secret_managers_aws_CAUSES = {
+    ResourceNotFoundException: (id) => `no secret "${id}" in this account and region, or no such version stage/id`,
+    AccessDeniedException: (id) => `the role lacks secretsmanager:GetSecretValue on "${id}" (its IAM policy or the secret's resource policy)`,
+    DecryptionFailure: (id) => `the role lacks kms:Decrypt on the KMS key that encrypts "${id}"`,
+    InvalidRequestException: (id) => `"${id}" is scheduled for deletion, or the version stage/id does not match`,
+    InvalidParameterException: () => 'a parameter was refused (check the version stage/id)',
+    UnrecognizedClientException: () => 'the session credentials were refused (expired, or another region/partition)',
+    InvalidSignatureException: () => 'the request signature was refused (region or endpoint mismatch)',
+    ExpiredTokenException: () => 'the session credentials expired',
+};
+function classifySecretsManagerError(error, id, secrets) {
+    const e = (typeof error === 'object' && error !== null ? error : {});
+    const name = e.name ?? 'Error';
+    const status = e.$metadata?.httpStatusCode;
+    const what = `${MANAGER} GetSecretValue ${id}`;
+    if (status === undefined) {
+        const code = e.code && aws_NETWORK.test(e.code) ? e.code : aws_NETWORK.exec(e.message ?? '')?.[1];
+        if (code || name === 'TimeoutError')
+            return new TransientError(`${what}: network error (${code ?? name})`);
+    }
+    const message = scrub(e.message ?? String(error), secrets, 300);
+    if ((status !== undefined && (status >= 500 || status === 429)) || aws_THROTTLING.has(name)) {
+        return new TransientError(`${what}: ${status ? `HTTP ${status} ` : ''}${name}: ${message}`);
+    }
+    const cause = secret_managers_aws_CAUSES[name]?.(id);
+    const auth = status === 401 ||
+        status === 403 ||
+        [
+            'AccessDeniedException',
+            'DecryptionFailure',
+            'UnrecognizedClientException',
+            'ExpiredTokenException',
+        ].includes(name);
+    return new types_CredentialError(`${what}: ${name}: ${message}${cause ? ` — ${cause}` : ''}`, auth ? 'auth' : 'provider');
+}
+function session(aws) {
+    const get = (name) => {
+        const value = aws.values.find((v) => v.name === name)?.value;
+        if (!value)
+            throw new types_CredentialError(`${MANAGER}: the AWS credentials have no ${name}`);
+        return value;
+    };
+    return {
+        accessKeyId: get('AWS_ACCESS_KEY_ID'),
+        secretAccessKey: get('AWS_SECRET_ACCESS_KEY'),
+        sessionToken: get('AWS_SESSION_TOKEN'),
+    };
+}
+class AwsSecretsManagerReader {
+    options;
+    name = 'aws-secrets-manager';
+    constructor(options = {}) {
+        this.options = options;
+    }
+    client(region, aws) {
+        return new client_secrets_manager_dist_cjs/* SecretsManagerClient */._H(awsClientConfig({
+            region,
+            timeoutMs: awsTimeoutMs(this.options.retry),
+            endpoint: this.options.endpoint,
+            clientConfig: this.options.clientConfig,
+            credentials: session(aws),
+        }));
+    }
+    /** Reads every selected secret once (several JSON keys of one secret share a call). */
+    async read(aws, region, selectors) {
+        const creds = session(aws);
+        const secrets = [creds.secretAccessKey, creds.sessionToken];
+        const clients = new Map();
+        const answers = new Map();
+        const values = [];
+        const versions = [];
+        try {
+            for (const s of selectors) {
+                const key = [s.secretId, s.versionStage ?? '', s.versionId ?? ''].join('\n');
+                let answer = answers.get(key);
+                if (!answer) {
+                    const at = s.region ?? region;
+                    const client = clients.get(at) ?? this.client(at, aws);
+                    clients.set(at, client);
+                    answer = await this.get(client, s, at, secrets);
+                    answers.set(key, answer);
+                    versions.push(`${s.secretId}@${answer.VersionId ?? s.versionStage ?? 'AWSCURRENT'}`);
+                }
+                const value = this.value(answer, s);
+                secrets.push(value);
+                values.push({ name: s.name, value, secret: true });
+            }
+        }
+        finally {
+            for (const client of clients.values())
+                client.destroy();
+        }
+        return {
+            provider: this.name,
+            values,
+            grant: {
+                region,
+                secrets: [...new Set(selectors.map((s) => s.secretId))],
+                versions,
+                names: values.map((v) => v.name),
+            },
+        };
+    }
+    get(client, s, region, secrets) {
+        const command = new client_secrets_manager_dist_cjs/* GetSecretValueCommand */.d2({
+            SecretId: s.secretId,
+            ...(s.versionStage ? { VersionStage: s.versionStage } : {}),
+            ...(s.versionId ? { VersionId: s.versionId } : {}),
+        });
+        return sendWithRetry(`${MANAGER} GetSecretValue ${s.secretId}`, { retry: this.options.retry, host: () => awsHost(this.options.endpoint, 'secretsmanager', region) }, () => client.send(command), (error) => classifySecretsManagerError(error, s.secretId, secrets));
+    }
+    value(answer, s) {
+        const where = `${MANAGER} ${s.secretId}`;
+        if (answer.SecretString !== undefined) {
+            return s.jsonKey === undefined ? answer.SecretString : jsonField(answer.SecretString, s.jsonKey, where);
+        }
+        if (answer.SecretBinary !== undefined) {
+            if (s.jsonKey !== undefined)
+                throw new types_CredentialError(`${where} holds a binary secret: JSON key "${s.jsonKey}" cannot apply`, 'config');
+            // Environment variables cannot carry arbitrary bytes.
+            return Buffer.from(answer.SecretBinary).toString('base64');
+        }
+        throw new types_CredentialError(`${where}: the answer has neither SecretString nor SecretBinary`);
+    }
+}
+
+;// CONCATENATED MODULE: ./build/credentials/secret-managers/azure.js
+/**
+ * Azure Key Vault: `GET https://VAULT.vault.azure.net/secrets/NAME[/VERSION]?api-version=7.4` with a
+ * token whose audience is Key Vault. That is a different resource from the management API, so unless
+ * `azure-scope` already is the Key Vault scope, the job token is presented to Entra a second time
+ * (same client assertion, scope `https://vault.azure.net/.default`); that token is only used here.
+ */
+
+
+
+
+const AZURE_SHAPE = 'VAULT_NAME/SECRET[/VERSION] | NAME';
+const azure_MANAGER = 'Azure Key Vault';
+const KEY_VAULT_URL = 'https://{vault}.vault.azure.net';
+const API_VERSION = '7.4';
+const REF = /^([A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9])\/([A-Za-z0-9-]{1,127})(?:\/([0-9a-fA-F]{32}))?$/;
+function parseAzureSecrets(input) {
+    const out = selectorLines(input, azure_MANAGER, AZURE_SHAPE).map(({ line, ref, name }) => {
+        const m = REF.exec(ref);
+        if (!m)
+            throw new types_CredentialError(`${azure_MANAGER} selector "${line.slice(0, 160)}" is not ${AZURE_SHAPE}`, 'config');
+        return {
+            line,
+            vault: m[1].toLowerCase(),
+            secret: m[2],
+            ...(m[3] ? { version: m[3].toLowerCase() } : {}),
+            name: name ?? variableName(m[2]),
+        };
+    });
+    checkNames(azure_MANAGER, out);
+    return out;
+}
+/** The token scope for the vault host: `https://{vault}.vault.azure.cn` -> `https://vault.azure.cn/.default`. */
+function keyVaultScope(url = KEY_VAULT_URL) {
+    const suffix = /^https:\/\/\{vault\}\.([a-z0-9.-]+)\/?$/i.exec(url)?.[1];
+    return `https://${suffix ?? 'vault.azure.net'}/.default`;
+}
+function azure_readCause(status, detail, s, scope) {
+    const ref = `${s.secret}${s.version ? ` version ${s.version}` : ''}`;
+    if (status === 404)
+        return `no secret ${ref} in vault ${s.vault}`;
+    if (status === 401)
+        return `the token was refused: Key Vault wants one for ${scope}`;
+    if (status === 403) {
+        if (/disabled/i.test(detail))
+            return `secret ${s.secret} is disabled`;
+        if (/network|firewall|ForbiddenByFirewall|IP/i.test(detail))
+            return `vault ${s.vault}'s network rules do not admit this runner`;
+        return `the identity lacks the Key Vault Secrets User role on vault ${s.vault} (or, with access policies, the Get secret permission)`;
+    }
+    return undefined;
+}
+class AzureKeyVaultReader {
+    options;
+    name = 'azure-key-vault';
+    constructor(options = {}) {
+        this.options = options;
+    }
+    get scope() {
+        return keyVaultScope(this.options.url);
+    }
+    /** A token for Key Vault: the provider's own if it was asked for that scope, else a second exchange. */
+    async accessToken(token, azure, request) {
+        const existing = azure.values.find((v) => v.name === 'AZURE_ACCESS_TOKEN')?.value;
+        if (existing && request.scope === this.scope)
+            return existing;
+        const provider = new AzureProvider({
+            ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+            ...(this.options.retry ? { retry: this.options.retry } : {}),
+            ...(this.options.authorityHost ? { authorityHost: this.options.authorityHost } : {}),
+        });
+        const vault = await provider.exchange(token, { ...request, scope: this.scope });
+        const value = vault.values.find((v) => v.name === 'AZURE_ACCESS_TOKEN')?.value;
+        if (!value)
+            throw new types_CredentialError(`${azure_MANAGER}: Entra returned no token for ${this.scope}`);
+        return value;
+    }
+    async read(token, azure, request, selectors) {
+        const accessToken = await this.accessToken(token, azure, request);
+        const template = trimSlash(this.options.url ?? KEY_VAULT_URL);
+        const secrets = [token.raw, accessToken];
+        const read = new Map();
+        const values = [];
+        for (const s of selectors) {
+            const ref = `${s.vault}/${s.secret}${s.version ? `/${s.version}` : ''}`;
+            let value = read.get(ref);
+            if (value === undefined) {
+                const base = template.replace('{vault}', s.vault);
+                const path = `secrets/${s.secret}${s.version ? `/${s.version}` : ''}`;
+                const out = await httpJson(this.options.fetch ?? fetch, {
+                    what: `${azure_MANAGER} read ${ref}`,
+                    url: `${base}/${path}?api-version=${API_VERSION}`,
+                    method: 'GET',
+                    headers: { authorization: `Bearer ${accessToken}` },
+                    secrets,
+                    explain: (status, detail) => azure_readCause(status, detail, s, this.scope),
+                }, this.options.retry);
+                const v = out.json?.value;
+                if (typeof v !== 'string')
+                    throw new types_CredentialError(`${azure_MANAGER} read ${ref}: the answer has no value`);
+                value = v;
+                read.set(ref, value);
+                secrets.push(value);
+            }
+            values.push({ name: s.name, value, secret: true });
+        }
+        return {
+            provider: this.name,
+            values,
+            grant: {
+                vaults: [...new Set(selectors.map((s) => s.vault))],
+                secrets: [...read.keys()],
+                names: values.map((v) => v.name),
+                scope: this.scope,
+            },
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./build/credentials/secret-managers/crc32c.js
+/**
+ * CRC-32C (Castagnoli, reflected polynomial 0x82F63B78): GCP Secret Manager sends it with every payload
+ * (`dataCrc32c`, an int64 as a decimal string) so a client can tell a corrupted answer from the secret.
+ */
+const TABLE = (() => {
+    const table = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+        let c = n;
+        for (let k = 0; k < 8; k++)
+            c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+        table[n] = c >>> 0;
+    }
+    return table;
+})();
+function crc32c(data) {
+    let crc = 0xffffffff;
+    for (const byte of data)
+        crc = TABLE[(crc ^ byte) & 0xff] ^ (crc >>> 8);
+    return (crc ^ 0xffffffff) >>> 0;
+}
+
+;// CONCATENATED MODULE: ./build/credentials/secret-managers/gcp.js
+/**
+ * GCP Secret Manager: `GET /v1/projects/P/secrets/S/versions/V:access` with the access token the
+ * Workload Identity Federation exchange just produced. Payloads are base64; when the answer carries
+ * `dataCrc32c`, the decoded bytes must match it (a mismatch is retried, then fails).
+ */
+
+
+
+
+
+
+const GCP_SHAPE = 'projects/PROJECT/secrets/SECRET[/versions/VERSION] | NAME (or SECRET[/versions/VERSION] with gcp-project-id)';
+const gcp_MANAGER = 'GCP Secret Manager';
+const PROJECT = '[a-z0-9][a-z0-9.:-]{0,62}';
+const SECRET = '[A-Za-z0-9_-]{1,255}';
+const VERSION = '(?:latest|\\d+|[A-Za-z0-9_-]{1,63})';
+const FULL = new RegExp(`^projects/(${PROJECT})/secrets/(${SECRET})(?:/versions/(${VERSION}))?$`);
+const SHORT = new RegExp(`^(${SECRET})(?:/versions/(${VERSION}))?$`);
+function parseGcpSecrets(input, projectId) {
+    const out = selectorLines(input, gcp_MANAGER, GCP_SHAPE).map(({ line, ref, name }) => {
+        const full = FULL.exec(ref);
+        const short = full ? null : SHORT.exec(ref);
+        if (!full && !short)
+            throw new types_CredentialError(`${gcp_MANAGER} selector "${line.slice(0, 160)}" is not ${GCP_SHAPE}`, 'config');
+        const project = full ? full[1] : projectId;
+        if (!project) {
+            throw new types_CredentialError(`${gcp_MANAGER} selector "${line.slice(0, 160)}": a short secret name needs gcp-project-id (or write projects/PROJECT/secrets/${ref})`, 'config');
+        }
+        const secret = full ? full[2] : short[1];
+        const version = (full ? full[3] : short[2]) ?? 'latest';
+        return {
+            line,
+            resource: `projects/${project}/secrets/${secret}/versions/${version}`,
+            secret,
+            name: name ?? variableName(secret),
+        };
+    });
+    checkNames(gcp_MANAGER, out);
+    return out;
+}
+function accessCause(status, detail, resource) {
+    if (status === 404)
+        return `${resource} does not exist (check the project, secret and version)`;
+    if (status === 403) {
+        if (/has not been used|is disabled|SERVICE_DISABLED/i.test(detail))
+            return 'the Secret Manager API is not enabled in this project';
+        return `the principal lacks roles/secretmanager.secretAccessor (secretmanager.versions.access) on ${resource.replace(/\/versions\/.*$/, '')}`;
+    }
+    if (status === 401)
+        return 'the access token was refused (expired, or not a cloud-platform scope)';
+    if (status === 400 && /DISABLED|DESTROYED|FAILED_PRECONDITION/i.test(detail))
+        return 'the version is disabled or destroyed';
+    return undefined;
+}
+function decode(json, resource) {
+    const payload = json?.payload;
+    if (typeof payload?.data !== 'string')
+        throw new types_CredentialError(`${gcp_MANAGER} ${resource}: the answer has no payload.data`);
+    const bytes = Buffer.from(payload.data, 'base64');
+    const expected = payload.dataCrc32c;
+    if (expected !== undefined && expected !== null) {
+        const want = Number(expected);
+        if (!Number.isInteger(want) || crc32c(bytes) !== want)
+            throw new TransientError(`${gcp_MANAGER} ${resource}: payload checksum (dataCrc32c) does not match`);
+    }
+    const text = bytes.toString('utf8');
+    // Not UTF-8 (a binary secret): export base64, since an environment variable cannot carry the bytes.
+    return Buffer.from(text, 'utf8').equals(bytes) ? text : payload.data;
+}
+class GcpSecretManagerReader {
+    options;
+    name = 'gcp-secret-manager';
+    constructor(options = {}) {
+        this.options = options;
+    }
+    async read(gcp, selectors) {
+        const token = gcp.values.find((v) => v.name === 'GOOGLE_OAUTH_ACCESS_TOKEN')?.value;
+        if (!token)
+            throw new types_CredentialError(`${gcp_MANAGER}: the GCP credentials have no access token`);
+        const base = trimSlash(this.options.url ?? 'https://secretmanager.googleapis.com');
+        const secrets = [token];
+        const read = new Map();
+        const values = [];
+        for (const s of selectors) {
+            let value = read.get(s.resource);
+            if (value === undefined) {
+                const what = `${gcp_MANAGER} access ${s.resource}`;
+                // The checksum check sits inside the retry: a corrupted answer is worth a second request.
+                value = await retry_withRetry(what, async () => {
+                    const out = await httpOnce(this.options.fetch ?? fetch, {
+                        what,
+                        url: `${base}/v1/${s.resource}:access`,
+                        method: 'GET',
+                        headers: { authorization: `Bearer ${token}` },
+                        secrets,
+                        explain: (status, detail) => accessCause(status, detail, s.resource),
+                    }, this.options.retry?.timeoutMs);
+                    return decode(out.json, s.resource);
+                }, this.options.retry);
+                read.set(s.resource, value);
+                secrets.push(value);
+            }
+            values.push({ name: s.name, value, secret: true });
+        }
+        return {
+            provider: this.name,
+            values,
+            grant: { secrets: [...read.keys()], names: values.map((v) => v.name) },
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./build/credentials/secret-managers/index.js
+
+
+
+/** The request field (in the provider's section) holding each manager's selector lines. */
+const SECRET_FIELDS = { aws: 'secretsManager', gcp: 'secretManager', azure: 'keyVault' };
+function selectors(part, key) {
+    const value = part?.[SECRET_FIELDS[key]];
+    if (value === undefined)
+        return undefined;
+    return typeof value === 'string' ? [value] : value;
+}
+/** The reads a request asks for, in provider order; throws a `config` error for a bad selector. */
+function planSecretReads(request, options = {}) {
+    const e = request.endpoints ?? {};
+    const common = {
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...(options.retry ? { retry: options.retry } : {}),
+    };
+    const reads = [];
+    const aws = selectors(request.aws, 'aws');
+    if (aws) {
+        const parsed = parseAwsSecrets(aws);
+        const reader = new AwsSecretsManagerReader({
+            ...(e.awsSecretsManager ? { endpoint: e.awsSecretsManager } : {}),
+            ...(options.retry ? { retry: options.retry } : {}),
+        });
+        reads.push({
+            key: 'aws',
+            provider: reader.name,
+            what: { secrets: [...new Set(parsed.map((s) => s.secretId))], names: parsed.map((s) => s.name) },
+            read: ({ credentials }) => {
+                const region = credentials.values.find((v) => v.name === 'AWS_REGION')?.value ?? '';
+                return reader.read(credentials, region, parsed);
+            },
+        });
+    }
+    const gcp = selectors(request.gcp, 'gcp');
+    if (gcp) {
+        const parsed = parseGcpSecrets(gcp, request.gcp?.projectId);
+        const reader = new GcpSecretManagerReader({
+            ...common,
+            ...(e.gcpSecretManager ? { url: e.gcpSecretManager } : {}),
+        });
+        reads.push({
+            key: 'gcp',
+            provider: reader.name,
+            what: { secrets: [...new Set(parsed.map((s) => s.resource))], names: parsed.map((s) => s.name) },
+            read: ({ credentials }) => reader.read(credentials, parsed),
+        });
+    }
+    const azure = selectors(request.azure, 'azure');
+    if (azure) {
+        const parsed = parseAzureSecrets(azure);
+        const reader = new AzureKeyVaultReader({
+            ...common,
+            ...(e.azureAuthority ? { authorityHost: e.azureAuthority } : {}),
+            ...(e.azureKeyVault ? { url: e.azureKeyVault } : {}),
+        });
+        reads.push({
+            key: 'azure',
+            provider: reader.name,
+            what: {
+                secrets: parsed.map((s) => `${s.vault}/${s.secret}${s.version ? `/${s.version}` : ''}`),
+                names: parsed.map((s) => s.name),
+            },
+            read: ({ credentials, token, part }) => reader.read(token, credentials, part, parsed),
+        });
+    }
+    return reads;
+}
+/**
+ * The credentials a read uses: the provider's first grant — for AWS with profiles that is `aws-role`'s
+ * (the default profile), else the first `aws-profiles` line's.
+ */
+function credentialsFor(key, granted) {
+    return granted.find((c) => c.provider === key);
+}
+
 ;// CONCATENATED MODULE: ./build/credentials/request-keys.js
 /**
  * The flat, kebab-case names shared by the action inputs, the CLI flags and `KEYLESS_*` variables.
@@ -56043,7 +58195,14 @@ class VaultProvider {
  */
 const PROVIDER_KEYS = ['aws', 'gcp', 'vault', 'tokenExchange', 'github', 'azure'];
 const request_keys_REQUEST_KEYS = {
-    'aws-role': { section: 'aws', field: 'roleArn', kind: 'string', required: true, help: 'IAM role ARN' },
+    'aws-role': {
+        section: 'aws',
+        field: 'roleArn',
+        kind: 'string',
+        required: true,
+        requiredUnless: 'profiles',
+        help: 'IAM role ARN',
+    },
     'aws-region': { section: 'aws', field: 'region', kind: 'string', required: true, help: 'AWS region' },
     'aws-session-name': { section: 'aws', field: 'sessionName', kind: 'string', help: 'role session name' },
     'aws-duration': { section: 'aws', field: 'durationSeconds', kind: 'int', help: 'seconds, 900..43200' },
@@ -56057,8 +58216,20 @@ const request_keys_REQUEST_KEYS = {
     'aws-role-chain': { section: 'aws', field: 'chain', kind: 'chain', help: 'lines: ROLE_ARN [EXTERNAL_ID]' },
     'aws-allowed-account-ids': { section: 'aws', field: 'allowedAccountIds', kind: 'list', help: 'accounts' },
     'aws-verify': { section: 'aws', field: 'verify', kind: 'bool', help: 'GetCallerIdentity after (true)' },
-    'aws-profile': { section: 'aws', field: 'profile', kind: 'string', help: 'named profile to write' },
+    'aws-profile': { section: 'aws', field: 'profile', kind: 'string', help: 'profile of aws-role' },
+    'aws-profiles': {
+        section: 'aws',
+        field: 'profiles',
+        kind: 'profiles',
+        help: 'lines: PROFILE ROLE_ARN [REGION]',
+    },
     'aws-audience': { section: 'aws', field: 'audience', kind: 'string', help: 'token aud for AWS' },
+    'aws-secrets': {
+        section: 'aws',
+        field: 'secretsManager',
+        kind: 'lines',
+        help: 'Secrets Manager lines: SECRET_ID_OR_ARN[:JSON_KEY[:VERSION_STAGE[:VERSION_ID]]] | NAME',
+    },
     'gcp-workload-identity-provider': {
         section: 'gcp',
         field: 'workloadIdentityProvider',
@@ -56073,6 +58244,12 @@ const request_keys_REQUEST_KEYS = {
     'gcp-id-token-audience': { section: 'gcp', field: 'idTokenAudience', kind: 'string', help: 'ID token aud' },
     'gcp-project-id': { section: 'gcp', field: 'projectId', kind: 'string', help: 'GOOGLE_CLOUD_PROJECT' },
     'gcp-audience': { section: 'gcp', field: 'audience', kind: 'string', help: 'token aud for GCP' },
+    'gcp-secrets': {
+        section: 'gcp',
+        field: 'secretManager',
+        kind: 'lines',
+        help: 'Secret Manager lines: projects/P/secrets/S[/versions/V] (or S with gcp-project-id) | NAME',
+    },
     'vault-url': { section: 'vault', field: 'address', kind: 'string', required: true, help: 'Vault address' },
     'vault-role': { section: 'vault', field: 'role', kind: 'string', required: true, help: 'JWT auth role' },
     'vault-mount': { section: 'vault', field: 'mount', kind: 'string', help: 'auth mount (jwt)' },
@@ -56146,6 +58323,12 @@ const request_keys_REQUEST_KEYS = {
         help: 'subscription',
     },
     'azure-audience': { section: 'azure', field: 'audience', kind: 'string', help: 'token aud for Entra' },
+    'azure-keyvault-secrets': {
+        section: 'azure',
+        field: 'keyVault',
+        kind: 'lines',
+        help: 'Key Vault lines: VAULT_NAME/SECRET[/VERSION] | NAME',
+    },
     'aws-sts-endpoint': { section: 'endpoints', field: 'awsSts', kind: 'string', help: 'STS endpoint' },
     'gcp-sts-url': { section: 'endpoints', field: 'gcpSts', kind: 'string', help: 'GCP STS base URL' },
     'gcp-iam-credentials-url': {
@@ -56161,6 +58344,24 @@ const request_keys_REQUEST_KEYS = {
         help: 'authority',
     },
     'github-api-url': { section: 'endpoints', field: 'githubApi', kind: 'string', help: 'API base (GHES)' },
+    'aws-secrets-manager-endpoint': {
+        section: 'endpoints',
+        field: 'awsSecretsManager',
+        kind: 'string',
+        help: 'Secrets Manager endpoint',
+    },
+    'gcp-secret-manager-url': {
+        section: 'endpoints',
+        field: 'gcpSecretManager',
+        kind: 'string',
+        help: 'Secret Manager base URL',
+    },
+    'azure-keyvault-url': {
+        section: 'endpoints',
+        field: 'azureKeyVault',
+        kind: 'string',
+        help: 'vault URL with {vault}',
+    },
     audience: { section: 'check', field: 'audience', kind: 'string', help: 'aud for every provider' },
     issuer: { section: 'check', field: 'issuer', kind: 'list', help: 'accepted token issuers' },
     'verify-signature': { section: 'check', field: 'verify', kind: 'bool', help: 'JWKS check (true)' },
@@ -56228,6 +58429,17 @@ function convert(key, spec, raw) {
                     throw new types_CredentialError(`${key}: expected "ROLE_ARN [EXTERNAL_ID]" a line, got "${line}"`, 'config');
                 return { roleArn: roleArn, ...(externalId ? { externalId } : {}) };
             });
+        case 'profiles':
+            return value
+                .split(/[\n;]/)
+                .map((s) => s.trim())
+                .filter((s) => s && !s.startsWith('#'))
+                .map((line) => {
+                const [profile, roleArn, region, ...rest] = line.split(/\s+/);
+                if (!roleArn || rest.length > 0)
+                    throw new types_CredentialError(`${key}: expected "PROFILE ROLE_ARN [REGION]" a line, got "${line.slice(0, 200)}"`, 'config');
+                return { profile: profile, roleArn, ...(region ? { region } : {}) };
+            });
     }
 }
 function expectValue(raw) {
@@ -56285,7 +58497,10 @@ function parseRequest(inputs, options = {}) {
             continue;
         }
         const missing = Object.entries(request_keys_REQUEST_KEYS)
-            .filter(([, s]) => s.section === section && s.required && fields[s.field] === undefined)
+            .filter(([, s]) => s.section === section &&
+            s.required &&
+            fields[s.field] === undefined &&
+            !(s.requiredUnless !== undefined && fields[s.requiredUnless] !== undefined))
             .map(([k]) => k);
         if (missing.length > 0) {
             const given = Object.entries(request_keys_REQUEST_KEYS)
@@ -56339,6 +58554,9 @@ function requestInputsFromEnv(env) {
 
 
 
+
+
+
 /** The providers a request needs, built from its endpoints unless the caller supplies them. */
 function buildProviders(request, options) {
     const e = request.endpoints ?? {};
@@ -56375,10 +58593,33 @@ function providerRequest(request, key, runInfo) {
         part[audField] = request.audience;
     if (key === 'aws') {
         delete part['profile'];
+        delete part['profiles'];
         if (runInfo)
             part['run'] = runInfo;
     }
     return part;
+}
+/**
+ * A provider's exchanges: one, except for AWS with `profiles` — the section's role (if any) and then
+ * one per profile line, each with the section's options but its own role and region (no chain).
+ */
+function exchangeSteps(request, key, runInfo) {
+    const part = providerRequest(request, key, runInfo);
+    const aws = request.aws;
+    if (key !== 'aws' || !aws || (aws.profile === undefined && aws.profiles === undefined))
+        return [{ part }];
+    const steps = [];
+    if (aws.roleArn !== undefined)
+        steps.push({ part, profile: aws.profile ?? 'default' });
+    for (const line of aws.profiles ?? []) {
+        const { chain: _chain, ...rest } = part;
+        steps.push({
+            part: { ...rest, roleArn: line.roleArn, region: line.region ?? part['region'] },
+            profile: line.profile,
+        });
+    }
+    checkProfileNames(steps.map((s) => s.profile));
+    return steps;
 }
 function runLabel(run) {
     if (!run)
@@ -56407,12 +58648,24 @@ async function obtainCredentials(request, options) {
         options.onAudit?.(r);
     };
     const providers = buildProviders(request, options);
+    // Secret selectors are parsed before any token is requested: a typo costs no exchange.
+    const reads = planSecretReads(request, options);
     const tokens = new Map();
+    // One JWKS fetch per issuer for the whole step, however many providers check a token.
+    const jwksCache = options.jwksCache ?? new JwksCache();
     const planned = [];
     // Every token is checked before the first exchange: one mismatch and nothing is sent anywhere.
-    for (const key of requestedProviders(request)) {
+    const steps = requestedProviders(request).flatMap((key) => {
+        try {
+            return exchangeSteps(request, key, options.runInfo).map((step) => ({ key, ...step }));
+        }
+        catch (error) {
+            record('refused', providers[key].name, undefined, { error: errorInfo(error, undefined) });
+            throw error;
+        }
+    });
+    for (const { key, part, profile } of steps) {
         const provider = providers[key];
-        const part = providerRequest(request, key, options.runInfo);
         const audience = provider.defaultAudience(part);
         let token = tokens.get(audience);
         try {
@@ -56425,6 +58678,7 @@ async function obtainCredentials(request, options) {
                 ...(request.issuer ? { issuer: request.issuer } : {}),
                 ...(request.expect ? { claims: request.expect } : {}),
                 verify: request.verify ?? true,
+                cache: jwksCache,
                 ...(options.fetch ? { fetch: options.fetch } : {}),
                 ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
                 now: now(),
@@ -56437,17 +58691,20 @@ async function obtainCredentials(request, options) {
             record('refused', provider.name, token, { error: errorInfo(error, token) });
             throw error;
         }
-        planned.push({ key, provider, part, token });
+        planned.push({ key, provider, part, token, ...(profile !== undefined ? { profile } : {}) });
     }
     const granted = [];
     for (const step of planned) {
         let credentials;
         try {
             credentials = await step.provider.exchange(step.token, step.part);
+            // The adapters write profile files from this; the audit shows which profile got which role.
+            if (step.profile !== undefined)
+                credentials = { ...credentials, grant: { ...credentials.grant, profile: step.profile } };
         }
         catch (error) {
             record('failed', step.provider.name, step.token, {
-                what: grantOfRequest(step.key, step.part),
+                what: grantOfRequest(step.key, { ...step.part, profile: step.profile }),
                 error: errorInfo(error, step.token),
             });
             const undo = await revokeAll(granted, {
@@ -56463,11 +58720,33 @@ async function obtainCredentials(request, options) {
             ...(credentials.expiresAt ? { expiresAt: credentials.expiresAt.toISOString() } : {}),
         });
     }
+    // Secret managers read with what their provider just granted; a failed read revokes it all.
+    for (const read of reads) {
+        const step = planned.find((p) => p.key === read.key);
+        try {
+            const source = credentialsFor(read.key, granted);
+            if (!source)
+                throw new types_CredentialError(`${read.provider}: no ${read.key} credentials to read with`);
+            const credentials = await read.read({ credentials: source, token: step.token, part: step.part });
+            granted.push(credentials);
+            record('granted', credentials.provider, step.token, { what: safeGrant(credentials) });
+        }
+        catch (error) {
+            record('failed', read.provider, step.token, { what: read.what, error: errorInfo(error, step.token) });
+            const undo = await revokeAll(granted, {
+                now,
+                ...(options.onAudit ? { onAudit: options.onAudit } : {}),
+            });
+            audit.push(...undo.audit);
+            throw error;
+        }
+    }
     return { credentials: granted, audit, warnings };
 }
 /** What was asked for, for the audit of a failed exchange (no secrets exist yet). */
 function grantOfRequest(key, part) {
     const pick = [
+        'profile',
         'roleArn',
         'role',
         'address',
@@ -56657,6 +58936,199 @@ class ValueIdentity {
 
 
 
+
+;// CONCATENATED MODULE: ./build/credentials/policy/verify-report.js
+/**
+ * `explain --verify`: the same checks Keyless runs before an exchange (check.ts: claims first, then
+ * the signature), reported one line per check — what passed as well as what failed — instead of
+ * stopping at the first error. Nothing here prints or sends the token.
+ */
+
+
+
+const verify_report_show = (value) => value === undefined ? undefined : typeof value === 'string' ? value : JSON.stringify(value);
+const verify_report_iso = (seconds) => typeof seconds === 'number' ? new Date(seconds * 1000).toISOString().replace('.000Z', 'Z') : verify_report_show(seconds);
+async function verifyReport(token, options) {
+    const claims = token.claims;
+    const report = checkClaims(claims, options);
+    const failed = new Map(report.mismatches.map((m) => [m.claim, m]));
+    const checks = [];
+    const add = (check, expected, actual) => {
+        const m = failed.get(check);
+        checks.push(m
+            ? {
+                check,
+                status: 'failed',
+                expected: m.expected,
+                ...(m.actual !== undefined ? { actual: m.actual } : {}),
+                detail: m.cause,
+            }
+            : { check, status: 'ok', ...(expected ? { expected } : {}), ...(actual ? { actual } : {}) });
+    };
+    if (options.issuer !== undefined)
+        add('iss', [options.issuer].flat().join(' | '), verify_report_show(claims['iss']));
+    if (options.audience !== undefined)
+        add('aud', options.audience, verify_report_show(claims['aud']));
+    // Time claims are always checked (as before an exchange): expiry with its margin, nbf/iat skew.
+    for (const claim of ['exp', 'nbf', 'iat'])
+        if (claims[claim] !== undefined || failed.has(claim))
+            add(claim, undefined, verify_report_iso(claims[claim]));
+    for (const [claim, expected] of Object.entries(options.claims ?? {}))
+        add(claim, [expected].flat().map(String).join(' | '), verify_report_show(claims[claim]));
+    if (!options.signature) {
+        checks.unshift({ check: 'signature', status: 'not-checked', detail: 'give --verify to check it' });
+    }
+    else if (failed.has('iss')) {
+        // As before an exchange: keys are not fetched from wherever an unexpected issuer points.
+        checks.unshift({
+            check: 'signature',
+            status: 'not-checked',
+            detail: 'the issuer is not an accepted one',
+        });
+    }
+    else {
+        try {
+            const result = await verifySignature(token, options);
+            checks.unshift(result.status === 'verified'
+                ? {
+                    check: 'signature',
+                    status: 'ok',
+                    detail: `${result.alg}, key ${result.kid ?? '(no kid)'} of ${result.jwksUri}`,
+                }
+                : { check: 'signature', status: 'not-verified', detail: result.warning });
+        }
+        catch (error) {
+            if (!(error instanceof types_CredentialError))
+                throw error;
+            checks.unshift({ check: 'signature', status: 'failed', detail: error.message });
+        }
+    }
+    return { ok: checks.every((c) => c.status === 'ok' || c.status === 'not-checked'), checks };
+}
+const MARK = {
+    ok: 'ok',
+    failed: 'FAILED',
+    'not-verified': 'NOT VERIFIED',
+    'not-checked': 'not checked',
+};
+/** One line per check, then expected/actual/cause under the failed ones. */
+function renderVerifyReport(report) {
+    const width = Math.max(...report.checks.map((c) => c.check.length));
+    const lines = [`Verification: ${report.ok ? 'passed' : 'FAILED'}`];
+    for (const c of report.checks) {
+        const head = `  ${c.check.padEnd(width)}  ${MARK[c.status]}`;
+        if (c.status === 'ok') {
+            const shown = c.detail ?? (c.actual !== undefined ? c.actual : '');
+            lines.push(shown ? `${head}  ${shown}` : head);
+            continue;
+        }
+        lines.push(c.detail && c.expected === undefined ? `${head}  ${c.detail}` : head);
+        const pad = ' '.repeat(width + 4);
+        if (c.expected !== undefined) {
+            lines.push(`${pad}expected ${c.expected}`, `${pad}actual   ${c.actual ?? '(absent)'}`);
+            if (c.detail)
+                lines.push(`${pad}cause    ${c.detail}`);
+        }
+    }
+    return lines;
+}
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./build/actions/credentials/azure-cli.js
+/**
+ * `az login` with the job token, for steps that use the Azure CLI rather than an access token. The
+ * CLI takes a federated token only as the `--federated-token` argument (it reads no token file;
+ * Azure/azure-cli#26858), so the argument is passed without a shell, never logged, and scrubbed from
+ * whatever az prints. It is visible in the process list for the seconds `az login` runs, to
+ * processes of the same user — which on a runner can request job tokens themselves anyway. The CLI's
+ * login lives in a private AZURE_CONFIG_DIR under RUNNER_TEMP: `az logout` and deleting the
+ * directory in post leave nothing in ~/.azure.
+ */
+
+
+
+
+
+
+const AZURE_CLI_MODES = ['auto', 'true', 'false'];
+/** The `az` executable on PATH, if any (POSIX only: on Windows az is a .cmd that needs a shell). */
+async function findAz(env, platform = process.platform) {
+    if (platform === 'win32')
+        return undefined;
+    for (const dir of (env['PATH'] ?? '').split(external_node_path_.delimiter)) {
+        if (!dir)
+            continue;
+        const candidate = (0,external_node_path_.join)(dir, 'az');
+        try {
+            await (0,promises_.access)(candidate, external_node_fs_.constants.X_OK);
+            return candidate;
+        }
+        catch {
+            // not here
+        }
+    }
+    return undefined;
+}
+function runAz(az, args, env, secrets) {
+    // No shell: the token is one argv entry, never parsed, expanded or echoed by a shell.
+    const child = (0,external_node_child_process_.spawn)(az, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk) => {
+        if (stderr.length < 20_000)
+            stderr += chunk;
+    });
+    return new Promise((resolve, reject) => {
+        child.on('error', (error) => reject(new types_CredentialError(`az: cannot start ${az}: ${error.message}`, 'config')));
+        child.on('close', (code) => resolve({ code: code ?? 1, stderr: scrub(stderr.trim(), secrets, 600) }));
+    });
+}
+/** The environment az runs in: the step's, with the private config directory. */
+function azEnv(env, configDir) {
+    const out = {};
+    for (const [name, value] of Object.entries(env)) {
+        // az needs neither the step's inputs nor the means to mint more job tokens.
+        if (/^(INPUT_|STATE_|ACTIONS_ID_TOKEN_REQUEST_)/.test(name))
+            continue;
+        out[name] = value;
+    }
+    out['AZURE_CONFIG_DIR'] = configDir;
+    out['AZURE_CORE_NO_COLOR'] = 'true';
+    return out;
+}
+async function azLogin(login) {
+    const env = azEnv(login.env, login.configDir);
+    const secrets = [login.federatedToken];
+    const result = await runAz(login.az, [
+        'login',
+        '--service-principal',
+        '--username',
+        login.clientId,
+        '--tenant',
+        login.tenantId,
+        '--federated-token',
+        login.federatedToken,
+        '--allow-no-subscriptions',
+        '--output',
+        'none',
+    ], env, secrets);
+    if (result.code !== 0)
+        throw new types_CredentialError(`az login --service-principal failed (exit ${result.code})${result.stderr ? `: ${result.stderr}` : ''} — set azure-cli-login: false if this step does not need the Azure CLI`, 'auth');
+    if (login.subscriptionId === undefined)
+        return;
+    const set = await runAz(login.az, ['account', 'set', '--subscription', login.subscriptionId, '--output', 'none'], env, secrets);
+    if (set.code !== 0)
+        throw new types_CredentialError(`az account set --subscription ${login.subscriptionId} failed (exit ${set.code})${set.stderr ? `: ${set.stderr}` : ''} — is the subscription visible to client ${login.clientId}?`, 'config');
+}
+/** `az logout` in the private config directory; the caller deletes the directory afterwards. */
+async function azLogout(az, configDir, env) {
+    const result = await runAz(az, ['logout', '--output', 'none'], azEnv(env, configDir), []);
+    return result.code === 0
+        ? undefined
+        : `az logout failed (exit ${result.code})${result.stderr ? `: ${result.stderr}` : ''}`;
+}
 
 ;// CONCATENATED MODULE: ./build/credentials/policy/explain/shape.js
 const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
@@ -56937,6 +59409,86 @@ function explain(claims, options = {}) {
     return { shape, providers: (options.providers ?? EXPLAIN_PROVIDERS).map((p) => build[p]()) };
 }
 
+;// CONCATENATED MODULE: ./build/credentials/secret-managers/permissions.js
+/**
+ * For `explain`: the grant each secret manager needs so this job may read exactly the selected
+ * secrets — an IAM policy for the AWS role, Secret Manager IAM bindings for the GCP principal, Key
+ * Vault role assignments for the Entra app. Built from the request and the token's claims only.
+ */
+
+
+
+
+/** AWS appends `-` and six random characters to a secret's name in its ARN. */
+function awsResource(secretId, region, account) {
+    if (secretId.startsWith('arn:'))
+        return /-[A-Za-z0-9]{6}$/.test(secretId) ? secretId : `${secretId}-??????`;
+    return `arn:aws:secretsmanager:${region}:${account}:secret:${secretId}-??????`;
+}
+function secretPermissions(request, claims) {
+    const out = [];
+    const aws = request.aws;
+    if (aws?.secretsManager?.length && aws.region) {
+        const roleArn = aws.roleArn ?? aws.profiles?.[0]?.roleArn ?? '';
+        const account = /^arn:aws[\w-]*:iam::(\d{12}):/.exec(roleArn)?.[1] ?? 'ACCOUNT_ID';
+        const ids = [...new Set(parseAwsSecrets(aws.secretsManager).map((s) => s.secretId))];
+        out.push({
+            provider: 'aws-secrets-manager',
+            title: `IAM policy for ${roleArn || 'the role'} (Secrets Manager)`,
+            config: {
+                Version: '2012-10-17',
+                Statement: [
+                    {
+                        Effect: 'Allow',
+                        Action: 'secretsmanager:GetSecretValue',
+                        Resource: ids.map((id) => awsResource(id, aws.region, account)),
+                    },
+                ],
+            },
+            notes: [
+                'a secret encrypted with a customer managed KMS key also needs kms:Decrypt on that key',
+                'a secret in another account needs a resource policy on the secret allowing this role',
+            ],
+        });
+    }
+    const gcp = request.gcp;
+    if (gcp?.secretManager?.length) {
+        const pool = providerPath(gcp.workloadIdentityProvider).replace(/\/providers\/[^/]+$/, '');
+        const sub = typeof claims['sub'] === 'string' ? claims['sub'] : 'SUBJECT';
+        const member = gcp.serviceAccount
+            ? `serviceAccount:${gcp.serviceAccount}`
+            : `principal://iam.googleapis.com/${pool}/subject/${sub}`;
+        const secrets = [
+            ...new Set(parseGcpSecrets(gcp.secretManager, gcp.projectId ?? 'PROJECT').map((s) => s.resource.replace(/\/versions\/[^/]+$/, ''))),
+        ];
+        out.push({
+            provider: 'gcp-secret-manager',
+            title: 'GCP Secret Manager IAM bindings',
+            config: secrets.map((name) => {
+                const [, project, , secret] = name.split('/');
+                return `gcloud secrets add-iam-policy-binding ${secret} --project ${project} --role roles/secretmanager.secretAccessor --member '${member}'`;
+            }),
+            notes: gcp.serviceAccount
+                ? ['the service account reads the secrets; the federated principal only impersonates it']
+                : ['the federated principal reads the secrets directly (no service account)'],
+        });
+    }
+    const azure = request.azure;
+    if (azure?.keyVault?.length) {
+        const vaults = [...new Set(parseAzureSecrets(azure.keyVault).map((s) => s.vault))];
+        out.push({
+            provider: 'azure-key-vault',
+            title: 'Azure Key Vault role assignments (RBAC permission model)',
+            config: vaults.map((vault) => `az role assignment create --role 'Key Vault Secrets User' --assignee ${azure.clientId} --scope "$(az keyvault show --name ${vault} --query id -o tsv)"`),
+            notes: [
+                'append /secrets/<name> to the scope to grant single secrets only',
+                'a vault using access policies instead needs: az keyvault set-policy --secret-permissions get',
+            ],
+        });
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./build/actions/credentials/explain.js
 /**
  * The `explain` input: the job token's claims and the trust configuration each requested provider
@@ -56945,11 +59497,13 @@ function explain(claims, options = {}) {
 
 
 
+
 function explainLines(claims, request) {
     const providers = requestedProviders(request).filter((p) => EXPLAIN_PROVIDERS.includes(p));
     let accountId;
     try {
-        accountId = request.aws ? roleAccount(request.aws.roleArn) : undefined;
+        const roleArn = request.aws?.roleArn ?? request.aws?.profiles?.[0]?.roleArn;
+        accountId = roleArn ? roleAccount(roleArn) : undefined;
     }
     catch {
         accountId = undefined;
@@ -56964,11 +59518,57 @@ function explainLines(claims, request) {
         for (const note of p.notes)
             lines.push(`- ${note}`);
     }
+    // Past the trust: what the role/principal/app must be allowed to read.
+    for (const p of secretPermissions(request, claims)) {
+        lines.push('', `${p.title}:`, Array.isArray(p.config) ? p.config.join('\n') : JSON.stringify(p.config, null, 2));
+        for (const note of p.notes)
+            lines.push(`- ${note}`);
+    }
     return lines;
 }
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./build/credentials/aws-profiles.js
+/**
+ * Several AWS roles in one step, handed over the way every AWS SDK and the CLI read them: a shared
+ * credentials file and a config file with one named profile per role. Pure planning — the adapter
+ * writes the files 0600 in a private directory (RUNNER_TEMP, a temp dir) and deletes them later.
+ */
+
+
+/** Whether the request asks for profiles (`aws-profile` or `aws-profiles`). */
+function wantsAwsProfiles(aws) {
+    return aws !== undefined && (aws.profile !== undefined || aws.profiles !== undefined);
+}
+/**
+ * The AWS grants carrying a `profile` (set by obtainCredentials) as files inside `dir`; undefined
+ * when there are none. No AWS_ACCESS_KEY_ID & co. are exported with them: those variables would
+ * win over every profile in the SDKs' credential chain.
+ */
+function planAwsProfiles(all, aws, dir) {
+    const profiled = all.filter((c) => c.provider === 'aws' && typeof c.grant['profile'] === 'string');
+    if (profiled.length === 0)
+        return undefined;
+    const files = renderProfiles(profiled.map((c) => ({ profile: c.grant['profile'], credentials: c })));
+    const credentialsPath = (0,external_node_path_.join)(dir, 'aws-credentials');
+    const configPath = (0,external_node_path_.join)(dir, 'aws-config');
+    const env = [
+        ['AWS_SHARED_CREDENTIALS_FILE', credentialsPath],
+        ['AWS_CONFIG_FILE', configPath],
+    ];
+    // aws-role's profile is the default one; `default` itself needs no AWS_PROFILE.
+    const main = aws?.roleArn !== undefined ? (aws.profile ?? 'default') : undefined;
+    if (main !== undefined && main !== 'default')
+        env.push(['AWS_PROFILE', main]);
+    return {
+        files: [
+            { path: credentialsPath, content: files.credentials },
+            { path: configPath, content: files.config },
+        ],
+        env,
+        others: all.filter((c) => !profiled.includes(c)),
+    };
+}
+
 ;// CONCATENATED MODULE: ./build/credentials/providers/gcp-external-account.js
 /**
  * The `external_account` credentials file Google client libraries and gcloud read
@@ -57018,6 +59618,7 @@ function renderExternalAccount(options) {
 
 
 
+
 const EXPORT_MODES = ['env', 'outputs', 'file', 'none'];
 /** `AWS_SECRET_ACCESS_KEY` -> `aws-secret-access-key`. */
 const outputName = (name) => name.toLowerCase().replace(/_/g, '-');
@@ -57042,9 +59643,9 @@ function describe(all) {
         out.push(['expires-at', new Date(Math.min(...expiries)).toISOString()]);
     return out;
 }
+const privateDir = (runnerTemp) => (0,external_node_path_.join)(runnerTemp, `keyless-credentials-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
 function fileExposure(all, options, plan) {
-    const dir = (0,external_node_path_.join)(options.runnerTemp, `keyless-credentials-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
-    plan.dir = dir;
+    const dir = (plan.dir ??= privateDir(options.runnerTemp));
     const aws = all.filter((c) => c.provider === 'aws');
     if (aws.length > 0) {
         // Several roles: the first is `default`, the others are named after their role.
@@ -57095,8 +59696,28 @@ function fileExposure(all, options, plan) {
         }
     }
 }
+/** AWS profiles are files in every mode: the values of several roles cannot share AWS_* variables. */
+function profileExposure(all, options, plan) {
+    if (options.mode === 'none' && !options.run)
+        return all;
+    const dir = privateDir(options.runnerTemp);
+    const profiles = planAwsProfiles(all, options.aws, dir);
+    if (!profiles)
+        return all;
+    plan.dir = dir;
+    plan.files.push(...profiles.files);
+    if (options.run)
+        plan.commandEnv.push(...profiles.env);
+    else if (options.mode === 'outputs')
+        for (const [name, value] of profiles.env)
+            plan.outputs.push([outputName(name), value]);
+    else
+        plan.env.push(...profiles.env);
+    return profiles.others;
+}
 function planExposure(all, options) {
-    const plan = { env: [], outputs: describe(all), files: [] };
+    const plan = { env: [], commandEnv: [], outputs: describe(all), files: [] };
+    all = profileExposure(all, options, plan);
     const values = all.flatMap((c) => c.values);
     if (options.mode === 'env')
         for (const v of values)
@@ -57130,7 +59751,8 @@ async function writeFiles(plan) {
 
 
 
-const ACTION_KEYS = ['export', 'run', 'audit-file', 'explain'];
+
+const ACTION_KEYS = ['export', 'run', 'audit-file', 'explain', 'azure-cli-login'];
 const EXPLAIN_MODES = ['false', 'true', 'only'];
 function oneOf(name, value, allowed) {
     if (allowed.includes(value))
@@ -57166,14 +59788,13 @@ function readCredentialsInputs(inputs, env) {
         request,
         exportMode: run !== undefined ? 'none' : exportMode,
         explain: oneOf('explain', inputs['explain'] || 'false', EXPLAIN_MODES),
+        azureCliLogin: oneOf('azure-cli-login', inputs['azure-cli-login'] || 'auto', AZURE_CLI_MODES),
         exportVaultToken,
         ...(run !== undefined ? { run } : {}),
         ...(auditFile !== undefined ? { auditFile } : {}),
     };
 }
 
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(1421);
 ;// CONCATENATED MODULE: ./build/actions/credentials/run-command.js
 /**
  * Just-in-time mode: one command runs with the credentials in its own environment; nothing is
@@ -57211,6 +59832,7 @@ function parseState(text) {
         revoke: Array.isArray(raw.revoke) ? raw.revoke : [],
         files: Array.isArray(raw.files) ? raw.files.filter((f) => typeof f === 'string') : [],
         env: Array.isArray(raw.env) ? raw.env.filter((f) => typeof f === 'string') : [],
+        ...(typeof raw.azureConfigDir === 'string' ? { azureConfigDir: raw.azureConfigDir } : {}),
     };
 }
 const asList = (value) => value === undefined ? [] : Array.isArray(value) ? value : [value];
@@ -57246,6 +59868,12 @@ function revocationHandle(credentials, githubApiUrl) {
  * every secret is masked before anything else happens, the post step's cleanup list is saved before
  * anything is exported, and the values go where `export` says (or only to the `run` command).
  */
+
+
+
+
+
+
 
 
 
@@ -57296,9 +59924,23 @@ async function runCredentialsStep(step) {
         const token = jwt_identityToken(raw, 'GitHub Actions id-token');
         for (const line of explainLines(token.claims, inputs.request))
             runtime.info(line);
+        // The checks an exchange would run on this token (its aud is the runner's default unless
+        // `audience` is set, so aud is checked only then), reported claim by claim.
+        const report = await verifyReport(token, {
+            signature: inputs.request.verify ?? true,
+            ...(inputs.request.audience !== undefined ? { audience: inputs.request.audience } : {}),
+            ...(inputs.request.issuer ? { issuer: inputs.request.issuer } : {}),
+            ...(inputs.request.expect ? { claims: inputs.request.expect } : {}),
+        });
+        for (const line of ['', ...renderVerifyReport(report)])
+            runtime.info(line);
+        if (!report.ok)
+            runtime.warning('keyless credentials explain: the job token fails the checks listed above');
         if (inputs.explain === 'only')
             return;
     }
+    // Decided before any exchange: a missing az must not cost a grant.
+    const az = await azureCliFor(inputs, env);
     let obtained;
     try {
         const result = await obtainCredentials(inputs.request, {
@@ -57311,6 +59953,8 @@ async function runCredentialsStep(step) {
                 url: `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}`,
             },
             onAudit: (record) => records.push(record),
+            // Later credentials steps of the job reuse the issuer's keys (public; RUNNER_TEMP is per job).
+            jwksCache: new JwksCache({ dir: (0,external_node_path_.join)(context.runnerTemp, 'keyless-jwks') }),
         });
         obtained = result.credentials;
         maskAll(runtime, obtained);
@@ -57331,6 +59975,8 @@ async function runCredentialsStep(step) {
     const plan = planExposure(visible, {
         mode: inputs.exportMode,
         runnerTemp: context.runnerTemp,
+        ...(inputs.request.aws ? { aws: inputs.request.aws } : {}),
+        run: inputs.run !== undefined,
         gcpTokenSource: (c) => {
             const url = env['ACTIONS_ID_TOKEN_REQUEST_URL'];
             const bearer = env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -57346,28 +59992,72 @@ async function runCredentialsStep(step) {
             };
         },
     });
+    const azDir = az ? (0,external_node_path_.join)(context.runnerTemp, `keyless-az-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`) : undefined;
+    if (azDir !== undefined) {
+        if (inputs.run !== undefined)
+            plan.commandEnv.push(['AZURE_CONFIG_DIR', azDir]);
+        else if (inputs.exportMode === 'outputs')
+            plan.outputs.push(['azure-config-dir', azDir]);
+        else
+            plan.env.push(['AZURE_CONFIG_DIR', azDir]);
+        state.azureConfigDir = azDir;
+    }
     state.env = plan.env.map(([name]) => name);
-    if (plan.dir)
-        state.files = [plan.dir];
+    state.files = [plan.dir, azDir].filter((d) => d !== undefined);
     runtime.saveState(STATE_NAME, JSON.stringify(state));
     try {
         await writeFiles(plan);
+        if (az !== undefined && azDir !== undefined && inputs.request.azure) {
+            const azure = inputs.request.azure;
+            await (0,promises_.mkdir)(azDir, { recursive: true, mode: 0o700 });
+            const audience = azure.audience ?? inputs.request.audience ?? 'api://AzureADTokenExchange';
+            // A fresh job token (masked by the runtime); it goes to az as one argv entry, never to the log.
+            const token = await source.token(audience);
+            await azLogin({
+                az,
+                configDir: azDir,
+                tenantId: azure.tenantId,
+                clientId: azure.clientId,
+                ...(azure.subscriptionId !== undefined ? { subscriptionId: azure.subscriptionId } : {}),
+                federatedToken: token.raw,
+                env,
+            });
+            runtime.info(`azure: az login as ${azure.clientId} (AZURE_CONFIG_DIR ${describeExport(inputs)})`);
+        }
         for (const [name, value] of plan.env)
             runtime.exportVariable(name, value);
         for (const [name, value] of plan.outputs)
             runtime.setOutput(name, value);
         for (const c of obtained) {
-            const names = exposed(c, inputs).values.map((v) => v.name);
+            const profile = profileOf(c);
+            const names = profile ? [`profile ${profile}`] : exposed(c, inputs).values.map((v) => v.name);
             runtime.info(`${c.provider}: ${names.length ? names.join(', ') : 'no values'} (${describeExport(inputs)})`);
         }
         if (inputs.run !== undefined) {
-            const values = visible.flatMap((c) => c.values);
-            const code = await runWithCredentials(inputs.run, values, env, context.workspace);
+            const values = [
+                ...plan.commandEnv.map(([name, value]) => ({ name, value, secret: false })),
+                ...visible.filter((c) => !profileOf(c)).flatMap((c) => c.values),
+            ];
+            let code;
+            try {
+                code = await runWithCredentials(inputs.run, values, env, context.workspace);
+            }
+            finally {
+                // Just in time: the files and the az login go with the command (post cleans up if this fails).
+                if (az !== undefined && azDir !== undefined) {
+                    const failed = await azLogout(az, azDir, env);
+                    if (failed)
+                        runtime.warning(failed);
+                }
+                for (const dir of state.files)
+                    await (0,promises_.rm)(dir, { recursive: true, force: true });
+            }
             // Just in time: the grant ends with the command, not with the job.
             const undo = await revokeAll(obtained, { onAudit: (record) => records.push(record) });
             for (const warning of undo.warnings)
                 runtime.warning(warning);
-            runtime.saveState(STATE_NAME, JSON.stringify({ ...state, revoke: [] }));
+            // Revoked, logged out and deleted: post has nothing left of this step to undo.
+            runtime.saveState(STATE_NAME, JSON.stringify({ ...emptyState(), env: state.env }));
             if (code !== 0)
                 throw new Error(`run: the command exited with ${code}`);
         }
@@ -57375,6 +60065,21 @@ async function runCredentialsStep(step) {
     finally {
         await writeAudit(step, inputs, records);
     }
+}
+/** The az executable to log in with, or undefined; `azure-cli-login: true` without az fails here. */
+async function azureCliFor(inputs, env) {
+    const used = inputs.exportMode !== 'none' || inputs.run !== undefined;
+    if (!inputs.request.azure || inputs.azureCliLogin === 'false' || !used)
+        return undefined;
+    const az = await findAz(env);
+    if (az === undefined && inputs.azureCliLogin === 'true')
+        throw new types_CredentialError('azure-cli-login: true but no az executable on PATH (Linux/macOS runners only)', 'config');
+    return az;
+}
+/** The AWS profile a grant was written under, if the request asked for profiles. */
+function profileOf(c) {
+    const profile = c.grant['profile'];
+    return c.provider === 'aws' && typeof profile === 'string' ? profile : undefined;
 }
 function describeExport(inputs) {
     if (inputs.run !== undefined)

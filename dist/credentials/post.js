@@ -29414,7 +29414,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 8354:
+/***/ 9314:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29470,6 +29470,12 @@ function renderAuditMarkdown(records) {
     ].join('\n');
 }
 
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./build/credentials/redact.js
 /**
  * Keeps tokens and secrets out of error messages: provider error bodies sometimes echo what they were
@@ -29502,6 +29508,99 @@ class types_CredentialError extends Error {
         this.kind = kind;
         this.name = 'CredentialError';
     }
+}
+
+;// CONCATENATED MODULE: ./build/actions/credentials/azure-cli.js
+/**
+ * `az login` with the job token, for steps that use the Azure CLI rather than an access token. The
+ * CLI takes a federated token only as the `--federated-token` argument (it reads no token file;
+ * Azure/azure-cli#26858), so the argument is passed without a shell, never logged, and scrubbed from
+ * whatever az prints. It is visible in the process list for the seconds `az login` runs, to
+ * processes of the same user — which on a runner can request job tokens themselves anyway. The CLI's
+ * login lives in a private AZURE_CONFIG_DIR under RUNNER_TEMP: `az logout` and deleting the
+ * directory in post leave nothing in ~/.azure.
+ */
+
+
+
+
+
+
+const AZURE_CLI_MODES = (/* unused pure expression or super */ null && (['auto', 'true', 'false']));
+/** The `az` executable on PATH, if any (POSIX only: on Windows az is a .cmd that needs a shell). */
+async function findAz(env, platform = process.platform) {
+    if (platform === 'win32')
+        return undefined;
+    for (const dir of (env['PATH'] ?? '').split(external_node_path_namespaceObject.delimiter)) {
+        if (!dir)
+            continue;
+        const candidate = (0,external_node_path_namespaceObject.join)(dir, 'az');
+        try {
+            await (0,promises_.access)(candidate, external_node_fs_namespaceObject.constants.X_OK);
+            return candidate;
+        }
+        catch {
+            // not here
+        }
+    }
+    return undefined;
+}
+function runAz(az, args, env, secrets) {
+    // No shell: the token is one argv entry, never parsed, expanded or echoed by a shell.
+    const child = (0,external_node_child_process_namespaceObject.spawn)(az, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk) => {
+        if (stderr.length < 20_000)
+            stderr += chunk;
+    });
+    return new Promise((resolve, reject) => {
+        child.on('error', (error) => reject(new types_CredentialError(`az: cannot start ${az}: ${error.message}`, 'config')));
+        child.on('close', (code) => resolve({ code: code ?? 1, stderr: scrub(stderr.trim(), secrets, 600) }));
+    });
+}
+/** The environment az runs in: the step's, with the private config directory. */
+function azEnv(env, configDir) {
+    const out = {};
+    for (const [name, value] of Object.entries(env)) {
+        // az needs neither the step's inputs nor the means to mint more job tokens.
+        if (/^(INPUT_|STATE_|ACTIONS_ID_TOKEN_REQUEST_)/.test(name))
+            continue;
+        out[name] = value;
+    }
+    out['AZURE_CONFIG_DIR'] = configDir;
+    out['AZURE_CORE_NO_COLOR'] = 'true';
+    return out;
+}
+async function azLogin(login) {
+    const env = azEnv(login.env, login.configDir);
+    const secrets = [login.federatedToken];
+    const result = await runAz(login.az, [
+        'login',
+        '--service-principal',
+        '--username',
+        login.clientId,
+        '--tenant',
+        login.tenantId,
+        '--federated-token',
+        login.federatedToken,
+        '--allow-no-subscriptions',
+        '--output',
+        'none',
+    ], env, secrets);
+    if (result.code !== 0)
+        throw new CredentialError(`az login --service-principal failed (exit ${result.code})${result.stderr ? `: ${result.stderr}` : ''} — set azure-cli-login: false if this step does not need the Azure CLI`, 'auth');
+    if (login.subscriptionId === undefined)
+        return;
+    const set = await runAz(login.az, ['account', 'set', '--subscription', login.subscriptionId, '--output', 'none'], env, secrets);
+    if (set.code !== 0)
+        throw new CredentialError(`az account set --subscription ${login.subscriptionId} failed (exit ${set.code})${set.stderr ? `: ${set.stderr}` : ''} — is the subscription visible to client ${login.clientId}?`, 'config');
+}
+/** `az logout` in the private config directory; the caller deletes the directory afterwards. */
+async function azLogout(az, configDir, env) {
+    const result = await runAz(az, ['logout', '--output', 'none'], azEnv(env, configDir), []);
+    return result.code === 0
+        ? undefined
+        : `az logout failed (exit ${result.code})${result.stderr ? `: ${result.stderr}` : ''}`;
 }
 
 ;// CONCATENATED MODULE: ./build/credentials/retry.js
@@ -29780,6 +29879,7 @@ function parseState(text) {
         revoke: Array.isArray(raw.revoke) ? raw.revoke : [],
         files: Array.isArray(raw.files) ? raw.files.filter((f) => typeof f === 'string') : [],
         env: Array.isArray(raw.env) ? raw.env.filter((f) => typeof f === 'string') : [],
+        ...(typeof raw.azureConfigDir === 'string' ? { azureConfigDir: raw.azureConfigDir } : {}),
     };
 }
 const asList = (value) => value === undefined ? [] : Array.isArray(value) ? value : [value];
@@ -29819,6 +29919,7 @@ function revocationHandle(credentials, githubApiUrl) {
 
 
 
+
 /** What was revoked, for the audit trail: where, never the token. */
 function revokedWhat(handle) {
     if (handle.kind === 'github')
@@ -29838,7 +29939,18 @@ async function auditRevocations(runtime, records) {
     if (file)
         await (0,promises_.appendFile)(file, renderAuditLines(records), { mode: 0o600 });
 }
-async function runCredentialsPost(runtime) {
+/** Signs the Azure CLI out of the step's private config directory (deleted with the other files). */
+async function azureCliLogout(runtime, configDir, env) {
+    const az = await findAz(env);
+    if (az === undefined)
+        return;
+    const failed = await azLogout(az, configDir, env);
+    if (failed)
+        runtime.warning(`keyless credentials post: ${failed}`);
+    else
+        runtime.info('az logout: done');
+}
+async function runCredentialsPost(runtime, env = process.env) {
     let state;
     try {
         state = parseState(runtime.state(STATE_NAME));
@@ -29874,6 +29986,8 @@ async function runCredentialsPost(runtime) {
     catch (error) {
         runtime.warning(`keyless credentials post: cannot write the audit records: ${error.message}`);
     }
+    if (state.azureConfigDir !== undefined)
+        await azureCliLogout(runtime, state.azureConfigDir, env);
     for (const path of state.files) {
         try {
             await (0,promises_.rm)(path, { recursive: true, force: true });
@@ -29897,7 +30011,7 @@ async function runCredentialsPost(runtime) {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runtime_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6267);
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8354);
+/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9314);
 
 
 const runtime = (0,_runtime_js__WEBPACK_IMPORTED_MODULE_0__/* .stepRuntime */ .r7)();
