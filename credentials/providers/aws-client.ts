@@ -104,3 +104,46 @@ export function sendWithRetry<T>(
     { deadlineMs: DEFAULT_DEADLINE_MS, ...options.retry },
   );
 }
+
+// Throttling and transient service errors of STS and Secrets Manager, with and without `Exception`.
+const THROTTLING = new Set([
+  'Throttling',
+  'RequestLimitExceeded',
+  'TooManyRequests',
+  'IDPCommunicationError',
+  'RequestTimeout',
+]);
+const NETWORK = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+]);
+
+/**
+ * The retryable failures of an AWS SDK call — network errors, timeouts, throttling, 5xx and 429 — as a
+ * TransientError naming `what`; undefined for the rest, which each client explains its own way.
+ * `message` is the SDK's message already scrubbed of secrets.
+ */
+export function awsTransient(error: AwsSdkError, what: string, message: string): TransientError | undefined {
+  const name = error.name ?? 'Error';
+  const status = error.$metadata?.httpStatusCode;
+  if (status === undefined) {
+    // Under some runtimes the SDK wraps socket errors, so the code may only survive in the message.
+    const code = [error.code, name, ...(error.message?.match(/\bE[A-Z_]{4,}\b/g) ?? [])].find(
+      (c) => c && NETWORK.has(c),
+    );
+    if (code || name === 'TimeoutError')
+      return new TransientError(`${what}: network error (${code ?? name})`);
+  }
+  if (
+    (status !== undefined && (status >= 500 || status === 429)) ||
+    THROTTLING.has(name.replace(/Exception$/, ''))
+  ) {
+    return new TransientError(`${what}: ${status ? `HTTP ${status} ` : ''}${name}: ${message}`);
+  }
+  return undefined;
+}

@@ -11,10 +11,9 @@ import {
 } from '@aws-sdk/client-sts';
 import type { Credentials as StsCredentials, STSClientConfig } from '@aws-sdk/client-sts';
 import { scrub } from '../redact.js';
-import { TransientError } from '../retry.js';
 import { CredentialError } from '../types.js';
 import type { CredentialProvider, Credentials, IdentityToken } from '../types.js';
-import { awsClientConfig, awsHost, awsTimeoutMs, sendWithRetry } from './aws-client.js';
+import { awsClientConfig, awsHost, awsTimeoutMs, awsTransient, sendWithRetry } from './aws-client.js';
 import type { AwsClientOptions, AwsSdkError, AwsSession } from './aws-client.js';
 import { checkSessionName, defaultSessionName, roleAccount } from './aws-names.js';
 import type { RunInfo } from './aws-names.js';
@@ -49,25 +48,6 @@ export interface AwsRequest extends AwsSessionOptions {
 
 export type AwsProviderOptions = AwsClientOptions<STSClientConfig>;
 
-const THROTTLING = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'TooManyRequestsException',
-  'IDPCommunicationError',
-  'RequestTimeout',
-  'RequestTimeoutException',
-]);
-const NETWORK = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-]);
-
 const CAUSES: Record<string, (step: string) => string> = {
   AccessDenied: (step) =>
     step === 'AssumeRoleWithWebIdentity'
@@ -97,19 +77,8 @@ export function classifyAwsError(error: unknown, step: string, secrets: string[]
   const message = scrub(e.message ?? String(error), secrets, 300);
   const status = e.$metadata?.httpStatusCode;
   const what = `AWS STS ${step}`;
-  if (status === undefined) {
-    // Under some runtimes the SDK wraps socket errors, so the code may only survive in the message.
-    const code = [e.code, name, ...(e.message?.match(/\bE[A-Z_]{4,}\b/g) ?? [])].find(
-      (c) => c && NETWORK.has(c),
-    );
-    if (code || name === 'TimeoutError')
-      return new TransientError(`${what}: network error (${code ?? name})`);
-    if (THROTTLING.has(name)) return new TransientError(`${what}: ${name}`);
-    return new CredentialError(`${what}: ${name}: ${message}`);
-  }
-  if (status >= 500 || status === 429 || THROTTLING.has(name) || THROTTLING.has(base)) {
-    return new TransientError(`${what}: HTTP ${status} ${name}: ${message}`);
-  }
+  const transient = awsTransient(e, what, message);
+  if (transient) return transient;
   const cause = (CAUSES[name] ?? CAUSES[base])?.(step);
   return new CredentialError(
     `${what}: ${name}: ${message}${cause ? ` — ${cause}` : ''}`,

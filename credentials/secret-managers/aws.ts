@@ -9,10 +9,15 @@ import type {
   GetSecretValueCommandOutput,
   SecretsManagerClientConfig,
 } from '@aws-sdk/client-secrets-manager';
-import { awsClientConfig, awsHost, awsTimeoutMs, sendWithRetry } from '../providers/aws-client.js';
+import {
+  awsClientConfig,
+  awsHost,
+  awsTimeoutMs,
+  awsTransient,
+  sendWithRetry,
+} from '../providers/aws-client.js';
 import type { AwsClientOptions, AwsSdkError, AwsSession } from '../providers/aws-client.js';
 import { scrub } from '../redact.js';
-import { TransientError } from '../retry.js';
 import { CredentialError } from '../types.js';
 import type { CredentialValue, Credentials } from '../types.js';
 import { checkNames, selectorLines, variableName } from './selectors.js';
@@ -70,14 +75,6 @@ export function parseAwsSecrets(input: string | readonly string[]): AwsSecretSel
 
 export type AwsSecretsManagerOptions = AwsClientOptions<SecretsManagerClientConfig>;
 
-const THROTTLING = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'TooManyRequestsException',
-  'RequestTimeout',
-]);
-const NETWORK = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH)\b/;
-
 const CAUSES: Record<string, (id: string) => string> = {
   ResourceNotFoundException: (id) =>
     `no secret "${id}" in this account and region, or no such version stage/id`,
@@ -98,15 +95,9 @@ export function classifySecretsManagerError(error: unknown, id: string, secrets:
   const name = e.name ?? 'Error';
   const status = e.$metadata?.httpStatusCode;
   const what = `${MANAGER} GetSecretValue ${id}`;
-  if (status === undefined) {
-    const code = e.code && NETWORK.test(e.code) ? e.code : NETWORK.exec(e.message ?? '')?.[1];
-    if (code || name === 'TimeoutError')
-      return new TransientError(`${what}: network error (${code ?? name})`);
-  }
   const message = scrub(e.message ?? String(error), secrets, 300);
-  if ((status !== undefined && (status >= 500 || status === 429)) || THROTTLING.has(name)) {
-    return new TransientError(`${what}: ${status ? `HTTP ${status} ` : ''}${name}: ${message}`);
-  }
+  const transient = awsTransient(e, what, message);
+  if (transient) return transient;
   const cause = CAUSES[name]?.(id);
   const auth =
     status === 401 ||
