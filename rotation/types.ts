@@ -79,6 +79,30 @@ export interface PublishedChange {
   created: boolean;
 }
 
+export interface CommitInput {
+  branch: string;
+  baseSha: string;
+  files: FileChange[];
+  message: string;
+  commitTrailer: string;
+}
+
+export interface PublishInput {
+  branch: string;
+  base: string;
+  title: string;
+  body: string;
+  labels: string[];
+  existing?: ExistingChange;
+}
+
+/** `value: null` deletes the secret. */
+export interface SecretInput {
+  name: string;
+  scope: SecretScope;
+  value: string | null;
+}
+
 /**
  * What a forge must do for rotation — deliberately small. Implementations: rotation/forges/github.ts,
  * rotation/forges/gitlab.ts. Every method throws `ForgeError` with the HTTP status and a likely cause.
@@ -95,24 +119,11 @@ export interface Forge {
    * has checked `headIsOurs`; `commitTrailer` goes into the message so later runs can recognise the bot's
    * own commits.
    */
-  commit(input: {
-    branch: string;
-    baseSha: string;
-    files: FileChange[];
-    message: string;
-    commitTrailer: string;
-  }): Promise<{ sha: string }>;
+  commit(input: CommitInput): Promise<{ sha: string }>;
   /** Creates the pull/merge request, or updates title/body/labels of `existing`. */
-  publish(input: {
-    branch: string;
-    base: string;
-    title: string;
-    body: string;
-    labels: string[];
-    existing?: ExistingChange;
-  }): Promise<PublishedChange>;
+  publish(input: PublishInput): Promise<PublishedChange>;
   /** Writes (GitHub: sealed box) or, with `value: null`, deletes a CI secret. */
-  setSecret(input: { name: string; scope: SecretScope; value: string | null }): Promise<void>;
+  setSecret(input: SecretInput): Promise<void>;
 }
 
 export class ForgeError extends Error {

@@ -1,28 +1,10 @@
 /** Builds the forge for a platform from typed configuration (the CLI and the adapters read the env). */
 import type { Forge } from '../types.js';
-import { GitHubForge } from './github.js';
-import { GitLabForge } from './gitlab.js';
-import type { CommitIdentity } from './identity.js';
+import { GitHubForge, type GitHubForgeOptions } from './github.js';
+import { GitLabForge, type GitLabForgeOptions } from './gitlab.js';
 
 export type ForgeConfig =
-  | {
-      platform: 'github';
-      token: string;
-      /** `owner/name`. */
-      repository: string;
-      apiUrl?: string;
-      fetch?: typeof fetch;
-      identity?: CommitIdentity;
-      warn?: (message: string) => void;
-    }
-  | {
-      platform: 'gitlab';
-      token: string;
-      /** `CI_API_V4_URL`. */
-      apiUrl: string;
-      projectId: string | number;
-      warn?: (message: string) => void;
-    };
+  ({ platform: 'github' } & GitHubForgeOptions) | ({ platform: 'gitlab' } & GitLabForgeOptions);
 
 /** A forge; GitLab's can also read a variable back (promotion of staged values). */
 export type ConfiguredForge = Forge & Partial<Pick<GitLabForge, 'readVariable'>>;

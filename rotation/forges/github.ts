@@ -9,11 +9,12 @@ import { paginateRest } from '@octokit/plugin-paginate-rest';
 import {
   ForgeError,
   type CiSecret,
+  type CommitInput,
   type ExistingChange,
-  type FileChange,
   type Forge,
   type PublishedChange,
-  type SecretScope,
+  type PublishInput,
+  type SecretInput,
 } from '../types.js';
 import { DEFAULT_IDENTITY, foreignBranch, hasTrailer, withTrailer, type CommitIdentity } from './identity.js';
 import { githubError, statusOf } from './github-errors.js';
@@ -165,13 +166,7 @@ export class GitHubForge implements Forge {
     return { number: pull.number, url: pull.html_url, branch, headSha: pull.head.sha, headIsOurs: ours };
   }
 
-  async commit(input: {
-    branch: string;
-    baseSha: string;
-    files: FileChange[];
-    message: string;
-    commitTrailer: string;
-  }): Promise<{ sha: string }> {
+  async commit(input: CommitInput): Promise<{ sha: string }> {
     const base = await this.call(`read commit ${input.baseSha}`, () =>
       this.client.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', {
         ...this.where,
@@ -294,14 +289,7 @@ export class GitHubForge implements Forge {
     return { sha, tree: commit.data.tree.sha, parents: commit.data.parents.map((p) => p.sha), ours };
   }
 
-  async publish(input: {
-    branch: string;
-    base: string;
-    title: string;
-    body: string;
-    labels: string[];
-    existing?: ExistingChange;
-  }): Promise<PublishedChange> {
+  async publish(input: PublishInput): Promise<PublishedChange> {
     let number: number;
     let url: string;
     const existing = input.existing;
@@ -341,7 +329,7 @@ export class GitHubForge implements Forge {
     return { number, url, created: existing === undefined };
   }
 
-  async setSecret(input: { name: string; scope: SecretScope; value: string | null }): Promise<void> {
+  async setSecret(input: SecretInput): Promise<void> {
     const { name, scope, value } = input;
     if (scope.kind === 'organization') {
       const call = <T>(what: string, run: () => Promise<T>) => this.call(what, run);

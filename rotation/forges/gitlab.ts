@@ -8,10 +8,13 @@ import { Gitlab, GitbeakerRequestError, type CommitAction } from '@gitbeaker/res
 import {
   ForgeError,
   type CiSecret,
+  type CommitInput,
   type ExistingChange,
   type FileChange,
   type Forge,
   type PublishedChange,
+  type PublishInput,
+  type SecretInput,
   type SecretScope,
 } from '../types.js';
 import { foreignBranch, hasTrailer, withTrailer } from './identity.js';
@@ -177,13 +180,7 @@ export class GitLabForge implements Forge {
     }
   }
 
-  async commit(input: {
-    branch: string;
-    baseSha: string;
-    files: FileChange[];
-    message: string;
-    commitTrailer: string;
-  }): Promise<{ sha: string }> {
+  async commit(input: CommitInput): Promise<{ sha: string }> {
     const actions: CommitAction[] = [];
     for (const file of input.files) {
       if (file.content === null) {
@@ -266,14 +263,7 @@ export class GitLabForge implements Forge {
     }
   }
 
-  async publish(input: {
-    branch: string;
-    base: string;
-    title: string;
-    body: string;
-    labels: string[];
-    existing?: ExistingChange;
-  }): Promise<PublishedChange> {
+  async publish(input: PublishInput): Promise<PublishedChange> {
     const labels = input.labels.join(',');
     const existing = input.existing;
     if (existing) {
@@ -335,7 +325,7 @@ export class GitLabForge implements Forge {
     }
   }
 
-  async setSecret(input: { name: string; scope: SecretScope; value: string | null }): Promise<void> {
+  async setSecret(input: SecretInput): Promise<void> {
     const { name, value } = input;
     const { group, environment } = this.target(input.scope);
     const filter = { environment_scope: environment };
