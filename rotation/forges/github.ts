@@ -16,7 +16,13 @@ import {
   type PublishInput,
   type SecretInput,
 } from '../types.js';
-import { DEFAULT_IDENTITY, foreignBranch, hasTrailer, withTrailer, type CommitIdentity } from './identity.js';
+import {
+  DEFAULT_IDENTITY,
+  foreignBranch,
+  isBotCommit,
+  withTrailer,
+  type CommitIdentity,
+} from './identity.js';
 import { githubError, statusOf } from './github-errors.js';
 import { setOrgSecret } from './github-org-secrets.js';
 import { sealForGitHub } from './sealed-box.js';
@@ -160,9 +166,7 @@ export class GitHubForge implements Forge {
         commit_sha: pull.head.sha,
       }),
     );
-    const ours =
-      hasTrailer(head.data.message) &&
-      head.data.committer.email?.toLowerCase() === this.identity.email.toLowerCase();
+    const ours = isBotCommit(head.data.message, head.data.committer.email, this.identity.email);
     return { number: pull.number, url: pull.html_url, branch, headSha: pull.head.sha, headIsOurs: ours };
   }
 
@@ -283,9 +287,7 @@ export class GitHubForge implements Forge {
         commit_sha: sha,
       }),
     );
-    const ours =
-      hasTrailer(commit.data.message) &&
-      commit.data.committer.email?.toLowerCase() === this.identity.email.toLowerCase();
+    const ours = isBotCommit(commit.data.message, commit.data.committer.email, this.identity.email);
     return { sha, tree: commit.data.tree.sha, parents: commit.data.parents.map((p) => p.sha), ours };
   }
 

@@ -17,7 +17,7 @@ import {
   type SecretInput,
   type SecretScope,
 } from '../types.js';
-import { foreignBranch, hasTrailer, withTrailer } from './identity.js';
+import { foreignBranch, isBotCommit, withTrailer } from './identity.js';
 
 export interface GitLabForgeOptions {
   token: string;
@@ -164,9 +164,7 @@ export class GitLabForge implements Forge {
     if (!mr || typeof mr.sha !== 'string') return undefined;
     const sha = mr.sha;
     const head = await this.call(`read commit ${sha}`, () => this.api.Commits.show(this.project, sha));
-    const me = await this.tokenUserEmail();
-    const committer = String(head.committer_email ?? '').toLowerCase();
-    const ours = hasTrailer(String(head.message)) && me !== undefined && committer === me;
+    const ours = isBotCommit(String(head.message), head.committer_email, await this.tokenUserEmail());
     return { number: mr.iid, url: String(mr.web_url), branch, headSha: sha, headIsOurs: ours };
   }
 
@@ -221,9 +219,7 @@ export class GitLabForge implements Forge {
       if (statusOf(error) === 404) return;
       throw this.wrap(`read branch ${branch}`, error);
     }
-    const me = await this.tokenUserEmail();
-    const committer = String(head.committer_email ?? '').toLowerCase();
-    if (hasTrailer(String(head.message ?? '')) && me !== undefined && committer === me) return;
+    if (isBotCommit(String(head.message ?? ''), head.committer_email, await this.tokenUserEmail())) return;
     throw foreignBranch(branch, String(head.id));
   }
 

@@ -32,6 +32,19 @@ export function hasTrailer(message: string): boolean {
   return last.split('\n').some((line) => line.startsWith(`${TRAILER_KEY}: `));
 }
 
+/** The rule above: the trailer AND the bot as committer (emails compare case-insensitively). */
+export function isBotCommit(
+  message: string,
+  committerEmail: string | undefined,
+  botEmail: string | undefined,
+): boolean {
+  return (
+    hasTrailer(message) &&
+    botEmail !== undefined &&
+    (committerEmail ?? '').toLowerCase() === botEmail.toLowerCase()
+  );
+}
+
 /** The message with the trailer as its own last paragraph (git's trailer convention). */
 export function withTrailer(message: string, trailer: string): string {
   return `${message.trimEnd()}\n\n${trailer}\n`;
