@@ -54435,6 +54435,43 @@ function sendWithRetry(what, options, send, classify) {
         }
     }, { deadlineMs: DEFAULT_DEADLINE_MS, ...options.retry });
 }
+// Throttling and transient service errors of STS and Secrets Manager, with and without `Exception`.
+const THROTTLING = new Set([
+    'Throttling',
+    'RequestLimitExceeded',
+    'TooManyRequests',
+    'IDPCommunicationError',
+    'RequestTimeout',
+]);
+const NETWORK = new Set([
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ETIMEDOUT',
+    'EPIPE',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+]);
+/**
+ * The retryable failures of an AWS SDK call — network errors, timeouts, throttling, 5xx and 429 — as a
+ * TransientError naming `what`; undefined for the rest, which each client explains its own way.
+ * `message` is the SDK's message already scrubbed of secrets.
+ */
+function awsTransient(error, what, message) {
+    const name = error.name ?? 'Error';
+    const status = error.$metadata?.httpStatusCode;
+    if (status === undefined) {
+        // Under some runtimes the SDK wraps socket errors, so the code may only survive in the message.
+        const code = [error.code, name, ...(error.message?.match(/\bE[A-Z_]{4,}\b/g) ?? [])].find((c) => c && NETWORK.has(c));
+        if (code || name === 'TimeoutError')
+            return new TransientError(`${what}: network error (${code ?? name})`);
+    }
+    if ((status !== undefined && (status >= 500 || status === 429)) ||
+        THROTTLING.has(name.replace(/Exception$/, ''))) {
+        return new TransientError(`${what}: ${status ? `HTTP ${status} ` : ''}${name}: ${message}`);
+    }
+    return undefined;
+}
 
 ;// CONCATENATED MODULE: ./build/credentials/providers/aws.js
 /**
@@ -54447,25 +54484,6 @@ function sendWithRetry(what, options, send, classify) {
 
 
 
-
-const THROTTLING = new Set([
-    'Throttling',
-    'ThrottlingException',
-    'RequestLimitExceeded',
-    'TooManyRequestsException',
-    'IDPCommunicationError',
-    'RequestTimeout',
-    'RequestTimeoutException',
-]);
-const NETWORK = new Set([
-    'ECONNREFUSED',
-    'ECONNRESET',
-    'ETIMEDOUT',
-    'EPIPE',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'EHOSTUNREACH',
-]);
 const aws_CAUSES = {
     AccessDenied: (step) => step === 'AssumeRoleWithWebIdentity'
         ? "the role's trust policy does not accept this token's sub/aud: run `keyless credentials explain`"
@@ -54489,18 +54507,9 @@ function classifyAwsError(error, step, secrets) {
     const message = scrub(e.message ?? String(error), secrets, 300);
     const status = e.$metadata?.httpStatusCode;
     const what = `AWS STS ${step}`;
-    if (status === undefined) {
-        // Under some runtimes the SDK wraps socket errors, so the code may only survive in the message.
-        const code = [e.code, name, ...(e.message?.match(/\bE[A-Z_]{4,}\b/g) ?? [])].find((c) => c && NETWORK.has(c));
-        if (code || name === 'TimeoutError')
-            return new TransientError(`${what}: network error (${code ?? name})`);
-        if (THROTTLING.has(name))
-            return new TransientError(`${what}: ${name}`);
-        return new types_CredentialError(`${what}: ${name}: ${message}`);
-    }
-    if (status >= 500 || status === 429 || THROTTLING.has(name) || THROTTLING.has(base)) {
-        return new TransientError(`${what}: HTTP ${status} ${name}: ${message}`);
-    }
+    const transient = awsTransient(e, what, message);
+    if (transient)
+        return transient;
     const cause = (aws_CAUSES[name] ?? aws_CAUSES[base])?.(step);
     return new types_CredentialError(`${what}: ${name}: ${message}${cause ? ` — ${cause}` : ''}`, status === 401 || status === 403 || name === 'AccessDenied' ? 'auth' : 'provider');
 }
@@ -55394,7 +55403,6 @@ function jsonField(text, key, where) {
 
 
 
-
 const AWS_SHAPE = 'SECRET_ID_OR_ARN[:JSON_KEY[:VERSION_STAGE[:VERSION_ID]]] | NAME';
 const MANAGER = 'AWS Secrets Manager';
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
@@ -55433,13 +55441,6 @@ function parseAwsSecrets(input) {
     checkNames(MANAGER, out);
     return out;
 }
-const aws_THROTTLING = new Set([
-    'ThrottlingException',
-    'Throttling',
-    'TooManyRequestsException',
-    'RequestTimeout',
-]);
-const aws_NETWORK = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH)\b/;
 const secret_managers_aws_CAUSES = {
     ResourceNotFoundException: (id) => `no secret "${id}" in this account and region, or no such version stage/id`,
     AccessDeniedException: (id) => `the role lacks secretsmanager:GetSecretValue on "${id}" (its IAM policy or the secret's resource policy)`,
@@ -55455,15 +55456,10 @@ function classifySecretsManagerError(error, id, secrets) {
     const name = e.name ?? 'Error';
     const status = e.$metadata?.httpStatusCode;
     const what = `${MANAGER} GetSecretValue ${id}`;
-    if (status === undefined) {
-        const code = e.code && aws_NETWORK.test(e.code) ? e.code : aws_NETWORK.exec(e.message ?? '')?.[1];
-        if (code || name === 'TimeoutError')
-            return new TransientError(`${what}: network error (${code ?? name})`);
-    }
     const message = scrub(e.message ?? String(error), secrets, 300);
-    if ((status !== undefined && (status >= 500 || status === 429)) || aws_THROTTLING.has(name)) {
-        return new TransientError(`${what}: ${status ? `HTTP ${status} ` : ''}${name}: ${message}`);
-    }
+    const transient = awsTransient(e, what, message);
+    if (transient)
+        return transient;
     const cause = secret_managers_aws_CAUSES[name]?.(id);
     const auth = status === 401 ||
         status === 403 ||
@@ -67711,6 +67707,12 @@ function hasTrailer(message) {
     const last = paragraphs.at(-1) ?? '';
     return last.split('\n').some((line) => line.startsWith(`${TRAILER_KEY}: `));
 }
+/** The rule above: the trailer AND the bot as committer (emails compare case-insensitively). */
+function isBotCommit(message, committerEmail, botEmail) {
+    return (hasTrailer(message) &&
+        botEmail !== undefined &&
+        (committerEmail ?? '').toLowerCase() === botEmail.toLowerCase());
+}
 /** The message with the trailer as its own last paragraph (git's trailer convention). */
 function withTrailer(message, trailer) {
     return `${message.trimEnd()}\n\n${trailer}\n`;
@@ -67986,8 +67988,7 @@ class GitHubForge {
             ...this.where,
             commit_sha: pull.head.sha,
         }));
-        const ours = hasTrailer(head.data.message) &&
-            head.data.committer.email?.toLowerCase() === this.identity.email.toLowerCase();
+        const ours = isBotCommit(head.data.message, head.data.committer.email, this.identity.email);
         return { number: pull.number, url: pull.html_url, branch, headSha: pull.head.sha, headIsOurs: ours };
     }
     async commit(input) {
@@ -68088,8 +68089,7 @@ class GitHubForge {
             ...this.where,
             commit_sha: sha,
         }));
-        const ours = hasTrailer(commit.data.message) &&
-            commit.data.committer.email?.toLowerCase() === this.identity.email.toLowerCase();
+        const ours = isBotCommit(commit.data.message, commit.data.committer.email, this.identity.email);
         return { sha, tree: commit.data.tree.sha, parents: commit.data.parents.map((p) => p.sha), ours };
     }
     async publish(input) {
@@ -68294,9 +68294,7 @@ class GitLabForge {
             return undefined;
         const sha = mr.sha;
         const head = await this.call(`read commit ${sha}`, () => this.api.Commits.show(this.project, sha));
-        const me = await this.tokenUserEmail();
-        const committer = String(head.committer_email ?? '').toLowerCase();
-        const ours = hasTrailer(String(head.message)) && me !== undefined && committer === me;
+        const ours = isBotCommit(String(head.message), head.committer_email, await this.tokenUserEmail());
         return { number: mr.iid, url: String(mr.web_url), branch, headSha: sha, headIsOurs: ours };
     }
     async exists(path, ref) {
@@ -68345,9 +68343,7 @@ class GitLabForge {
                 return;
             throw this.wrap(`read branch ${branch}`, error);
         }
-        const me = await this.tokenUserEmail();
-        const committer = String(head.committer_email ?? '').toLowerCase();
-        if (hasTrailer(String(head.message ?? '')) && me !== undefined && committer === me)
+        if (isBotCommit(String(head.message ?? ''), head.committer_email, await this.tokenUserEmail()))
             return;
         throw foreignBranch(branch, String(head.id));
     }

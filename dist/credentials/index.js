@@ -56650,6 +56650,43 @@ function sendWithRetry(what, options, send, classify) {
         }
     }, { deadlineMs: DEFAULT_DEADLINE_MS, ...options.retry });
 }
+// Throttling and transient service errors of STS and Secrets Manager, with and without `Exception`.
+const THROTTLING = new Set([
+    'Throttling',
+    'RequestLimitExceeded',
+    'TooManyRequests',
+    'IDPCommunicationError',
+    'RequestTimeout',
+]);
+const NETWORK = new Set([
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ETIMEDOUT',
+    'EPIPE',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+]);
+/**
+ * The retryable failures of an AWS SDK call — network errors, timeouts, throttling, 5xx and 429 — as a
+ * TransientError naming `what`; undefined for the rest, which each client explains its own way.
+ * `message` is the SDK's message already scrubbed of secrets.
+ */
+function awsTransient(error, what, message) {
+    const name = error.name ?? 'Error';
+    const status = error.$metadata?.httpStatusCode;
+    if (status === undefined) {
+        // Under some runtimes the SDK wraps socket errors, so the code may only survive in the message.
+        const code = [error.code, name, ...(error.message?.match(/\bE[A-Z_]{4,}\b/g) ?? [])].find((c) => c && NETWORK.has(c));
+        if (code || name === 'TimeoutError')
+            return new TransientError(`${what}: network error (${code ?? name})`);
+    }
+    if ((status !== undefined && (status >= 500 || status === 429)) ||
+        THROTTLING.has(name.replace(/Exception$/, ''))) {
+        return new TransientError(`${what}: ${status ? `HTTP ${status} ` : ''}${name}: ${message}`);
+    }
+    return undefined;
+}
 
 ;// CONCATENATED MODULE: ./build/credentials/providers/aws-names.js
 /**
@@ -56735,25 +56772,6 @@ function renderProfiles(entries) {
 
 
 
-
-const THROTTLING = new Set([
-    'Throttling',
-    'ThrottlingException',
-    'RequestLimitExceeded',
-    'TooManyRequestsException',
-    'IDPCommunicationError',
-    'RequestTimeout',
-    'RequestTimeoutException',
-]);
-const NETWORK = new Set([
-    'ECONNREFUSED',
-    'ECONNRESET',
-    'ETIMEDOUT',
-    'EPIPE',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'EHOSTUNREACH',
-]);
 const aws_CAUSES = {
     AccessDenied: (step) => step === 'AssumeRoleWithWebIdentity'
         ? "the role's trust policy does not accept this token's sub/aud: run `keyless credentials explain`"
@@ -56777,18 +56795,9 @@ function classifyAwsError(error, step, secrets) {
     const message = scrub(e.message ?? String(error), secrets, 300);
     const status = e.$metadata?.httpStatusCode;
     const what = `AWS STS ${step}`;
-    if (status === undefined) {
-        // Under some runtimes the SDK wraps socket errors, so the code may only survive in the message.
-        const code = [e.code, name, ...(e.message?.match(/\bE[A-Z_]{4,}\b/g) ?? [])].find((c) => c && NETWORK.has(c));
-        if (code || name === 'TimeoutError')
-            return new TransientError(`${what}: network error (${code ?? name})`);
-        if (THROTTLING.has(name))
-            return new TransientError(`${what}: ${name}`);
-        return new types_CredentialError(`${what}: ${name}: ${message}`);
-    }
-    if (status >= 500 || status === 429 || THROTTLING.has(name) || THROTTLING.has(base)) {
-        return new TransientError(`${what}: HTTP ${status} ${name}: ${message}`);
-    }
+    const transient = awsTransient(e, what, message);
+    if (transient)
+        return transient;
     const cause = (aws_CAUSES[name] ?? aws_CAUSES[base])?.(step);
     return new types_CredentialError(`${what}: ${name}: ${message}${cause ? ` — ${cause}` : ''}`, status === 401 || status === 403 || name === 'AccessDenied' ? 'auth' : 'provider');
 }
@@ -57682,7 +57691,6 @@ function jsonField(text, key, where) {
 
 
 
-
 const AWS_SHAPE = 'SECRET_ID_OR_ARN[:JSON_KEY[:VERSION_STAGE[:VERSION_ID]]] | NAME';
 const MANAGER = 'AWS Secrets Manager';
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
@@ -57721,13 +57729,6 @@ function parseAwsSecrets(input) {
     checkNames(MANAGER, out);
     return out;
 }
-const aws_THROTTLING = new Set([
-    'ThrottlingException',
-    'Throttling',
-    'TooManyRequestsException',
-    'RequestTimeout',
-]);
-const aws_NETWORK = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH)\b/;
 const secret_managers_aws_CAUSES = {
     ResourceNotFoundException: (id) => `no secret "${id}" in this account and region, or no such version stage/id`,
     AccessDeniedException: (id) => `the role lacks secretsmanager:GetSecretValue on "${id}" (its IAM policy or the secret's resource policy)`,
@@ -57743,15 +57744,10 @@ function classifySecretsManagerError(error, id, secrets) {
     const name = e.name ?? 'Error';
     const status = e.$metadata?.httpStatusCode;
     const what = `${MANAGER} GetSecretValue ${id}`;
-    if (status === undefined) {
-        const code = e.code && aws_NETWORK.test(e.code) ? e.code : aws_NETWORK.exec(e.message ?? '')?.[1];
-        if (code || name === 'TimeoutError')
-            return new TransientError(`${what}: network error (${code ?? name})`);
-    }
     const message = scrub(e.message ?? String(error), secrets, 300);
-    if ((status !== undefined && (status >= 500 || status === 429)) || aws_THROTTLING.has(name)) {
-        return new TransientError(`${what}: ${status ? `HTTP ${status} ` : ''}${name}: ${message}`);
-    }
+    const transient = awsTransient(e, what, message);
+    if (transient)
+        return transient;
     const cause = secret_managers_aws_CAUSES[name]?.(id);
     const auth = status === 401 ||
         status === 403 ||

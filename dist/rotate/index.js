@@ -68749,6 +68749,12 @@ function hasTrailer(message) {
     const last = paragraphs.at(-1) ?? '';
     return last.split('\n').some((line) => line.startsWith(`${TRAILER_KEY}: `));
 }
+/** The rule above: the trailer AND the bot as committer (emails compare case-insensitively). */
+function isBotCommit(message, committerEmail, botEmail) {
+    return (hasTrailer(message) &&
+        botEmail !== undefined &&
+        (committerEmail ?? '').toLowerCase() === botEmail.toLowerCase());
+}
 /** The message with the trailer as its own last paragraph (git's trailer convention). */
 function withTrailer(message, trailer) {
     return `${message.trimEnd()}\n\n${trailer}\n`;
@@ -69024,8 +69030,7 @@ class GitHubForge {
             ...this.where,
             commit_sha: pull.head.sha,
         }));
-        const ours = hasTrailer(head.data.message) &&
-            head.data.committer.email?.toLowerCase() === this.identity.email.toLowerCase();
+        const ours = isBotCommit(head.data.message, head.data.committer.email, this.identity.email);
         return { number: pull.number, url: pull.html_url, branch, headSha: pull.head.sha, headIsOurs: ours };
     }
     async commit(input) {
@@ -69126,8 +69131,7 @@ class GitHubForge {
             ...this.where,
             commit_sha: sha,
         }));
-        const ours = hasTrailer(commit.data.message) &&
-            commit.data.committer.email?.toLowerCase() === this.identity.email.toLowerCase();
+        const ours = isBotCommit(commit.data.message, commit.data.committer.email, this.identity.email);
         return { sha, tree: commit.data.tree.sha, parents: commit.data.parents.map((p) => p.sha), ours };
     }
     async publish(input) {
@@ -77020,9 +77024,7 @@ class GitLabForge {
             return undefined;
         const sha = mr.sha;
         const head = await this.call(`read commit ${sha}`, () => this.api.Commits.show(this.project, sha));
-        const me = await this.tokenUserEmail();
-        const committer = String(head.committer_email ?? '').toLowerCase();
-        const ours = hasTrailer(String(head.message)) && me !== undefined && committer === me;
+        const ours = isBotCommit(String(head.message), head.committer_email, await this.tokenUserEmail());
         return { number: mr.iid, url: String(mr.web_url), branch, headSha: sha, headIsOurs: ours };
     }
     async exists(path, ref) {
@@ -77071,9 +77073,7 @@ class GitLabForge {
                 return;
             throw this.wrap(`read branch ${branch}`, error);
         }
-        const me = await this.tokenUserEmail();
-        const committer = String(head.committer_email ?? '').toLowerCase();
-        if (hasTrailer(String(head.message ?? '')) && me !== undefined && committer === me)
+        if (isBotCommit(String(head.message ?? ''), head.committer_email, await this.tokenUserEmail()))
             return;
         throw foreignBranch(branch, String(head.id));
     }
